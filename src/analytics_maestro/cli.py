@@ -1,0 +1,186 @@
+"""The `analytics-maestro` command: import, lookup, generate and serve.
+
+Every error a user can cause ends here as one line per problem on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from importlib.resources import as_file, files
+from pathlib import Path
+
+import click
+
+from analytics_maestro.config import ConfigError, Settings
+from analytics_maestro.inventory import entry
+from analytics_maestro.inventory.files import load_inventory
+from analytics_maestro.inventory.generate import generate, to_dot
+from analytics_maestro.inventory.importer import write_inventory
+from analytics_maestro.inventory.lookup import graphlookup
+from analytics_maestro.inventory.store import StoreError, counts, open_store
+from analytics_maestro.inventory.validate import InventoryError, Report
+from analytics_maestro.model import GraphRequest
+
+DEMO_INVENTORY = files("analytics_maestro") / "demo" / "inventory.yaml"
+USAGE_ERROR = 2
+
+
+class MaestroGroup(click.Group):
+    """Turns the project's own errors into one line per problem and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InventoryError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(USAGE_ERROR)
+        except (StoreError, ConfigError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(USAGE_ERROR)
+
+
+@click.group(cls=MaestroGroup)
+@click.version_option(package_name="analytics-maestro")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Business architecture diagrams from an inventory of applications, dependencies and servers."""
+    ctx.obj = Settings.from_env()
+
+
+def _print_report(report: Report) -> None:
+    for problem in report.warnings:
+        click.echo(f"warning: {problem}", err=True)
+    for problem in report.errors:
+        click.echo(f"error: {problem}", err=True)
+
+
+def _import(settings: Settings, path: Path | str, owner: str, quiet: bool = False) -> None:
+    from rich.progress import Progress
+
+    report = load_inventory(path)
+    _print_report(report)
+    if not report.ok:
+        click.echo(f"{path}: {len(report.errors)} error(s); nothing was imported", err=True)
+        sys.exit(USAGE_ERROR)
+    inventory = report.inventory
+    engine = open_store(settings.database_url)
+    total = sum(
+        len(x) for x in (inventory.clients, inventory.systems, inventory.applications, inventory.servers)
+    )
+    started = time.perf_counter()
+    with Progress(transient=True, disable=quiet or not sys.stderr.isatty()) as progress:
+        task = progress.add_task("importing", total=total)
+        summary = write_inventory(engine, inventory, owner, lambda _table, n: progress.advance(task, n))
+    elapsed = time.perf_counter() - started
+    if not quiet:
+        click.echo(f"imported {path} for owner {owner!r} in {elapsed:.2f} s: {summary}")
+
+
+@main.command("import")
+@click.argument("inventory", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--owner", help="Whose inventory this is (default: $MAESTRO_OWNER, or 'local').")
+@click.pass_obj
+def import_(settings: Settings, inventory: Path, owner: str | None) -> None:
+    """Validate INVENTORY (JSON or YAML) and write it into the configured store."""
+    _import(settings, inventory, owner or settings.owner)
+
+
+@main.command()
+@click.option("--app", "apps", multiple=True, help="Start from this application (repeatable).")
+@click.option("--system", "systems", multiple=True, help="Start from this system's entries (repeatable).")
+@click.option("--client", "clients", multiple=True, help="Start from this client's systems (repeatable).")
+@click.option("--all", "all_systems", is_flag=True, help="Start from every system's entries.")
+@click.option("--owner", help="Whose inventory (default: $MAESTRO_OWNER, or 'local').")
+@click.option("--as", "principals", multiple=True, help="Look up as this user or team (repeatable).")
+@click.option("--max-depth", type=click.IntRange(min=0), help="Default: $MAESTRO_MAX_DEPTH, or 40.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
+@click.pass_obj
+def lookup(settings, apps, systems, clients, all_systems, owner, principals, max_depth, as_json) -> None:
+    """Follow the dependencies from the chosen entry points in the store, and summarise what is reached."""
+    if not (apps or systems or clients or all_systems):
+        raise click.UsageError("name at least one --app, --system or --client, or --all")
+    request = GraphRequest(
+        owner=owner or settings.owner,
+        principals=principals,
+        apps=apps,
+        systems=systems,
+        clients=clients,
+        all_systems=all_systems,
+    )
+    engine = open_store(settings.database_url)
+    started = time.perf_counter()
+    with engine.connect() as connection:
+        entries = entry.resolve(connection, request)
+        depth = settings.max_depth if max_depth is None else max_depth
+        graph = graphlookup(connection, entries.pks, request.readers(), depth, entries.ids)
+    elapsed = time.perf_counter() - started
+    for problem in entries.problems:
+        click.echo(f"warning: {problem}", err=True)
+    if not entries.ids:
+        click.echo("error: nothing to start from", err=True)
+        sys.exit(USAGE_ERROR)
+    if as_json:
+        click.echo(json.dumps(_graph_json(graph, entries), indent=1))
+        return
+    histogram = Counter(n.depth for n in graph.nodes)
+    shown = ", ".join(graph.entries[:10]) + (
+        f", ... ({len(graph.entries)} in all)" if len(graph.entries) > 10 else ""
+    )
+    click.echo(f"entries: {shown}")
+    click.echo(
+        f"applications: {len(graph.nodes)}, dependencies: {len(graph.edges)}, missing: {len(graph.missing)}"
+    )
+    click.echo("per depth: " + " ".join(f"{d}:{histogram[d]}" for d in sorted(histogram)))
+    if graph.truncated:
+        click.echo(f"truncated at depth {depth}: applications beyond it were left out")
+    click.echo(f"looked up in {elapsed * 1000:.0f} ms")
+
+
+def _graph_json(graph, entries) -> dict:
+    return {
+        "entries": list(graph.entries),
+        "guessed": {k: list(v) for k, v in entries.guessed.items()},
+        "nodes": [
+            {"id": n.app.id, "depth": n.depth, "name": n.app.name, "family": n.app.family}
+            for n in graph.nodes
+        ],
+        "edges": [{"source": e.source, "target": e.target, "endpoint": e.endpoint} for e in graph.edges],
+        "missing": [{"source": e.source, "target": e.target, "endpoint": e.endpoint} for e in graph.missing],
+        "truncated": graph.truncated,
+    }
+
+
+@main.command("generate")
+@click.argument("n", type=click.IntRange(min=1))
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--dot", is_flag=True, help="Write the dependency graph as Graphviz DOT instead.")
+@click.option("-o", "--output", type=click.File("w"), default="-", help="Default: standard output.")
+def generate_(n: int, seed: int, dot: bool, output) -> None:
+    """Write a synthetic inventory of about N applications (the same for the same N and seed)."""
+    inventory = generate(n, seed)
+    output.write(to_dot(inventory) if dot else json.dumps(inventory, indent=1) + "\n")
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Load the demo inventory when the owner has no applications.")
+@click.pass_obj
+def serve(settings: Settings, demo: bool) -> None:
+    """Serve the web application on $MAESTRO_HOST:$MAESTRO_PORT."""
+    from werkzeug.serving import run_simple
+
+    from analytics_maestro.web.app import create_app
+
+    if demo and counts(open_store(settings.database_url), settings.owner)["applications"] == 0:
+        with as_file(DEMO_INVENTORY) as path:
+            _import(settings, path, settings.owner)
+    app = create_app(settings)
+    click.echo(f"Analytics Maestro on http://{settings.host}:{settings.port}/health")
+    run_simple(settings.host, settings.port, app, threaded=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,45 @@
+"""Settings from environment variables, in one place; each is documented in the README."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value the service cannot use."""
+
+
+def _int(env: dict[str, str], name: str, default: int, minimum: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: {raw!r} is not a whole number") from None
+    if value < minimum:
+        raise ConfigError(f"{name}: {value} is below the minimum of {minimum}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    max_depth: int
+    owner: str
+    host: str
+    port: int
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        var = Path(env.get("MAESTRO_VAR_DIR") or "var")
+        return cls(
+            database_url=env.get("MAESTRO_DATABASE_URL") or f"sqlite:///{var / 'maestro.db'}",
+            max_depth=_int(env, "MAESTRO_MAX_DEPTH", 40, 0),
+            owner=env.get("MAESTRO_OWNER") or "local",
+            host=env.get("MAESTRO_HOST") or "127.0.0.1",
+            port=_int(env, "MAESTRO_PORT", 5020, 1),
+        )

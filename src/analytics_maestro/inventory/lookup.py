@@ -1,0 +1,125 @@
+"""graphlookup: the dependency closure of entry applications, as one recursive SQL query.
+
+The query runs unchanged on SQLite and PostgreSQL. `walk` follows dependencies from the entries,
+one hop per step, and only into applications that are active, belong to the owner of the
+application that names them (ids resolve within an owner, so a dependency never crosses to another
+tenant), and that one of the requester's principals owns or has a grant on. `walk` keeps distinct
+(application, depth) pairs and stops at the depth limit, so cycles end; `reach` keeps each
+application's minimum depth. The outer query returns, in one result, the reached applications,
+their systems, and every dependency of a reached application classified as an edge (its target is
+reached), missing (no such readable, active target) or beyond (the depth limit cut it off).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from analytics_maestro.model import Application, Edge, Node, Subgraph
+
+READABLE = """({t}.active AND ({t}.owner_id IN :readers OR EXISTS (
+    SELECT 1 FROM application_grants g WHERE g.app_pk = {t}.pk AND g.principal IN :readers)))"""
+
+GRAPHLOOKUP = sa.text(
+    f"""
+WITH RECURSIVE walk(pk, owner_id, depth) AS (
+    SELECT a.pk, a.owner_id, 0 FROM applications a WHERE a.pk IN :entries AND {READABLE.format(t="a")}
+    UNION
+    SELECT t.pk, t.owner_id, w.depth + 1
+    FROM walk w
+    JOIN dependencies d ON d.app_pk = w.pk
+    JOIN applications t ON t.owner_id = w.owner_id AND t.ext_id = d.target_id
+    WHERE w.depth < :max_depth AND {READABLE.format(t="t")}
+),
+reach(pk, owner_id, depth) AS (
+    SELECT pk, owner_id, MIN(depth) FROM walk GROUP BY pk, owner_id
+),
+links AS (
+    SELECT s.ext_id AS source_id, d.target_id, d.endpoint, d.position, t.pk AS target_pk, r2.pk AS reached_pk
+    FROM reach r
+    JOIN applications s ON s.pk = r.pk
+    JOIN dependencies d ON d.app_pk = r.pk
+    LEFT JOIN applications t
+        ON t.owner_id = r.owner_id AND t.ext_id = d.target_id AND {READABLE.format(t="t")}
+    LEFT JOIN reach r2 ON r2.pk = t.pk
+)
+SELECT 'node' AS kind, a.ext_id AS id, r.depth, NULL AS target_id, NULL AS endpoint, 0 AS position,
+       a.name, a.family, a.size, a.environment, a.provider, a.language, a.cluster
+FROM reach r JOIN applications a ON a.pk = r.pk
+UNION ALL
+SELECT 'system', a.ext_id, NULL, s.system_id, NULL, s.position,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM reach r JOIN applications a ON a.pk = r.pk JOIN application_systems s ON s.app_pk = r.pk
+UNION ALL
+SELECT CASE WHEN reached_pk IS NOT NULL THEN 'edge' WHEN target_pk IS NULL THEN 'missing' ELSE 'beyond' END,
+       source_id, NULL, target_id, endpoint, position,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM links
+"""
+).bindparams(sa.bindparam("entries", expanding=True), sa.bindparam("readers", expanding=True))
+
+_APP_FIELDS = ("name", "family", "size", "environment", "provider", "language", "cluster")
+
+
+def graphlookup(
+    connection: Connection,
+    entry_pks: Sequence[int],
+    readers: Sequence[str],
+    max_depth: int,
+    entries: Sequence[str] = (),
+) -> Subgraph:
+    """Every application reachable from the entries within `max_depth` hops, with its minimum depth.
+
+    Parameters: `entry_pks` are store keys of the entry applications (see `entry.resolve`),
+    `readers` the principals the requester acts as, `entries` the entries' ids as the request named
+    them (kept on the result for the layout).
+    """
+    if not entry_pks or not readers:
+        return Subgraph(entries=tuple(entries), nodes=(), edges=())
+    rows = connection.execute(
+        GRAPHLOOKUP, {"entries": list(entry_pks), "readers": list(readers), "max_depth": max_depth}
+    ).all()
+    return _subgraph(rows, entries)
+
+
+def _subgraph(rows: Sequence[sa.Row], entries: Sequence[str]) -> Subgraph:
+    apps: dict[str, tuple[int, dict]] = {}
+    systems: dict[str, list[tuple[int, str]]] = {}
+    edges: set[Edge] = set()
+    missing: set[Edge] = set()
+    truncated = False
+    for row in rows:
+        if row.kind == "node":
+            apps[row.id] = (row.depth, {name: getattr(row, name) for name in _APP_FIELDS})
+        elif row.kind == "system":
+            systems.setdefault(row.id, []).append((row.position, row.target_id))
+        elif row.kind == "edge":
+            edges.add(Edge(row.id, row.target_id, row.endpoint))
+        elif row.kind == "missing":
+            missing.add(Edge(row.id, row.target_id, row.endpoint))
+        else:
+            truncated = True
+    nodes = [
+        # The store holds validated records only: build them without validating again.
+        Node(
+            Application.model_construct(
+                id=ident, systems=tuple(s for _, s in sorted(systems.get(ident, ()))), **fields
+            ),
+            depth,
+        )
+        for ident, (depth, fields) in apps.items()
+    ]
+    nodes.sort(key=lambda n: (n.depth, n.app.id))
+    return Subgraph(
+        entries=tuple(entries),
+        nodes=tuple(nodes),
+        edges=tuple(sorted(edges, key=_edge_key)),
+        missing=tuple(sorted(missing, key=_edge_key)),
+        truncated=truncated,
+    )
+
+
+def _edge_key(edge: Edge) -> tuple[str, str, str]:
+    return (edge.source, edge.target, edge.endpoint or "")

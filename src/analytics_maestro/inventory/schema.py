@@ -1,0 +1,132 @@
+"""The SQL tables of the inventory store (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+Ids in an inventory file are unique within one owner only, so every record has a surrogate key
+`pk` and a unique (owner_id, ext_id). A dependency names its target by id and resolves within the
+owner of the application that lists it: that join is what keeps one tenant's diagram from ever
+reaching another tenant's applications.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = String(200)
+TEXT = String(1000)
+
+
+def _record(name: str, *columns: Column) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("pk", Integer, primary_key=True, autoincrement=True),
+        Column("owner_id", ID, nullable=False),
+        Column("ext_id", ID, nullable=False),
+        Column("active", Boolean, nullable=False, default=True),
+        Column("roles", JSON, nullable=False),
+        *columns,
+        UniqueConstraint("owner_id", "ext_id"),
+    )
+
+
+clients = _record("clients", Column("name", TEXT, nullable=False))
+
+systems = _record(
+    "systems",
+    Column("name", TEXT, nullable=False),
+    Column("clients", JSON, nullable=False),
+    Column("entries", JSON, nullable=False),
+)
+
+applications = _record(
+    "applications",
+    Column("name", TEXT, nullable=False),
+    Column("family", String(40), nullable=False),
+    Column("size", String(20), nullable=False),
+    Column("environment", TEXT),
+    Column("provider", TEXT),
+    Column("language", TEXT),
+    Column("cluster", TEXT),
+)
+
+servers = _record(
+    "servers",
+    Column("hostname", TEXT, nullable=False),
+    Column("ipv4_private", TEXT),
+    Column("ipv4_public", TEXT),
+    Column("cpu", Float),
+    Column("memory", Float),
+    Column("os", JSON),
+    Column("environment", TEXT),
+    Column("datacenter", JSON),
+    Column("role", TEXT),
+)
+
+
+def _child(name: str, parent: Table, parent_key: str, *columns: Column) -> Table:
+    """A list field of a record, one row per item, kept in the list's order by `position`."""
+    return Table(
+        name,
+        metadata,
+        Column(parent_key, Integer, ForeignKey(parent.c.pk, ondelete="CASCADE"), primary_key=True),
+        Column("position", Integer, primary_key=True),
+        *columns,
+    )
+
+
+# The lookup walks dependencies by source; the primary key (app_pk, position) serves it.
+dependencies = _child(
+    "dependencies",
+    applications,
+    "app_pk",
+    Column("target_id", ID, nullable=False),
+    Column("endpoint", TEXT),
+)
+
+application_systems = _child(
+    "application_systems",
+    applications,
+    "app_pk",
+    Column("owner_id", ID, nullable=False),
+    Column("system_id", ID, nullable=False),
+)
+Index(None, application_systems.c.owner_id, application_systems.c.system_id)
+
+# Read grants to principals other than the owner; the lookup checks them on every hop.
+application_grants = Table(
+    "application_grants",
+    metadata,
+    Column("app_pk", Integer, ForeignKey(applications.c.pk, ondelete="CASCADE"), primary_key=True),
+    Column("principal", ID, primary_key=True),
+    Column("role", Integer, nullable=False),
+)
+Index(None, application_grants.c.principal)
+
+server_applications = _child(
+    "server_applications",
+    servers,
+    "server_pk",
+    Column("owner_id", ID, nullable=False),
+    Column("app_id", ID, nullable=False),
+)
+Index(None, server_applications.c.owner_id, server_applications.c.app_id)

@@ -1,0 +1,192 @@
+"""Validation of an inventory document: every problem at once, each with its path, before anything is written.
+
+Errors (missing or ill-typed fields, duplicate ids, negative cpu) stop an import. Warnings (a
+dependency on an unknown application, an unknown family or size) are reported and the import goes
+on with a documented fallback: family `Application`, size `medium`, dangling references kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from analytics_maestro.model import DEFAULT_FAMILY, DEFAULT_SIZE, FAMILIES, SIZES, Inventory
+
+SECTIONS = ("clients", "systems", "applications", "servers")
+_FAMILY_BY_LOWER = {name.lower(): name for name in FAMILIES}
+_MAX_SHOWN = 60
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+@dataclass
+class Report:
+    """The outcome of validation: the inventory when there are no errors, and every problem found."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    inventory: Inventory | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class InventoryError(ValueError):
+    """An inventory that cannot be used; `problems` lists each, with its path."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+def path_of(loc: Iterable[Any]) -> str:
+    """Render a pydantic location as a path.
+
+    >>> path_of(("applications", 12, "deps", 0, "id"))
+    'applications[12].deps[0].id'
+    """
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+
+
+def _pydantic_problems(exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = err["loc"]
+        message = err["msg"]
+        if err["type"] != "missing" and not isinstance(err.get("input"), dict | list):
+            message = f"{_shown(err.get('input'))} is not valid: {message}"
+        problems.append(Problem(path_of(loc), message))
+    return problems
+
+
+def _items(doc: Mapping, section: str) -> list[tuple[int, Mapping]]:
+    value = doc.get(section)
+    return [(i, item) for i, item in enumerate(value)] if isinstance(value, list) else []
+
+
+def _normalise(doc: dict, report: Report) -> None:
+    """Replace unknown families and sizes by their fallbacks, with a warning each."""
+    for i, app in _items(doc, "applications"):
+        if not isinstance(app, dict):
+            continue
+        family = app.get("family")
+        if family is not None and family not in FAMILIES:
+            fallback = _FAMILY_BY_LOWER.get(str(family).lower(), DEFAULT_FAMILY)
+            report.warnings.append(
+                Problem(
+                    f"applications[{i}].family",
+                    f"unknown family {_shown(family)}, using {fallback!r} "
+                    f"(expected one of: {', '.join(FAMILIES)})",
+                )
+            )
+            app["family"] = fallback
+        size = app.get("size")
+        if size is not None and size not in SIZES:
+            report.warnings.append(
+                Problem(
+                    f"applications[{i}].size",
+                    f"unknown size {_shown(size)}, using {DEFAULT_SIZE!r} "
+                    f"(expected one of: {', '.join(SIZES)})",
+                )
+            )
+            app["size"] = DEFAULT_SIZE
+
+
+def _ids(doc: Mapping, section: str, report: Report) -> set[str]:
+    """The ids of a section; a repeated id is an error naming both places."""
+    first: dict[str, int] = {}
+    for i, item in _items(doc, section):
+        ident = item.get("id") if isinstance(item, Mapping) else None
+        if not isinstance(ident, str):
+            continue
+        if ident in first:
+            report.errors.append(
+                Problem(f"{section}[{i}].id", f"duplicate id {ident!r} (first at {section}[{first[ident]}])")
+            )
+        else:
+            first[ident] = i
+    return set(first)
+
+
+def _references(doc: Mapping, section: str, key: str, known: set[str], kind: str, report: Report) -> None:
+    for i, item in _items(doc, section):
+        refs = item.get(key) if isinstance(item, Mapping) else None
+        if not isinstance(refs, list):
+            continue
+        for j, ref in enumerate(refs):
+            target = ref.get("id") if isinstance(ref, Mapping) else ref
+            path = f"{section}[{i}].{key}[{j}]" + (".id" if isinstance(ref, Mapping) else "")
+            if isinstance(target, str) and target not in known:
+                report.warnings.append(Problem(path, f"unknown {kind} {_shown(target)}"))
+
+
+def validate(doc: Any) -> Report:
+    """Check a parsed inventory document; `report.inventory` is set when it has no errors."""
+    report = Report()
+    if not isinstance(doc, dict):
+        report.errors.append(
+            Problem("", f"an inventory is a mapping with {', '.join(SECTIONS)}; got {type(doc).__name__}")
+        )
+        return report
+    for key in sorted(set(doc) - set(SECTIONS)):
+        report.warnings.append(
+            Problem(str(key), f"unknown section, ignored (expected {', '.join(SECTIONS)})")
+        )
+    doc = {key: doc[key] for key in SECTIONS if key in doc}
+    doc = _copy_applications(doc)
+    _normalise(doc, report)
+
+    ids = {section: _ids(doc, section, report) for section in SECTIONS}
+    _references(doc, "applications", "deps", ids["applications"], "application", report)
+    _references(doc, "applications", "systems", ids["systems"], "system", report)
+    _references(doc, "systems", "entries", ids["applications"], "application", report)
+    _references(doc, "systems", "clients", ids["clients"], "client", report)
+    _references(doc, "servers", "applications", ids["applications"], "application", report)
+
+    try:
+        inventory = Inventory.model_validate(doc)
+    except ValidationError as exc:
+        report.errors.extend(_pydantic_problems(exc))
+    else:
+        if not report.errors:
+            report.inventory = inventory
+    report.errors.sort(key=_problem_order)
+    report.warnings.sort(key=_problem_order)
+    return report
+
+
+def _copy_applications(doc: dict) -> dict:
+    """Normalising writes into application records: work on copies, the caller's document stays."""
+    apps = doc.get("applications")
+    if isinstance(apps, list):
+        doc = {**doc, "applications": [dict(a) if isinstance(a, dict) else a for a in apps]}
+    return doc
+
+
+def _problem_order(problem: Problem) -> tuple:
+    """Document order: applications[2] before applications[10]."""
+    key: list = []
+    for part in problem.path.replace("]", "").replace("[", ".").split("."):
+        key.append((0, int(part), "") if part.isdigit() else (1, 0, part))
+    section = problem.path.split("[", 1)[0].split(".", 1)[0]
+    rank = SECTIONS.index(section) if section in SECTIONS else -1
+    return (rank, key, problem.message)

@@ -1,0 +1,78 @@
+"""Fixtures: a migrated store on SQLite and on PostgreSQL, and helpers to load inventories into it.
+
+PostgreSQL is the server at MAESTRO_TEST_POSTGRES_URL (default: the local one, user postgres,
+database test). Each test gets a schema of its own, dropped afterwards. Under CI=true a server that
+cannot be reached fails the test; elsewhere the test is skipped with a message saying how to start it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from analytics_maestro.inventory.importer import write_inventory
+from analytics_maestro.inventory.store import create_store_engine, upgrade
+from analytics_maestro.inventory.validate import validate
+
+PG_URL = os.environ.get("MAESTRO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_HINT = (
+    "start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` "
+    "(Debian) or point MAESTRO_TEST_POSTGRES_URL at a server you can create schemas on"
+)
+
+
+def _unreachable(exc: Exception) -> None:
+    message = f"PostgreSQL at {PG_URL} is unreachable ({exc.__class__.__name__}); {PG_HINT}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def pg_engine():
+    admin = sa.create_engine(PG_URL, connect_args={"connect_timeout": 5})
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        _unreachable(exc)
+    engine = create_store_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path):
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'maestro.db'}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def raw_engine(request):
+    """An empty database of each backend, not yet migrated."""
+    return request.getfixturevalue("sqlite_engine" if request.param == "sqlite" else "pg_engine")
+
+
+@pytest.fixture
+def engine(raw_engine):
+    """A migrated, empty store of each backend."""
+    upgrade(raw_engine)
+    return raw_engine
+
+
+def load(engine, doc: dict, owner: str = "acme"):
+    """Validate `doc` (it must have no errors) and write it for `owner`."""
+    report = validate(doc)
+    assert report.ok, report.errors
+    return write_inventory(engine, report.inventory, owner)

@@ -1,0 +1,80 @@
+"""The web application: name and version, and a health page that reports the store."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from analytics_maestro.config import Settings
+from analytics_maestro.web.app import create_app
+from tests.conftest import load
+
+
+@pytest.fixture
+def client(engine):
+    app = create_app(Settings.from_env({}), engine=engine)
+    return app.test_client()
+
+
+def test_index_names_the_service(client):
+    body = client.get("/").get_json()
+    assert body["name"] == "analytics-maestro" and body["version"]
+
+
+def test_health_reports_the_store_and_its_contents(client, engine):
+    load(engine, {"applications": [{"id": "a"}, {"id": "b"}]})
+    response = client.get("/health")
+    assert response.status_code == 200
+    store = response.get_json()["store"]
+    assert store["ok"] and store["applications"] == 2
+    assert store["backend"] == engine.url.get_backend_name()
+
+
+def test_health_is_503_when_the_store_is_gone(engine):
+    app = create_app(Settings.from_env({}), engine=engine)
+    engine.dispose()
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE server_applications")
+        connection.exec_driver_sql("DROP TABLE servers")
+    response = app.test_client().get("/health")
+    assert response.status_code == 503 and response.get_json()["status"] == "error"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_with_demo_data_answers_on_its_port(tmp_path):
+    """What `make run` starts: the service on MAESTRO_PORT with the demo inventory loaded."""
+    port = free_port()
+    env = {**os.environ, "MAESTRO_VAR_DIR": str(tmp_path), "MAESTRO_PORT": str(port)}
+    env.pop("MAESTRO_DATABASE_URL", None)
+    command = os.path.join(os.path.dirname(sys.executable), "analytics-maestro")
+    server = subprocess.Popen(
+        [command, "serve", "--demo"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                    health = json.load(response)
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "the server did not answer within 30 s"
+                time.sleep(0.2)
+        assert health["store"]["applications"] == 23 and health["store"]["systems"] == 3
+        assert (tmp_path / "maestro.db").exists()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
