@@ -58,7 +58,7 @@ def run(engine, owner="acme", max_depth=40, **request):
 
 
 def as_sets(graph):
-    depth = {n.app.id: n.depth for n in graph.nodes}
+    depth = {n.id: n.depth for n in graph.nodes}
     edges = {(e.source, e.target, e.endpoint) for e in graph.edges}
     missing = {(e.source, e.target, e.endpoint) for e in graph.missing}
     return depth, edges, missing
@@ -108,10 +108,10 @@ def chain(length: int, prefix: str = "c") -> list[dict]:
 def test_max_depth_is_honoured_and_reported(engine):
     load(engine, {"applications": chain(60)})
     graph = run(engine, apps=("c0",))
-    assert len(graph.nodes) == 41 and graph.nodes[-1].app.id == "c40" and graph.truncated
+    assert len(graph.nodes) == 41 and graph.nodes[-1].id == "c40" and graph.truncated
     assert len(graph.edges) == 40 and graph.missing == ()
     small = run(engine, apps=("c0",), max_depth=5)
-    assert [n.app.id for n in small.nodes] == [f"c{i}" for i in range(6)] and small.truncated
+    assert [n.id for n in small.nodes] == [f"c{i}" for i in range(6)] and small.truncated
     assert not run(engine, apps=("c55",)).truncated
 
 
@@ -151,10 +151,10 @@ def test_other_tenants_applications_are_never_reached(engine):
     load(engine, acme, owner="acme")
     load(engine, globex, owner="globex")
     graph = run(engine, owner="acme", apps=("web",))
-    assert [n.app.name for n in graph.nodes] == ["acme-web", "acme-api"]
+    assert [n.name for n in graph.nodes] == ["acme-web", "acme-api"]
     assert [(e.source, e.target) for e in graph.missing] == [("api", "secret")]
     theirs = run(engine, owner="globex", apps=("web",))
-    assert {n.app.name for n in theirs.nodes} == {"globex-web", "globex-api", "globex-secret"}
+    assert {n.name for n in theirs.nodes} == {"globex-web", "globex-api", "globex-secret"}
     # Asking for globex's inventory as an acme principal reaches nothing.
     assert run(engine, owner="globex", principals=("acme",), apps=("web",)).nodes == ()
 
@@ -214,7 +214,7 @@ def test_nodes_carry_their_fields_and_systems(engine):
                           "provider": "aws", "language": "go", "cluster": "k1", "systems": ["s2", "s1"]}],
     })  # fmt: skip
     (node,) = run(engine, apps=("a",)).nodes
-    app = node.app
+    app = node
     assert (app.name, app.family, app.size, app.environment, app.provider, app.language, app.cluster) == (
         "A", "Cache", "large", "prod", "aws", "go", "k1",
     )  # fmt: skip

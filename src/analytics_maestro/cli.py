@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from analytics_maestro.config import ConfigError, Settings
+from analytics_maestro.gcpause import paused_gc
 from analytics_maestro.inventory import entry
 from analytics_maestro.inventory.files import load_inventory
 from analytics_maestro.inventory.generate import generate, to_dot
@@ -72,7 +73,7 @@ def _import(settings: Settings, path: Path | str, owner: str, quiet: bool = Fals
         len(x) for x in (inventory.clients, inventory.systems, inventory.applications, inventory.servers)
     )
     started = time.perf_counter()
-    with Progress(transient=True, disable=quiet or not sys.stderr.isatty()) as progress:
+    with paused_gc(), Progress(transient=True, disable=quiet or not sys.stderr.isatty()) as progress:
         task = progress.add_task("importing", total=total)
         summary = write_inventory(engine, inventory, owner, lambda _table, n: progress.advance(task, n))
     elapsed = time.perf_counter() - started
@@ -144,10 +145,7 @@ def _graph_json(graph, entries) -> dict:
     return {
         "entries": list(graph.entries),
         "guessed": {k: list(v) for k, v in entries.guessed.items()},
-        "nodes": [
-            {"id": n.app.id, "depth": n.depth, "name": n.app.name, "family": n.app.family}
-            for n in graph.nodes
-        ],
+        "nodes": [{"id": n.id, "depth": n.depth, "name": n.name, "family": n.family} for n in graph.nodes],
         "edges": [{"source": e.source, "target": e.target, "endpoint": e.endpoint} for e in graph.edges],
         "missing": [{"source": e.source, "target": e.target, "endpoint": e.endpoint} for e in graph.missing],
         "truncated": graph.truncated,

@@ -188,10 +188,22 @@ class GraphRequest(Strict):
 
 @dataclass(frozen=True, slots=True)
 class Node:
-    """An application reached by the lookup, at its minimum dependency depth from the entries."""
+    """An application reached by the lookup, at its minimum dependency depth from the entries.
 
-    app: Application
+    A plain record rather than an `Application`: a diagram needs these fields only, and a lookup
+    builds tens of thousands of them.
+    """
+
+    id: str
     depth: int
+    name: str = ""
+    family: str = DEFAULT_FAMILY
+    size: str = DEFAULT_SIZE
+    environment: str | None = None
+    provider: str | None = None
+    language: str | None = None
+    cluster: str | None = None
+    systems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,4 +230,4 @@ class Subgraph:
     unknown_entries: tuple[str, ...] = field(default=())
 
     def depths(self) -> dict[str, int]:
-        return {n.app.id: n.depth for n in self.nodes}
+        return {n.id: n.depth for n in self.nodes}

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from analytics_maestro.gcpause import paused_gc
 from analytics_maestro.inventory.validate import InventoryError, Problem, Report, validate
 
 try:  # libyaml's loader is ten times faster on large files; PyYAML ships it in its wheels
@@ -42,4 +43,5 @@ def read_document(path: str | Path) -> Any:
 
 def load_inventory(path: str | Path) -> Report:
     """Read and validate a file; raises InventoryError only when the file cannot be parsed."""
-    return validate(read_document(path))
+    with paused_gc():
+        return validate(read_document(path))

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from analytics_maestro.inventory import schema
+from analytics_maestro.inventory.store import refresh_statistics
 from analytics_maestro.model import Application, Client, Inventory, Record, Server, System
 
 CHUNK = 2000
@@ -182,4 +183,5 @@ def write_inventory(
                 _server_children(server, pks[server.id], owner)[schema.server_applications]
             )
         _insert_children(connection, server_children)
+    refresh_statistics(engine)
     return ImportSummary(created, updated)

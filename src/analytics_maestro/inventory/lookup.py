@@ -17,7 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from analytics_maestro.model import Application, Edge, Node, Subgraph
+from analytics_maestro.gcpause import paused_gc
+from analytics_maestro.model import Edge, Node, Subgraph
 
 READABLE = """({t}.active AND ({t}.owner_id IN :readers OR EXISTS (
     SELECT 1 FROM application_grants g WHERE g.app_pk = {t}.pk AND g.principal IN :readers)))"""
@@ -60,8 +61,6 @@ FROM links
 """
 ).bindparams(sa.bindparam("entries", expanding=True), sa.bindparam("readers", expanding=True))
 
-_APP_FIELDS = ("name", "family", "size", "environment", "provider", "language", "cluster")
-
 
 def graphlookup(
     connection: Connection,
@@ -78,40 +77,39 @@ def graphlookup(
     """
     if not entry_pks or not readers:
         return Subgraph(entries=tuple(entries), nodes=(), edges=())
-    rows = connection.execute(
-        GRAPHLOOKUP, {"entries": list(entry_pks), "readers": list(readers), "max_depth": max_depth}
-    ).all()
-    return _subgraph(rows, entries)
+    if connection.dialect.name == "postgresql":
+        # The minimum-depth aggregate and the final joins spill to disk with the default 4 MB
+        # at 100,000 applications (2.9 s instead of 1.5 s); SET LOCAL ends with the transaction.
+        connection.exec_driver_sql("SET LOCAL work_mem = '64MB'")
+    with paused_gc():
+        rows = connection.execute(
+            GRAPHLOOKUP, {"entries": list(entry_pks), "readers": list(readers), "max_depth": max_depth}
+        ).all()
+        return _subgraph(rows, entries)
 
 
 def _subgraph(rows: Sequence[sa.Row], entries: Sequence[str]) -> Subgraph:
-    apps: dict[str, tuple[int, dict]] = {}
+    apps: dict[str, tuple[int, list]] = {}
     systems: dict[str, list[tuple[int, str]]] = {}
     edges: set[Edge] = set()
     missing: set[Edge] = set()
     truncated = False
-    for row in rows:
-        if row.kind == "node":
-            apps[row.id] = (row.depth, {name: getattr(row, name) for name in _APP_FIELDS})
-        elif row.kind == "system":
-            systems.setdefault(row.id, []).append((row.position, row.target_id))
-        elif row.kind == "edge":
-            edges.add(Edge(row.id, row.target_id, row.endpoint))
-        elif row.kind == "missing":
-            missing.add(Edge(row.id, row.target_id, row.endpoint))
+    for kind, ident, depth, target, endpoint, position, *fields in rows:
+        if kind == "node":
+            apps[ident] = (depth, fields)
+        elif kind == "system":
+            systems.setdefault(ident, []).append((position, target))
+        elif kind == "edge":
+            edges.add(Edge(ident, target, endpoint))
+        elif kind == "missing":
+            missing.add(Edge(ident, target, endpoint))
         else:
             truncated = True
     nodes = [
-        # The store holds validated records only: build them without validating again.
-        Node(
-            Application.model_construct(
-                id=ident, systems=tuple(s for _, s in sorted(systems.get(ident, ()))), **fields
-            ),
-            depth,
-        )
+        Node(ident, depth, *fields, systems=tuple(s for _, s in sorted(systems.get(ident, ()))))
         for ident, (depth, fields) in apps.items()
     ]
-    nodes.sort(key=lambda n: (n.depth, n.app.id))
+    nodes.sort(key=lambda n: (n.depth, n.id))
     return Subgraph(
         entries=tuple(entries),
         nodes=tuple(nodes),

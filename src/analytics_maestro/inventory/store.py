@@ -72,6 +72,20 @@ def open_store(url: str) -> Engine:
     return engine
 
 
+def refresh_statistics(engine: Engine) -> None:
+    """Let the query planner see the new row counts after a bulk write.
+
+    Without fresh statistics PostgreSQL plans the recursive lookup as if the tables were empty and
+    runs it 15 to 40 times slower until autovacuum gets round to them.
+    """
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            tables = ", ".join(table.name for table in schema.metadata.sorted_tables)
+            connection.exec_driver_sql(f"ANALYZE {tables}")
+        elif engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA optimize")
+
+
 def counts(engine: Engine, owner: str | None = None) -> dict[str, int]:
     """How many records of each kind the store holds (for one owner, or in all)."""
     out = {}
