@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format venv clean
+.PHONY: run test lint format venv clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,3 +30,6 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
+
+bench: $(STAMP)
+	$(BIN)/python bench/store.py
