@@ -3,13 +3,14 @@
 import pytest
 
 from analytics_maestro.inventory import entry
+from analytics_maestro.inventory.sql import SqlInventory
 from analytics_maestro.model import FAMILIES, GraphRequest
 from tests.conftest import load
 
 
 def resolve(engine, owner="acme", **request):
     with engine.connect() as connection:
-        return entry.resolve(connection, GraphRequest(owner=owner, **request))
+        return entry.resolve(SqlInventory(connection), GraphRequest(owner=owner, **request))
 
 
 DOC = {

@@ -114,9 +114,7 @@ def test_reimport_updates_records_and_replaces_their_lists(engine):
     apps, deps = schema.applications, schema.dependencies
     with engine.connect() as connection:
         web = connection.execute(sa.select(apps).where(apps.c.ext_id == "web")).one()
-        targets = connection.execute(
-            sa.select(deps.c.target_id, deps.c.endpoint).where(deps.c.app_pk == web.pk)
-        ).all()
+        targets = connection.execute(sa.select(deps.c.target_id, deps.c.endpoint).where(deps.c.app_pk == web.pk)).all()
     assert web.name == "web-v2" and targets == [("cdn", "grpc")]
     assert counts(engine, "acme")["applications"] == 4
 
@@ -141,8 +139,5 @@ def test_the_installed_command_runs_without_tracebacks(tmp_path):
     command = os.path.join(os.path.dirname(sys.executable), "analytics-maestro")
     done = subprocess.run([command, "import", str(bad)], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 2
-    assert (
-        done.stderr.splitlines()[0]
-        == "error: applications[0].id: 5 is not valid: Input should be a valid string"
-    )
+    assert done.stderr.splitlines()[0] == "error: applications[0].id: 5 is not valid: Input should be a valid string"
     assert "Traceback" not in done.stderr

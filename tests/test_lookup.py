@@ -8,9 +8,10 @@ from collections import deque
 
 import pytest
 
-from analytics_maestro.inventory import entry
 from analytics_maestro.inventory.generate import generate
-from analytics_maestro.inventory.lookup import graphlookup
+from analytics_maestro.inventory.memory import MemoryInventory
+from analytics_maestro.inventory.sql import SqlInventory
+from analytics_maestro.inventory.validate import validate
 from analytics_maestro.model import FAMILIES, GraphRequest
 from tests.conftest import load
 
@@ -53,8 +54,7 @@ def entries_of(doc: dict, system_id: str, active: set[str]) -> list[str]:
 def run(engine, owner="acme", max_depth=40, **request):
     request = GraphRequest(owner=owner, **request)
     with engine.connect() as connection:
-        found = entry.resolve(connection, request)
-        return graphlookup(connection, found.pks, request.readers(), max_depth, found.ids)
+        return SqlInventory(connection).lookup(request, max_depth)[1]
 
 
 def as_sets(graph):
@@ -193,9 +193,7 @@ def test_grants_let_a_user_see_only_what_was_shared(engine):
 
 
 def test_dangling_dependencies_are_returned_not_raised(engine):
-    load(
-        engine, {"applications": [{"id": "a", "deps": [{"id": "nowhere", "endpoint": "https"}, {"id": "a"}]}]}
-    )
+    load(engine, {"applications": [{"id": "a", "deps": [{"id": "nowhere", "endpoint": "https"}, {"id": "a"}]}]})
     graph = run(engine, apps=("a",))
     assert [(e.source, e.target, e.endpoint) for e in graph.missing] == [("a", "nowhere", "https")]
     assert [(e.source, e.target) for e in graph.edges] == [("a", "a")]
@@ -219,3 +217,34 @@ def test_nodes_carry_their_fields_and_systems(engine):
         "A", "Cache", "large", "prod", "aws", "go", "k1",
     )  # fmt: skip
     assert app.systems == ("s2", "s1")
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_in_memory_inventory_answers_as_the_store_does(engine, seed):
+    doc = generate(700, seed)
+    rnd = random.Random(seed)
+    for app in rnd.sample(doc["applications"], 20):
+        app["active"] = False
+    for app in rnd.sample(doc["applications"], 10):
+        app["deps"].append({"id": "nowhere", "endpoint": "tcp"})
+    doc["systems"][3]["entries"] = []
+    doc["systems"][4]["active"] = False
+    doc["applications"][7]["roles"] = [{"id": "u-ana", "role": 1}]
+    report = validate(doc)
+    load(engine, doc)
+    memory = MemoryInventory(report.inventory, "acme")
+    requests = [
+        GraphRequest(owner="acme", all_systems=True),
+        GraphRequest(owner="acme", systems=("sys-system-3", "sys-system-4", "sys-nope")),
+        GraphRequest(owner="acme", clients=("client-0", "client-9")),
+        GraphRequest(owner="acme", apps=(doc["applications"][7]["id"], "app-12", "app-99999")),
+        GraphRequest(owner="acme", principals=("u-ana",), apps=(doc["applications"][7]["id"],)),
+        GraphRequest(owner="other", all_systems=True),
+    ]
+    with engine.connect() as connection:
+        for request in requests:
+            for depth in (40, 2):
+                mine, graph = memory.lookup(request, depth)
+                theirs, expected = SqlInventory(connection).lookup(request, depth)
+                assert (mine.ids, mine.guessed, mine.problems) == (theirs.ids, theirs.guessed, theirs.problems)
+                assert graph == expected

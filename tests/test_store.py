@@ -43,7 +43,5 @@ def test_a_store_that_cannot_be_created_is_a_clear_error(tmp_path):
 
 
 def test_an_unreachable_server_is_a_clear_error():
-    with pytest.raises(
-        StoreError, match=r"cannot open the store at postgresql\+psycopg://nobody@127.0.0.1:9/x"
-    ):
+    with pytest.raises(StoreError, match=r"cannot open the store at postgresql\+psycopg://nobody@127.0.0.1:9/x"):
         open_store("postgresql+psycopg://nobody@127.0.0.1:9/x")

@@ -45,9 +45,7 @@ def test_every_error_is_reported_with_its_path():
     assert "applications[4].id: duplicate id 'web' (first at applications[1])" in text
     assert "applications[1].deps[1].id: Field required" in text
     assert any(t.startswith("applications[2].active: 'perhaps' is not valid") for t in text)
-    assert any(
-        t.startswith("servers[0].cpu: -2 is not valid") and "greater than or equal to 0" in t for t in text
-    )
+    assert any(t.startswith("servers[0].cpu: -2 is not valid") and "greater than or equal to 0" in t for t in text)
     assert any(t.startswith("systems[0].entries: 'cdn' is not valid") for t in text)
     assert len(text) == 6
 
@@ -70,9 +68,7 @@ def test_warnings_fall_back_and_keep_the_inventory():
     assert report.ok
     text = lines(report.warnings)
     assert "applications[1].deps[1].id: unknown application 'x'" in text
-    assert any(
-        t.startswith("applications[2].family: unknown family 'Mainframe', using 'Application'") for t in text
-    )
+    assert any(t.startswith("applications[2].family: unknown family 'Mainframe', using 'Application'") for t in text)
     assert any(t.startswith("applications[2].size: unknown size 'huge', using 'medium'") for t in text)
     assert any(t.startswith("applications[0].family: unknown family 'cdn', using 'CDN'") for t in text)
     assert "servers[0].applications[1]: unknown application 'ghost'" in text
@@ -91,9 +87,7 @@ def test_validation_does_not_change_the_callers_document():
 
 def test_a_document_that_is_not_a_mapping_is_one_clear_error():
     report = validate([1, 2])
-    assert lines(report.errors) == [
-        "an inventory is a mapping with clients, systems, applications, servers; got list"
-    ]
+    assert lines(report.errors) == ["an inventory is a mapping with clients, systems, applications, servers; got list"]
 
 
 def test_unknown_sections_are_a_warning():

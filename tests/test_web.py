@@ -59,9 +59,7 @@ def test_serve_with_demo_data_answers_on_its_port(tmp_path):
     env = {**os.environ, "MAESTRO_VAR_DIR": str(tmp_path), "MAESTRO_PORT": str(port)}
     env.pop("MAESTRO_DATABASE_URL", None)
     command = os.path.join(os.path.dirname(sys.executable), "analytics-maestro")
-    server = subprocess.Popen(
-        [command, "serve", "--demo"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    server = subprocess.Popen([command, "serve", "--demo"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -1,6 +1,8 @@
-"""The `analytics-maestro` command: import, lookup, generate and serve.
+"""The `analytics-maestro` command: draw, import, lookup, generate and serve.
 
-Every error a user can cause ends here as one line per problem on stderr and exit code 2.
+Every error a user can cause ends here as one line per problem on stderr and exit code 2. The
+store's modules (SQLAlchemy, Alembic) are imported by the commands that use them only, so that
+`draw` starts fast.
 """
 
 from __future__ import annotations
@@ -14,15 +16,12 @@ from pathlib import Path
 
 import click
 
-from analytics_maestro.config import ConfigError, Settings
+from analytics_maestro.config import Settings
+from analytics_maestro.errors import MaestroError
 from analytics_maestro.gcpause import paused_gc
-from analytics_maestro.inventory import entry
 from analytics_maestro.inventory.files import load_inventory
 from analytics_maestro.inventory.generate import generate, to_dot
-from analytics_maestro.inventory.importer import write_inventory
-from analytics_maestro.inventory.lookup import graphlookup
-from analytics_maestro.inventory.store import StoreError, counts, open_store
-from analytics_maestro.inventory.validate import InventoryError, Report
+from analytics_maestro.inventory.validate import Report
 from analytics_maestro.model import GraphRequest
 
 DEMO_INVENTORY = files("analytics_maestro") / "demo" / "inventory.yaml"
@@ -35,12 +34,9 @@ class MaestroGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except InventoryError as exc:
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-            sys.exit(USAGE_ERROR)
-        except (StoreError, ConfigError) as exc:
-            click.echo(f"error: {exc}", err=True)
+        except MaestroError as exc:
+            for line in exc.lines():
+                click.echo(f"error: {line}", err=True)
             sys.exit(USAGE_ERROR)
 
 
@@ -62,6 +58,9 @@ def _print_report(report: Report) -> None:
 def _import(settings: Settings, path: Path | str, owner: str, quiet: bool = False) -> None:
     from rich.progress import Progress
 
+    from analytics_maestro.inventory.importer import write_inventory
+    from analytics_maestro.inventory.store import open_store
+
     report = load_inventory(path)
     _print_report(report)
     if not report.ok:
@@ -69,9 +68,7 @@ def _import(settings: Settings, path: Path | str, owner: str, quiet: bool = Fals
         sys.exit(USAGE_ERROR)
     inventory = report.inventory
     engine = open_store(settings.database_url)
-    total = sum(
-        len(x) for x in (inventory.clients, inventory.systems, inventory.applications, inventory.servers)
-    )
+    total = sum(len(x) for x in (inventory.clients, inventory.systems, inventory.applications, inventory.servers))
     started = time.perf_counter()
     with paused_gc(), Progress(transient=True, disable=quiet or not sys.stderr.isatty()) as progress:
         task = progress.add_task("importing", total=total)
@@ -90,21 +87,26 @@ def import_(settings: Settings, inventory: Path, owner: str | None) -> None:
     _import(settings, inventory, owner or settings.owner)
 
 
-@main.command()
-@click.option("--app", "apps", multiple=True, help="Start from this application (repeatable).")
-@click.option("--system", "systems", multiple=True, help="Start from this system's entries (repeatable).")
-@click.option("--client", "clients", multiple=True, help="Start from this client's systems (repeatable).")
-@click.option("--all", "all_systems", is_flag=True, help="Start from every system's entries.")
-@click.option("--owner", help="Whose inventory (default: $MAESTRO_OWNER, or 'local').")
-@click.option("--as", "principals", multiple=True, help="Look up as this user or team (repeatable).")
-@click.option("--max-depth", type=click.IntRange(min=0), help="Default: $MAESTRO_MAX_DEPTH, or 40.")
-@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
-@click.pass_obj
-def lookup(settings, apps, systems, clients, all_systems, owner, principals, max_depth, as_json) -> None:
-    """Follow the dependencies from the chosen entry points in the store, and summarise what is reached."""
+def selection(command):
+    """The options that choose where a diagram starts, shared by `lookup` and `draw`."""
+    options = [
+        click.option("--app", "apps", multiple=True, help="Start from this application (repeatable)."),
+        click.option("--system", "systems", multiple=True, help="Start from this system's entries (repeatable)."),
+        click.option("--client", "clients", multiple=True, help="Start from this client's systems (repeatable)."),
+        click.option("--all", "all_systems", is_flag=True, help="Start from every system's entries."),
+        click.option("--owner", help="Whose inventory (default: $MAESTRO_OWNER, or 'local')."),
+        click.option("--as", "principals", multiple=True, help="Look up as this user or team (repeatable)."),
+        click.option("--max-depth", type=click.IntRange(min=0), help="Default: $MAESTRO_MAX_DEPTH, or 40."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _request(settings: Settings, apps, systems, clients, all_systems, owner, principals) -> GraphRequest:
     if not (apps or systems or clients or all_systems):
         raise click.UsageError("name at least one --app, --system or --client, or --all")
-    request = GraphRequest(
+    return GraphRequest(
         owner=owner or settings.owner,
         principals=principals,
         apps=apps,
@@ -112,12 +114,36 @@ def lookup(settings, apps, systems, clients, all_systems, owner, principals, max
         clients=clients,
         all_systems=all_systems,
     )
+
+
+def _report_lookup(entries, graph, depth: int) -> None:
+    """Warnings about the selection and the graph; exit 2 when there is nothing to draw."""
+    for problem in entries.problems:
+        click.echo(f"warning: {problem}", err=True)
+    if not entries.ids:
+        click.echo("error: nothing to start from", err=True)
+        sys.exit(USAGE_ERROR)
+    for edge in graph.missing:
+        click.echo(f"warning: {edge.source} depends on {edge.target!r}, which is not in the inventory", err=True)
+    if graph.truncated:
+        click.echo(f"warning: truncated at depth {depth}; --max-depth draws deeper", err=True)
+
+
+@main.command()
+@selection
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
+@click.pass_obj
+def lookup(settings, apps, systems, clients, all_systems, owner, principals, max_depth, as_json) -> None:
+    """Follow the dependencies from the chosen entry points in the store, and summarise what is reached."""
+    from analytics_maestro.inventory.sql import SqlInventory
+    from analytics_maestro.inventory.store import open_store
+
+    request = _request(settings, apps, systems, clients, all_systems, owner, principals)
     engine = open_store(settings.database_url)
     started = time.perf_counter()
+    depth = settings.max_depth if max_depth is None else max_depth
     with engine.connect() as connection:
-        entries = entry.resolve(connection, request)
-        depth = settings.max_depth if max_depth is None else max_depth
-        graph = graphlookup(connection, entries.pks, request.readers(), depth, entries.ids)
+        entries, graph = SqlInventory(connection).lookup(request, depth)
     elapsed = time.perf_counter() - started
     for problem in entries.problems:
         click.echo(f"warning: {problem}", err=True)
@@ -128,13 +154,9 @@ def lookup(settings, apps, systems, clients, all_systems, owner, principals, max
         click.echo(json.dumps(_graph_json(graph, entries), indent=1))
         return
     histogram = Counter(n.depth for n in graph.nodes)
-    shown = ", ".join(graph.entries[:10]) + (
-        f", ... ({len(graph.entries)} in all)" if len(graph.entries) > 10 else ""
-    )
+    shown = ", ".join(graph.entries[:10]) + (f", ... ({len(graph.entries)} in all)" if len(graph.entries) > 10 else "")
     click.echo(f"entries: {shown}")
-    click.echo(
-        f"applications: {len(graph.nodes)}, dependencies: {len(graph.edges)}, missing: {len(graph.missing)}"
-    )
+    click.echo(f"applications: {len(graph.nodes)}, dependencies: {len(graph.edges)}, missing: {len(graph.missing)}")
     click.echo("per depth: " + " ".join(f"{d}:{histogram[d]}" for d in sorted(histogram)))
     if graph.truncated:
         click.echo(f"truncated at depth {depth}: applications beyond it were left out")
@@ -170,6 +192,7 @@ def serve(settings: Settings, demo: bool) -> None:
     """Serve the web application on $MAESTRO_HOST:$MAESTRO_PORT."""
     from werkzeug.serving import run_simple
 
+    from analytics_maestro.inventory.store import counts, open_store
     from analytics_maestro.web.app import create_app
 
     if demo and counts(open_store(settings.database_url), settings.owner)["applications"] == 0:

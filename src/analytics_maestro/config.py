@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from analytics_maestro.errors import ConfigError
 
-class ConfigError(ValueError):
-    """An environment variable holds a value the service cannot use."""
+__all__ = ["ConfigError", "Settings"]
 
 
 def _int(env: dict[str, str], name: str, default: int, minimum: int) -> int:

@@ -5,18 +5,45 @@ readable. A system that lists none (or none that resolve) gets its entries guess
 applications of the best-ranked family present (see `model.FAMILIES` for the order: CDN,
 ApiGateway, Loadbalance, then NAS, Application, Serverless, ...; unknown families last). A client
 stands for every system that names it among its clients.
+
+The rules are written once, here, over a `Catalogue`: the SQL store and the in-memory inventory
+of `draw` each answer its three questions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from analytics_maestro.inventory import schema
 from analytics_maestro.model import GraphRequest, family_rank
+
+
+@dataclass(frozen=True, slots=True)
+class AppRef:
+    id: str
+    pk: int
+    family: str
+
+
+@dataclass(frozen=True, slots=True)
+class SystemRef:
+    id: str
+    entries: tuple[str, ...]
+    clients: tuple[str, ...]
+
+
+class Catalogue(Protocol):
+    """What entry resolution asks of an inventory; every answer is limited to the owner's active
+    records that the request's principals may read."""
+
+    def applications(self, request: GraphRequest, ids: Sequence[str]) -> list[AppRef]: ...
+
+    def systems(self, request: GraphRequest, ids: Sequence[str] | None) -> list[SystemRef]:
+        """The named systems, or all of them when `ids` is None."""
+        ...
+
+    def members(self, request: GraphRequest, system: str) -> list[AppRef]: ...
 
 
 @dataclass(frozen=True)
@@ -27,37 +54,6 @@ class Entries:
     pks: tuple[int, ...]
     guessed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
-
-
-def _granted(roles: Iterable[dict], readers: Sequence[str]) -> bool:
-    """Systems and clients keep their grants in `roles` (they are few; no index needed)."""
-    return any(role.get("id") in readers for role in roles or ())
-
-
-def _systems(connection: Connection, request: GraphRequest, ids: Sequence[str] | None) -> list[sa.Row]:
-    """Active systems of the owner that the requester may read; all of them when `ids` is None."""
-    readers = request.readers()
-    query = sa.select(schema.systems).where(
-        schema.systems.c.owner_id == request.owner, schema.systems.c.active.is_(True)
-    )
-    if ids is not None:
-        query = query.where(schema.systems.c.ext_id.in_(ids))
-    rows = connection.execute(query).all()
-    return [r for r in rows if r.owner_id in readers or _granted(r.roles, readers)]
-
-
-def _applications(connection: Connection, request: GraphRequest, where) -> list[sa.Row]:
-    """Active applications of the owner that the requester may read, matching `where`."""
-    apps, grants = schema.applications, schema.application_grants
-    readers = request.readers()
-    granted = sa.exists().where(grants.c.app_pk == apps.c.pk, grants.c.principal.in_(readers))
-    query = sa.select(apps.c.pk, apps.c.ext_id, apps.c.family).where(
-        apps.c.owner_id == request.owner,
-        apps.c.active.is_(True),
-        sa.or_(apps.c.owner_id.in_(readers), granted),
-        where,
-    )
-    return connection.execute(query).all()
 
 
 def guess_entries(apps: Iterable[tuple[str, str]]) -> tuple[str, ...]:
@@ -73,60 +69,51 @@ def guess_entries(apps: Iterable[tuple[str, str]]) -> tuple[str, ...]:
     return tuple(sorted(ident for ident, family in apps if family_rank(family) == best))
 
 
-def _system_entries(connection: Connection, request: GraphRequest, systems: Sequence[sa.Row]):
+def _system_entries(catalogue: Catalogue, request: GraphRequest, systems: Sequence[SystemRef]):
     """Entry ids per system, listed or guessed, and which were guessed."""
-    listed = {s.ext_id: list(s.entries or ()) for s in systems}
+    listed = {s.id: s.entries for s in systems}
     wanted = sorted({e for entries in listed.values() for e in entries})
-    found = {
-        r.ext_id: r for r in _applications(connection, request, schema.applications.c.ext_id.in_(wanted))
-    }
+    found = {r.id: r for r in catalogue.applications(request, wanted)}
     out: dict[str, tuple[str, ...]] = {}
     guessed: dict[str, tuple[str, ...]] = {}
     for system in sorted(listed):
         resolved = tuple(e for e in listed[system] if e in found)
         if not resolved:
-            members = schema.application_systems
-            member_of = schema.applications.c.pk.in_(
-                sa.select(members.c.app_pk).where(
-                    members.c.owner_id == request.owner, members.c.system_id == system
-                )
-            )
-            candidates = _applications(connection, request, member_of)
-            resolved = guess_entries((r.ext_id, r.family) for r in candidates)
+            candidates = catalogue.members(request, system)
+            resolved = guess_entries((r.id, r.family) for r in candidates)
             guessed[system] = resolved
-            found.update({r.ext_id: r for r in candidates if r.ext_id in resolved})
+            found.update({r.id: r for r in candidates if r.id in resolved})
         out[system] = resolved
     return out, guessed, found
 
 
-def resolve(connection: Connection, request: GraphRequest) -> Entries:
+def resolve(catalogue: Catalogue, request: GraphRequest) -> Entries:
     """The entry applications of `request`, in request order, each once."""
     problems: list[str] = []
-    found: dict[str, sa.Row] = {}
+    found: dict[str, AppRef] = {}
     order: list[str] = []
     guessed: dict[str, tuple[str, ...]] = {}
 
     if request.apps:
-        rows = _applications(connection, request, schema.applications.c.ext_id.in_(request.apps))
-        found.update({r.ext_id: r for r in rows})
+        found.update({r.id: r for r in catalogue.applications(request, request.apps)})
         problems += [f"apps: unknown application {a!r}" for a in request.apps if a not in found]
         order += [a for a in request.apps if a in found]
 
     system_ids: list[str] = list(request.systems)
     if request.all_systems:
-        system_ids += sorted(s.ext_id for s in _systems(connection, request, None))
+        system_ids += sorted(s.id for s in catalogue.systems(request, None))
     if request.clients:
-        all_systems = _systems(connection, request, None)
+        all_systems = catalogue.systems(request, None)
         for client in request.clients:
-            named = sorted(s.ext_id for s in all_systems if client in (s.clients or ()))
+            named = sorted(s.id for s in all_systems if client in s.clients)
             if not named:
                 problems.append(f"clients: no system of client {client!r}")
             system_ids += named
     if system_ids:
-        rows = _systems(connection, request, system_ids)
-        known = {r.ext_id for r in rows}
+        rows = catalogue.systems(request, sorted(set(system_ids)))
+        known = {r.id for r in rows}
         problems += [f"systems: unknown system {s!r}" for s in request.systems if s not in known]
-        per_system, guessed, more = _system_entries(connection, request, rows)
+        per_system, guessed, more = _system_entries(catalogue, request, rows)
         found.update(more)
         for system in dict.fromkeys(system_ids):
             entries = per_system.get(system, ())

@@ -45,9 +45,7 @@ class _Enterprise:
             "size": self.rnd.choice(("micro", "small", "medium", "large", "xlarge", "2xlarge")),
             "environment": "staging" if self.rnd.random() < 0.2 else "production",
             "provider": provider,
-            "language": self.rnd.choice(("java", "python", "go", "node", None))
-            if family == "Application"
-            else None,
+            "language": self.rnd.choice(("java", "python", "go", "node", None)) if family == "Application" else None,
             "systems": [system["id"]],
             "deps": [],
         }
@@ -91,15 +89,9 @@ def _business_system(ent: _Enterprise, number: int, platform: list[dict]) -> Non
     size = rnd.choice(SYSTEM_SIZES)
     front = ent.add_app(system, provider, rnd.choice(("CDN", "Loadbalance", "ApiGateway")), f"s{number}-edge")
     system["entries"].append(front["id"])
-    webs = [
-        ent.add_app(system, provider, "Application", f"s{number}-web-{i}") for i in range(rnd.randint(1, 3))
-    ]
-    services = [
-        ent.add_app(system, provider, "Application", f"s{number}-svc-{i}") for i in range(max(1, size // 3))
-    ]
-    stores = [
-        ent.add_app(system, provider, "Database", f"s{number}-db-{i}") for i in range(rnd.randint(1, 3))
-    ]
+    webs = [ent.add_app(system, provider, "Application", f"s{number}-web-{i}") for i in range(rnd.randint(1, 3))]
+    services = [ent.add_app(system, provider, "Application", f"s{number}-svc-{i}") for i in range(max(1, size // 3))]
+    stores = [ent.add_app(system, provider, "Database", f"s{number}-db-{i}") for i in range(rnd.randint(1, 3))]
     stores += [
         ent.add_app(system, provider, rnd.choice(STORE_FAMILIES), f"s{number}-infra-{i}")
         for i in range(rnd.randint(0, 3))

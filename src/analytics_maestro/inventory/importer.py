@@ -61,9 +61,7 @@ def _server_row(server: Server, owner: str) -> dict:
     fields = ("hostname", "ipv4_private", "ipv4_public", "cpu", "memory", "environment", "role")
     row = {**_base(server, owner), **{name: getattr(server, name) for name in fields}}
     row["os"] = server.os.model_dump(mode="json", exclude_none=True) if server.os else None
-    row["datacenter"] = (
-        server.datacenter.model_dump(mode="json", exclude_none=True) if server.datacenter else None
-    )
+    row["datacenter"] = server.datacenter.model_dump(mode="json", exclude_none=True) if server.datacenter else None
     return row
 
 
@@ -78,8 +76,7 @@ def _application_children(app: Application, pk: int, owner: str) -> dict[sa.Tabl
             for i, system in enumerate(app.systems)
         ],
         schema.application_grants: [
-            {"app_pk": pk, "principal": principal, "role": role}
-            for principal, role in _grants(app, owner).items()
+            {"app_pk": pk, "principal": principal, "role": role} for principal, role in _grants(app, owner).items()
         ],
     }
 
@@ -114,9 +111,7 @@ def _upsert(
 
     Child rows of updated records are deleted here; the caller inserts the new ones.
     """
-    existing = dict(
-        connection.execute(sa.select(table.c.ext_id, table.c.pk).where(table.c.owner_id == owner)).all()
-    )
+    existing = dict(connection.execute(sa.select(table.c.ext_id, table.c.pk).where(table.c.owner_id == owner)).all())
     new = [row for row in rows if row["ext_id"] not in existing]
     old = [{**row, "_pk": existing[row["ext_id"]]} for row in rows if row["ext_id"] in existing]
     for chunk in _chunks(new):

@@ -10,13 +10,12 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 
+from analytics_maestro.errors import StoreError
 from analytics_maestro.inventory import schema
 
+__all__ = ["StoreError", "counts", "open_store", "upgrade"]
+
 MIGRATIONS = Path(__file__).with_name("migrations")
-
-
-class StoreError(RuntimeError):
-    """The store cannot be reached or opened; the message says which and where."""
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -39,9 +38,7 @@ def create_store_engine(url: str, **engine_options) -> Engine:
             try:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(
-                    f"cannot create the folder of the store {database}: {exc.strerror}"
-                ) from None
+                raise StoreError(f"cannot create the folder of the store {database}: {exc.strerror}") from None
         engine = sa.create_engine(parsed, **options, **engine_options)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from analytics_maestro.errors import MaestroError
 from analytics_maestro.model import DEFAULT_FAMILY, DEFAULT_SIZE, FAMILIES, SIZES, Inventory
 
 SECTIONS = ("clients", "systems", "applications", "servers")
@@ -42,12 +43,15 @@ class Report:
         return not self.errors
 
 
-class InventoryError(ValueError):
+class InventoryError(MaestroError, ValueError):
     """An inventory that cannot be used; `problems` lists each, with its path."""
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(map(str, self.problems)))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
 
 
 def path_of(loc: Iterable[Any]) -> str:
@@ -94,8 +98,7 @@ def _normalise(doc: dict, report: Report) -> None:
             report.warnings.append(
                 Problem(
                     f"applications[{i}].family",
-                    f"unknown family {_shown(family)}, using {fallback!r} "
-                    f"(expected one of: {', '.join(FAMILIES)})",
+                    f"unknown family {_shown(family)}, using {fallback!r} (expected one of: {', '.join(FAMILIES)})",
                 )
             )
             app["family"] = fallback
@@ -104,8 +107,7 @@ def _normalise(doc: dict, report: Report) -> None:
             report.warnings.append(
                 Problem(
                     f"applications[{i}].size",
-                    f"unknown size {_shown(size)}, using {DEFAULT_SIZE!r} "
-                    f"(expected one of: {', '.join(SIZES)})",
+                    f"unknown size {_shown(size)}, using {DEFAULT_SIZE!r} (expected one of: {', '.join(SIZES)})",
                 )
             )
             app["size"] = DEFAULT_SIZE
@@ -148,9 +150,7 @@ def validate(doc: Any) -> Report:
         )
         return report
     for key in sorted(set(doc) - set(SECTIONS)):
-        report.warnings.append(
-            Problem(str(key), f"unknown section, ignored (expected {', '.join(SECTIONS)})")
-        )
+        report.warnings.append(Problem(str(key), f"unknown section, ignored (expected {', '.join(SECTIONS)})"))
     doc = {key: doc[key] for key in SECTIONS if key in doc}
     doc = _copy_applications(doc)
     _normalise(doc, report)

@@ -1,0 +1,93 @@
+"""An inventory held in memory, for `draw` from a file alone: the same answers as the SQL store.
+
+It follows the store's rules to the letter: one owner (the file's), only active applications that
+the requester may read, dependencies resolved within the owner, minimum depths within the depth
+limit. Tests compare the two on generated inventories.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+
+from analytics_maestro.inventory.entry import AppRef, Entries, SystemRef, resolve
+from analytics_maestro.model import Application, Edge, GraphRequest, Inventory, Node, Record, Subgraph
+
+
+class MemoryInventory:
+    def __init__(self, inventory: Inventory, owner: str):
+        self.owner = owner
+        self.apps: dict[str, Application] = {a.id: a for a in inventory.applications}
+        self.pk = {a.id: i for i, a in enumerate(inventory.applications)}
+        self.systems_by_id = {s.id: s for s in inventory.systems}
+        self.members_of: dict[str, list[str]] = {}
+        for app in inventory.applications:
+            for system in app.systems:
+                self.members_of.setdefault(system, []).append(app.id)
+
+    def _readable(self, record: Record, request: GraphRequest) -> bool:
+        if request.owner != self.owner or not record.active:
+            return False
+        readers = request.readers()
+        return self.owner in readers or any(role.id in readers for role in record.roles)
+
+    def _refs(self, request: GraphRequest, ids: Sequence[str]) -> list[AppRef]:
+        apps = (self.apps.get(i) for i in dict.fromkeys(ids))
+        return [AppRef(a.id, self.pk[a.id], a.family) for a in apps if a and self._readable(a, request)]
+
+    def applications(self, request: GraphRequest, ids: Sequence[str]) -> list[AppRef]:
+        return self._refs(request, ids)
+
+    def members(self, request: GraphRequest, system: str) -> list[AppRef]:
+        return self._refs(request, self.members_of.get(system, ()))
+
+    def systems(self, request: GraphRequest, ids: Sequence[str] | None) -> list[SystemRef]:
+        chosen = self.systems_by_id.values() if ids is None else (self.systems_by_id.get(i) for i in ids)
+        return [SystemRef(s.id, s.entries, s.clients) for s in chosen if s is not None and self._readable(s, request)]
+
+    def lookup(self, request: GraphRequest, max_depth: int) -> tuple[Entries, Subgraph]:
+        """entry, then a breadth-first graphlookup."""
+        entries = resolve(self, request)
+
+        def reachable(ident: str) -> Application | None:
+            app = self.apps.get(ident)
+            return app if app is not None and self._readable(app, request) else None
+
+        depth = {e: 0 for e in entries.ids}
+        queue = deque(entries.ids)
+        truncated = False
+        while queue:
+            current = queue.popleft()
+            for dep in self.apps[current].deps:
+                if dep.id in depth or reachable(dep.id) is None:
+                    continue
+                if depth[current] == max_depth:
+                    truncated = True
+                    continue
+                depth[dep.id] = depth[current] + 1
+                queue.append(dep.id)
+        edges, missing = set(), set()
+        for source in depth:
+            for dep in self.apps[source].deps:
+                edge = Edge(source, dep.id, dep.endpoint)
+                if dep.id in depth:
+                    edges.add(edge)
+                elif reachable(dep.id) is None:
+                    missing.add(edge)
+        nodes = sorted((_node(self.apps[i], d) for i, d in depth.items()), key=lambda n: (n.depth, n.id))
+        key = lambda e: (e.source, e.target, e.endpoint or "")  # noqa: E731
+        graph = Subgraph(
+            entries=entries.ids,
+            nodes=tuple(nodes),
+            edges=tuple(sorted(edges, key=key)),
+            missing=tuple(sorted(missing, key=key)),
+            truncated=truncated,
+        )
+        return entries, graph
+
+
+def _node(app: Application, depth: int) -> Node:
+    return Node(
+        app.id, depth, app.name, app.family, app.size, app.environment, app.provider, app.language, app.cluster,
+        app.systems,
+    )  # fmt: skip

@@ -1,0 +1,154 @@
+"""network: the layered grid layout of a looked-up subgraph. Pure: no I/O, no randomness.
+
+    layout(subgraph) -> Grid
+
+Stages: break cycles (acyclic), assign columns (layering), add a lane item for every column a long
+edge passes through, order each column (ordering), give each slot its rows (coordinates), and
+route the edges (routing). Nodes are indexed in id order and edges sorted before anything else, so
+the output depends only on the graph, never on input order or hash seeds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from analytics_maestro.layout.acyclic import back_edges
+from analytics_maestro.layout.coordinates import assign_rows
+from analytics_maestro.layout.grid import NODE_WIDTH, ROW_MARGIN, Cell, Grid, Route, column_x, snap
+from analytics_maestro.layout.layering import assign_columns
+from analytics_maestro.layout.ordering import order_layers
+from analytics_maestro.layout.routing import Box, Chain, route_chains, self_loop
+from analytics_maestro.model import Edge, Subgraph
+
+# A node grows by a row for every this many edges on its busier side (the original grew a node
+# to its number of children), up to MAX_SPAN rows.
+PORTS_PER_ROW = 4
+MAX_SPAN = 6
+
+
+def _edge_key(edge: Edge) -> tuple[str, str, str]:
+    return (edge.source, edge.target, edge.endpoint or "")
+
+
+def layout(subgraph: Subgraph) -> Grid:
+    """Place every node of `subgraph` on the grid and route every edge (none is dropped)."""
+    ids = sorted({node.id for node in subgraph.nodes})
+    index = {ident: i for i, ident in enumerate(ids)}
+    entries = [index[e] for e in sorted(set(subgraph.entries)) if e in index]
+    edges = sorted(
+        (e for e in set(subgraph.edges) if e.source in index and e.target in index),
+        key=_edge_key,
+    )
+    return _Layout(ids, index, entries, edges).grid()
+
+
+class _Layout:
+    def __init__(self, ids: list[str], index: dict[str, int], entries: list[int], edges: list[Edge]):
+        self.ids, self.entries, self.edges = ids, entries, edges
+        n = len(ids)
+        self.loops = [e for e in edges if e.source == e.target]
+        self.links = [e for e in edges if e.source != e.target]
+        pairs = [(index[e.source], index[e.target]) for e in self.links]
+        back = back_edges(n, pairs, entries)
+        self.reversed = back
+        directed = [(v, u) if b else (u, v) for (u, v), b in zip(pairs, back, strict=True)]
+        # Entries start column 0, unless another entry's diagram depends on them: then they sit
+        # where that dependency puts them, still marked as entries.
+        has_caller = [False] * n
+        for _, v in directed:
+            has_caller[v] = True
+        self.pinned = [e for e in entries if not has_caller[e]]
+        self.col = assign_columns(n, directed, self.pinned)
+        self.directed = directed
+        self._add_lanes(n)
+
+    def _add_lanes(self, n: int) -> None:
+        """Items n.. are lanes: one per column a long edge passes through."""
+        self.layer_of = list(self.col)
+        self.up: list[list[int]] = [[] for _ in range(n)]
+        self.down: list[list[int]] = [[] for _ in range(n)]
+        self.chains: list[Chain] = []
+        for u, v in self.directed:
+            lanes = []
+            previous = u
+            for column in range(self.col[u] + 1, self.col[v]):
+                lane = len(self.layer_of)
+                self.layer_of.append(column)
+                self.up.append([previous])
+                self.down.append([])
+                self.down[previous].append(lane)
+                lanes.append(lane)
+                previous = lane
+            self.down[previous].append(v)
+            self.up[v].append(previous)
+            self.chains.append(Chain(u, v, tuple(lanes)))
+        self.is_lane = [i >= n for i in range(len(self.layer_of))]
+
+    def _spans(self) -> list[int]:
+        n = len(self.ids)
+        right, left = [0] * n, [0] * n
+        for chain in self.chains:
+            right[chain.tail] += 1
+            left[chain.head] += 1
+        return [min(MAX_SPAN, max(1, math.ceil(max(right[i], left[i]) / PORTS_PER_ROW))) for i in range(n)]
+
+    def grid(self) -> Grid:
+        n = len(self.ids)
+        layers = order_layers(self.layer_of, self.up, self.down, self.entries)
+        spans = self._spans() + [1] * (len(self.layer_of) - n)
+        columns = assign_rows(layers, self.up, self.down, self.is_lane, spans)
+        position = [0] * len(self.layer_of)
+        for layer in layers:
+            for i, item in enumerate(layer):
+                position[item] = i
+        cells: list[Cell | None] = [None] * n
+        lane_y = [0.0] * len(self.layer_of)
+        lane_x = [0.0] * len(self.layer_of)
+        for k, slots in enumerate(columns):
+            x = column_x(k)
+            for slot in slots:
+                if self.is_lane[slot.items[0]]:
+                    for j, lane in enumerate(slot.items):
+                        lane_y[lane] = slot.top + (j + 1) / (len(slot.items) + 1)
+                        lane_x[lane] = x
+                else:
+                    node = slot.items[0]
+                    row = int(slot.top)
+                    cells[node] = Cell(
+                        self.ids[node], k, row, slot.height,
+                        snap(x), snap(row + slot.height / 2), NODE_WIDTH, snap(slot.height - 2 * ROW_MARGIN),
+                    )  # fmt: skip
+        boxes = [Box(c.x, c.y, c.w, c.h) for c in cells]
+        polylines = route_chains(self.chains, boxes, lane_y, lane_x, position)
+        routes = list(self._routes(polylines))
+        routes += self._loops(boxes)
+        routes.sort(key=lambda r: (r.source, r.target, r.endpoint or "", r.kind))
+        rows = max((c.row + c.span for c in cells), default=0)
+        rows = max([rows, *(math.ceil(y) for y in lane_y)])
+        return Grid(
+            cells=tuple(cells),
+            routes=tuple(routes),
+            columns=max(self.col, default=-1) + 1,
+            rows=rows,
+            entries=tuple(self.ids[e] for e in self.entries),
+        )
+
+    def _routes(self, polylines: list[list[tuple[float, float]]]) -> Iterable[Route]:
+        for edge, back, points in zip(self.links, self.reversed, polylines, strict=True):
+            if back:
+                yield Route(edge.source, edge.target, edge.endpoint, "back", tuple(points[::-1]))
+            else:
+                yield Route(edge.source, edge.target, edge.endpoint, "forward", tuple(points))
+
+    def _loops(self, boxes: list[Box]) -> list[Route]:
+        per_node: dict[str, list[Edge]] = {}
+        for edge in self.loops:
+            per_node.setdefault(edge.source, []).append(edge)
+        routes = []
+        index = {ident: i for i, ident in enumerate(self.ids)}
+        for ident, loops in per_node.items():
+            for j, edge in enumerate(loops):
+                points = self_loop(boxes[index[ident]], j, len(loops))
+                routes.append(Route(edge.source, edge.target, edge.endpoint, "self", tuple(points)))
+        return routes

@@ -1,0 +1,102 @@
+"""The Grid: what the layout engine returns and renderers read, and its JSON form.
+
+Coordinates are flat (before any isometric projection), in grid units: a column is `COLUMN_PITCH`
+wide, a row 1 high. A node's box is `NODE_WIDTH` wide and `span - 2 * ROW_MARGIN` high, centred in
+the rows it covers, so boxes in one column never touch and edges have room between them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+NODE_WIDTH = 1.0
+COLUMN_PITCH = 2.5
+ROW_MARGIN = 0.2
+# Column 0 starts right of a free band where renderers draw the entry markers.
+ENTRY_MARGIN = 0.75
+
+RouteKind = Literal["forward", "back", "self"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A node placed on the grid: column, first row, rows covered, and its box (centre and size)."""
+
+    id: str
+    col: int
+    row: int
+    span: int
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """An edge as drawn: the polyline from the source box's border to the target box's border.
+
+    `kind` is `forward` (to a later column), `back` (a cycle's return route, to an earlier column)
+    or `self` (a loop on one application).
+    """
+
+    source: str
+    target: str
+    endpoint: str | None
+    kind: RouteKind
+    points: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    cells: tuple[Cell, ...]
+    routes: tuple[Route, ...]
+    columns: int
+    rows: int
+    entries: tuple[str, ...]
+
+    @property
+    def width(self) -> float:
+        return column_x(self.columns - 1) + NODE_WIDTH / 2 + ENTRY_MARGIN if self.columns else 0.0
+
+    @property
+    def height(self) -> float:
+        return float(self.rows)
+
+    def to_json(self) -> str:
+        """The layout JSON (DESIGN.md): byte-identical for the same grid."""
+        return json.dumps(
+            {
+                "nodes": [
+                    {"id": c.id, "x": c.x, "y": c.y, "w": c.w, "h": c.h, "col": c.col, "row": c.row, "span": c.span}
+                    for c in self.cells
+                ],
+                "edges": [
+                    {
+                        "source": r.source,
+                        "target": r.target,
+                        "endpoint": r.endpoint,
+                        "kind": r.kind,
+                        "points": [list(p) for p in r.points],
+                    }
+                    for r in self.routes
+                ],
+                "columns": self.columns,
+                "rows": self.rows,
+                "entries": list(self.entries),
+            },
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+
+
+def column_x(col: int) -> float:
+    """The x of a column's centre."""
+    return ENTRY_MARGIN + NODE_WIDTH / 2 + col * COLUMN_PITCH
+
+
+def snap(value: float) -> float:
+    """Coordinates are rounded to 1/1000 of a unit so that output bytes do not depend on float noise."""
+    return round(value, 3) + 0.0
