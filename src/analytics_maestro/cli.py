@@ -129,6 +129,54 @@ def _report_lookup(entries, graph, depth: int) -> None:
         click.echo(f"warning: truncated at depth {depth}; --max-depth draws deeper", err=True)
 
 
+def _write(path: Path, data: bytes) -> None:
+    """Write through a temporary file, so that a failure never leaves half a file behind."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
+
+
+@main.command()
+@click.argument("inventory", type=click.Path(dir_okay=False, path_type=Path))
+@selection
+@click.option("--style", type=click.Choice(["flat"]), default="flat", show_default=True, help="How to draw.")
+@click.option("-o", "--output", "svg_path", required=True, type=OUTPUT, help="Where to write the SVG.")
+@click.option("--png", "png_path", type=OUTPUT, help="Also write a PNG.")
+@click.option("--layout-json", "layout_path", type=OUTPUT, help="Also write the layout as JSON.")
+@click.pass_obj
+def draw(
+    settings, inventory, apps, systems, clients, all_systems, owner, principals, max_depth, style, svg_path, png_path,
+    layout_path,
+) -> None:  # fmt: skip
+    """Draw the diagram of INVENTORY (JSON or YAML) from the chosen entry points; no server needed."""
+    from analytics_maestro.inventory.memory import MemoryInventory
+    from analytics_maestro.layout import layout
+    from analytics_maestro.render.flat import render_flat
+
+    request = _request(settings, apps, systems, clients, all_systems, owner, principals)
+    report = load_inventory(inventory)
+    _print_report(report)
+    if not report.ok:
+        click.echo(f"{inventory}: {len(report.errors)} error(s); nothing was drawn", err=True)
+        sys.exit(USAGE_ERROR)
+    depth = settings.max_depth if max_depth is None else max_depth
+    with paused_gc():
+        entries, graph = MemoryInventory(report.inventory, request.owner).lookup(request, depth)
+        _report_lookup(entries, graph, depth)
+        grid = layout(graph)
+        svg = render_flat(grid, {node.id: node for node in graph.nodes})
+    _write(svg_path, svg.encode())
+    if layout_path:
+        _write(layout_path, grid.to_json().encode())
+    if png_path:
+        import resvg_py
+
+        _write(png_path, bytes(resvg_py.svg_to_bytes(svg_string=svg, background="#ffffff")))
+
+
 @main.command()
 @selection
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")

@@ -13,7 +13,8 @@ from __future__ import annotations
 import random
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 MAX_ITERATIONS = 24
 START_ITERATIONS = 4
@@ -107,20 +108,41 @@ def barycentre(positions: Sequence[int]) -> float | None:
     return sum(positions) / len(positions) if positions else None
 
 
-def _reorder(layer: list[int], fixed: Sequence[Sequence[int]], pos: list[int], value, reverse: bool) -> None:
-    """Sort a layer by `value` of its neighbours' positions on the fixed side.
+@dataclass(frozen=True)
+class Rule:
+    """How a sweep sorts a layer: by which value of the neighbours, and what items without any do."""
 
-    Items without neighbours there keep their places; the others fill the remaining places in
-    order. Ties keep their current order, or swap it when `reverse` (which lets sweeps escape
-    from plateaus).
+    value: Callable[[Sequence[int]], float | None]
+    hold: bool
+
+
+RULES = (
+    Rule(median_value, hold=False),
+    Rule(median_value, hold=True),
+    Rule(barycentre, hold=False),
+    Rule(barycentre, hold=True),
+)
+
+
+def _reorder(layer: list[int], fixed: Sequence[Sequence[int]], pos: list[int], rule: Rule, reverse: bool) -> None:
+    """Sort a layer by the rule's value of each item's neighbours' positions on the fixed side.
+
+    An item without neighbours there either keeps its place while the others move around it
+    (`rule.hold`, as Graphviz does), or takes the value of the item before it and so moves with
+    its surroundings; neither is better on every graph. Ties keep their current order, or swap it
+    when `reverse` (which lets sweeps escape from plateaus).
     """
-    values = [value(sorted(pos[v] for v in fixed[item])) for item in layer]
-    movable = [
-        (v, -i if reverse else i, item) for i, (v, item) in enumerate(zip(values, layer, strict=True)) if v is not None
-    ]
-    movable.sort()
-    ordered = iter(movable)
-    layer[:] = [item if v is None else next(ordered)[2] for v, item in zip(values, layer, strict=True)]
+    keyed = []
+    previous = -1.0
+    for i, item in enumerate(layer):
+        v = rule.value(sorted(pos[other] for other in fixed[item]))
+        if v is None and not rule.hold:
+            v = previous
+        if v is not None:
+            previous = v
+        keyed.append((v, -i if reverse else i, item))
+    ordered = iter(sorted(k for k in keyed if k[0] is not None))
+    layer[:] = [item if v is None else next(ordered)[2] for v, _, item in keyed]
     for i, item in enumerate(layer):
         pos[item] = i
 
@@ -133,15 +155,21 @@ def _side_crossings(a: list[int], b: list[int]) -> int:
 
 
 def _transpose(
-    layers: list[list[int]], up: Sequence[Sequence[int]], down: Sequence[Sequence[int]], pos: list[int], reverse: bool
-) -> int:
+    layers: list[list[int]],
+    up: Sequence[Sequence[int]],
+    down: Sequence[Sequence[int]],
+    pos: list[int],
+    reverse: bool,
+    work: list[int],
+) -> None:
     """Swap neighbours in every layer while that removes crossings (or, with `reverse`, keeps them
-    equal), revisiting only layers next to a change. Returns the work done: items visited plus
-    pairs compared."""
+    equal), revisiting only layers next to a change. Spends `work` (items visited plus pairs
+    compared) and stops when it runs out."""
     count = len(layers)
     dirty = [True] * count
-    compared = 0
     for _ in range(MAX_TRANSPOSE_ROUNDS):
+        if work[0] <= 0:
+            return
         gain = 0
         touched = [False] * count
         for k in range(count):
@@ -150,7 +178,7 @@ def _transpose(
             layer = layers[k]
             ups = [sorted(pos[v] for v in up[item]) for item in layer]
             downs = [sorted(pos[v] for v in down[item]) for item in layer]
-            compared += len(layer)
+            compared = len(layer)
             swapped = False
             for i in range(len(layer) - 1):
                 a_up, b_up, a_down, b_down = ups[i], ups[i + 1], downs[i], downs[i + 1]
@@ -166,6 +194,7 @@ def _transpose(
                     pos[layer[i]], pos[layer[i + 1]] = i, i + 1
                     gain += keep - swap
                     swapped = True
+            work[0] -= compared
             if swapped:
                 for j in (k - 1, k, k + 1):
                     if 0 <= j < count:
@@ -173,7 +202,6 @@ def _transpose(
         dirty = touched
         if gain <= 0:
             break
-    return compared
 
 
 def _sweeps(
@@ -181,7 +209,7 @@ def _sweeps(
     up: Sequence[Sequence[int]],
     down: Sequence[Sequence[int]],
     iterations: int,
-    value,
+    rule: Rule,
     work: list[int],
 ) -> tuple[list[list[int]], int]:
     """Graphviz's mincross loop: alternate downward and upward sweeps, each sorting every layer by
@@ -199,9 +227,9 @@ def _sweeps(
         reverse = iteration % 4 < 2
         indices = range(1, len(layers)) if downward else range(len(layers) - 2, -1, -1)
         for k in indices:
-            _reorder(layers[k], up if downward else down, pos, value, reverse)
+            _reorder(layers[k], up if downward else down, pos, rule, reverse)
             work[0] -= len(layers[k])
-        work[0] -= _transpose(layers, up, down, pos, not reverse)
+        _transpose(layers, up, down, pos, not reverse, work)
         crossings = total_crossings(layers, down, pos)
         if crossings <= best_count:
             if crossings < CONVERGENCE * best_count:
@@ -235,7 +263,7 @@ def order_layers(
     up: Sequence[Sequence[int]],
     down: Sequence[Sequence[int]],
     roots: Sequence[int],
-    budget: int = 600_000,
+    budget: int = 150_000,
 ) -> list[list[int]]:
     """Items per layer, in an order with few crossings.
 
@@ -253,12 +281,17 @@ def order_layers(
     )
     work = [budget]
     candidates = []
-    for value in (median_value, barycentre):
+    # Trying every start and rule costs about 150 passes over the items; a large graph goes with
+    # the first of each.
+    rules = RULES
+    if 150 * len(layers_of) > budget // 2:
+        starts, rules = starts[:1], rules[:1]
+    for rule in rules:
         for start in starts:
-            layers, count = _sweeps([list(layer) for layer in start], up, down, START_ITERATIONS, value, work)
-            candidates.append((count, len(candidates), layers, value))
-    count, _, best, value = min(candidates, key=lambda c: c[:2])
-    best, count = _sweeps(best, up, down, MAX_ITERATIONS, value, work)
+            layers, count = _sweeps([list(layer) for layer in start], up, down, START_ITERATIONS, rule, work)
+            candidates.append((count, len(candidates), layers, rule))
+    count, _, best, rule = min(candidates, key=lambda c: c[:2])
+    best, count = _sweeps(best, up, down, MAX_ITERATIONS, rule, work)
     # Small graphs can afford more: restarts from shuffled orders (seeded, so still deterministic).
     for restart in range(RESTARTS):
         if count == 0 or work[0] < budget // 2:
@@ -267,8 +300,8 @@ def order_layers(
         start = [list(layer) for layer in starts[0]]
         for layer in start:
             rnd.shuffle(layer)
-        for value in (median_value, barycentre):
-            layers, found = _sweeps([list(layer) for layer in start], up, down, MAX_ITERATIONS, value, work)
+        for rule in RULES:
+            layers, found = _sweeps([list(layer) for layer in start], up, down, MAX_ITERATIONS, rule, work)
             if found < count:
                 best, count = layers, found
     return best

@@ -1,0 +1,149 @@
+"""Layout benchmark: our engine against Graphviz `dot` on the same generated inventories.
+
+    python bench/layout.py [--sizes 100 1000 3000 10000] [--seeds 1 2 3] [--dot-timeout 600]
+
+For each size and seed it generates an inventory, takes the graph `draw --all` draws (every
+system's entries and all they reach) and writes it as DOT too. It prints:
+
+- layout: our layout time in-process (lookup result in, Grid out), and `dot -Tplain`'s on the same
+  graph, with the ratio;
+- crossings, overlaps and edges through nodes of both, by the project's own measure
+  (`analytics_maestro.layout.quality`);
+- draw: the whole `analytics-maestro draw` process (start-up, reading the file, lookup, layout,
+  SVG) against `dot -Tsvg` on the same graph and on the whole inventory graph (orphan
+  applications that no entry reaches included, as `generate --dot` writes it), with ratios and our
+  peak memory.
+
+`dot` runs are skipped above --dot-timeout seconds (reported as such).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from analytics_maestro.inventory.generate import generate, to_dot
+from analytics_maestro.inventory.memory import MemoryInventory
+from analytics_maestro.inventory.validate import validate
+from analytics_maestro.layout import layout
+from analytics_maestro.layout.quality import from_layout_json, from_plain, measure
+from analytics_maestro.model import GraphRequest, Subgraph
+
+COMMAND = str(Path(sys.executable).with_name("analytics-maestro"))
+
+
+def run(args: list[str], timeout: float | None = None) -> tuple[float, int]:
+    """Wall time and peak resident memory (MB) of a command, which must succeed."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _, status, usage = os.wait4(process.pid, 0)
+    except BaseException:
+        process.kill()
+        raise
+    elapsed = time.perf_counter() - started
+    if status != 0:
+        raise RuntimeError(f"{args[0]} failed: {process.stderr.read().decode()[-500:]}")
+    if timeout is not None and elapsed > timeout:
+        raise TimeoutError
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def run_dot(args: list[str], timeout: float) -> float | None:
+    started = time.perf_counter()
+    try:
+        subprocess.run(args, check=True, timeout=timeout, capture_output=True)
+    except subprocess.TimeoutExpired:
+        return None
+    return time.perf_counter() - started
+
+
+def subgraph_dot(graph: Subgraph) -> str:
+    lines = ["digraph G {", "  rankdir=LR;", "  node [shape=box];"]
+    lines += [f'  "{node.id}";' for node in graph.nodes]
+    lines += [f'  "{edge.source}" -> "{edge.target}";' for edge in graph.edges]
+    return "\n".join([*lines, "}"]) + "\n"
+
+
+def bench(n: int, seed: int, tmp: Path, dot_timeout: float) -> dict:
+    doc = generate(n, seed)
+    inventory = tmp / f"inventory-{n}-{seed}.json"
+    inventory.write_text(json.dumps(doc))
+    report = validate(doc)
+    _, graph = MemoryInventory(report.inventory, "bench").lookup(GraphRequest(owner="bench", all_systems=True), 10_000)
+    gc.disable()
+    started = time.perf_counter()
+    grid = layout(graph)
+    ours = time.perf_counter() - started
+    gc.enable()
+    row = {"n": n, "seed": seed, "nodes": len(graph.nodes), "edges": len(graph.edges), "layout_s": ours}
+    row["ours"] = measure(*from_layout_json(grid.to_json())).as_dict()
+
+    (tmp / "same.dot").write_text(subgraph_dot(graph))
+    (tmp / "whole.dot").write_text(to_dot(doc))
+    row["dot_plain_s"] = run_dot(["dot", "-Tplain", str(tmp / "same.dot"), "-o", str(tmp / "same.plain")], dot_timeout)
+    row["dot"] = measure(*from_plain((tmp / "same.plain").read_text())).as_dict() if row["dot_plain_s"] else None
+
+    svg = tmp / "ours.svg"
+    row["draw_s"], row["draw_mb"] = run(
+        [COMMAND, "draw", str(inventory), "--all", "--max-depth", "10000", "-o", str(svg)]
+    )
+    row["dot_svg_same_s"] = run_dot(["dot", "-Tsvg", str(tmp / "same.dot"), "-o", str(tmp / "same.svg")], dot_timeout)
+    row["dot_svg_whole_s"] = run_dot(["dot", "-Tsvg", str(tmp / "whole.dot"), "-o", str(tmp / "whole.svg")], dot_timeout)
+    return row
+
+
+def ratio(theirs: float | None, ours: float) -> str:
+    return f"{theirs / ours:6.1f}x" if theirs else "   n/a"
+
+
+def seconds(value: float | None) -> str:
+    return f"{value:7.2f}" if value is not None else "timeout"
+
+
+def print_table(rows: list[dict]) -> None:
+    print(
+        f"{'N':>6} {'seed':>4} {'nodes':>6} | {'layout s':>8} {'dot s':>7} {'ratio':>7} | {'crossings':>9} {'dot':>7}"
+        f" {'overlaps':>8} {'through':>7} | {'draw s':>6} {'dot svg':>7} {'ratio':>7} {'whole':>7} {'ratio':>7}"
+        f" {'peak MB':>7}"
+    )
+    for r in rows:
+        dot = r["dot"] or {}
+        print(
+            f"{r['n']:>6} {r['seed']:>4} {r['nodes']:>6} | {r['layout_s']:8.2f} {seconds(r['dot_plain_s'])}"
+            f" {ratio(r['dot_plain_s'], r['layout_s'])} | {r['ours']['crossings']:>9} {dot.get('crossings', '-'):>7}"
+            f" {r['ours']['overlaps']:>8} {r['ours']['through_nodes']:>7} | {r['draw_s']:6.2f}"
+            f" {seconds(r['dot_svg_same_s'])} {ratio(r['dot_svg_same_s'], r['draw_s'])}"
+            f" {seconds(r['dot_svg_whole_s'])} {ratio(r['dot_svg_whole_s'], r['draw_s'])} {r['draw_mb']:>7}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", nargs="*", type=int, default=[100, 1000, 3000, 10_000])
+    parser.add_argument("--seeds", nargs="*", type=int, default=[1, 2, 3])
+    parser.add_argument("--dot-timeout", type=float, default=600)
+    parser.add_argument("--json", type=Path, help="Also write the rows as JSON here.")
+    args = parser.parse_args()
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            for seed in args.seeds if n < 10_000 else args.seeds[:1]:
+                rows.append(bench(n, seed, Path(tmp), args.dot_timeout))
+                print(f"measured N={n} seed={seed}", file=sys.stderr, flush=True)
+    print_table(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()

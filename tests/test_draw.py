@@ -1,0 +1,139 @@
+"""`analytics-maestro draw`: from an inventory file alone to SVG, layout JSON and PNG, with clear
+warnings and errors, and nothing from the inventory reaching the SVG unescaped."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+from analytics_maestro.cli import main
+from analytics_maestro.layout.quality import from_layout_json, measure
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def draw(tmp_path, doc, *args):
+    inventory = tmp_path / "inventory.json"
+    inventory.write_text(json.dumps(doc))
+    return CliRunner().invoke(main, ["draw", str(inventory), *args], catch_exceptions=False)
+
+
+SHOP = {
+    "systems": [{"id": "shop", "entries": ["cdn"]}],
+    "applications": [
+        {"id": "cdn", "name": "shop-cdn", "family": "CDN", "deps": [{"id": "web", "endpoint": "https"}]},
+        {"id": "web", "name": "web", "deps": [{"id": "db", "endpoint": "sql"}, {"id": "cache", "endpoint": "redis"}]},
+        {"id": "db", "name": "db", "family": "Database"},
+        {"id": "cache", "name": "cache", "family": "Cache", "deps": [{"id": "web", "endpoint": "tcp"}]},
+    ],
+}
+
+
+def test_draw_writes_svg_layout_and_png(tmp_path):
+    out = tmp_path / "shop.svg"
+    result = draw(tmp_path, SHOP, "--system", "shop", "-o", out, "--layout-json", tmp_path / "l.json",
+                  "--png", tmp_path / "shop.png")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    root = ET.parse(out).getroot()
+    assert root.tag == f"{SVG}svg" and root.get("id") == "graph"
+    apps = {g.get("data-app-id") for g in root.iter(f"{SVG}g") if g.get("data-app-id")}
+    assert apps == {"cdn", "web", "db", "cache"}
+    layout = json.loads((tmp_path / "l.json").read_text())
+    assert {n["id"] for n in layout["nodes"]} == apps and len(layout["edges"]) == 4
+    assert {e["kind"] for e in layout["edges"]} == {"forward", "back"}
+    quality = measure(*from_layout_json((tmp_path / "l.json").read_text()))
+    assert quality.overlaps == 0 and quality.through_nodes == 0
+    assert (tmp_path / "shop.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_the_same_inventory_draws_the_same_bytes(tmp_path):
+    first, second = tmp_path / "a.svg", tmp_path / "b.svg"
+    doc = dict(SHOP, applications=list(reversed(SHOP["applications"])))
+    assert draw(tmp_path, SHOP, "--app", "cdn", "-o", first).exit_code == 0
+    assert draw(tmp_path, doc, "--app", "cdn", "-o", second).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+HOSTILE = '<script>alert(1)</script>" onload="alert(2)'
+
+
+def test_hostile_names_and_ids_are_text_not_markup(tmp_path):
+    doc = {"applications": [
+        {"id": HOSTILE, "name": HOSTILE, "deps": [{"id": "b", "endpoint": '"><svg onload=x>'}]},
+        {"id": "b", "name": "javascript:alert(3)" + "x" * 300},
+    ]}  # fmt: skip
+    out = tmp_path / "x.svg"
+    assert draw(tmp_path, doc, "--app", HOSTILE, "-o", out).exit_code == 0
+    text = out.read_text()
+    root = ET.fromstring(text)  # still well-formed XML
+    assert not [el for el in root.iter() if el.tag.endswith("script")]
+    assert not [el for el in root.iter() for name in el.attrib if name.startswith("on")]
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert {g.get("data-app-id") for g in root.iter(f"{SVG}g") if g.get("data-app-id")} == {HOSTILE, "b"}
+    ids = [el.get("id") for el in root.iter() if el.get("id")]
+    assert len(ids) == len(set(ids))
+
+
+def test_dangling_dependencies_and_unknown_families_draw_with_warnings(tmp_path):
+    doc = {"applications": [{"id": "a", "family": "Mainframe", "deps": [{"id": "gone", "endpoint": "tcp"}]}]}
+    result = draw(tmp_path, doc, "--app", "a", "-o", tmp_path / "a.svg")
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert "warning: applications[0].deps[0].id: unknown application 'gone'" in lines
+    assert any(line.startswith("warning: applications[0].family: unknown family 'Mainframe'") for line in lines)
+    assert "warning: a depends on 'gone', which is not in the inventory" in lines
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--app", "nope"], "warning: apps: unknown application 'nope'"),
+        (["--system", "nope"], "warning: systems: unknown system 'nope'"),
+    ],
+)
+def test_nothing_to_draw_is_exit_2(tmp_path, args, message):
+    result = draw(tmp_path, SHOP, *args, "-o", tmp_path / "x.svg")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [message, "error: nothing to start from"]
+    assert not (tmp_path / "x.svg").exists()
+
+
+def test_an_invalid_inventory_is_exit_2_with_every_problem(tmp_path):
+    result = draw(
+        tmp_path, {"applications": [{"id": "a"}, {"id": "a"}, {"name": 1}]}, "--app", "a", "-o", tmp_path / "x.svg"
+    )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:3] == [
+        "error: applications[1].id: duplicate id 'a' (first at applications[0])",
+        "error: applications[2].id: Field required",
+        "error: applications[2].name: 1 is not valid: Input should be a valid string",
+    ]
+    assert not (tmp_path / "x.svg").exists()
+
+
+def test_a_selection_is_required(tmp_path):
+    result = CliRunner().invoke(main, ["draw", "x.json", "-o", str(tmp_path / "x.svg")])
+    assert result.exit_code == 2 and "name at least one --app, --system or --client, or --all" in result.output
+
+
+def test_deep_chains_are_cut_with_a_warning_unless_allowed(tmp_path):
+    apps = [{"id": f"c{i}", "deps": [{"id": f"c{i + 1}"}]} for i in range(99)] + [{"id": "c99"}]
+    result = draw(
+        tmp_path, {"applications": apps}, "--app", "c0", "-o", tmp_path / "a.svg", "--layout-json", tmp_path / "a.json"
+    )
+    assert "warning: truncated at depth 40; --max-depth draws deeper" in result.stderr
+    assert len(json.loads((tmp_path / "a.json").read_text())["nodes"]) == 41
+    result = draw(tmp_path, {"applications": apps}, "--app", "c0", "--max-depth", "500", "-o", tmp_path / "b.svg",
+                  "--layout-json", tmp_path / "b.json")  # fmt: skip
+    assert result.exit_code == 0 and "truncated" not in result.stderr
+    assert (
+        len(
+            json.loads((tmp_path / "b.json").read_text())["columns"]
+            and json.loads((tmp_path / "b.json").read_text())["nodes"]
+        )
+        == 100
+    )
