@@ -65,6 +65,11 @@ class Grid:
     def height(self) -> float:
         return float(self.rows)
 
+    def measurable(self) -> tuple[dict[str, tuple[float, float, float, float]], list]:
+        """Boxes and polylines, as `quality.measure` takes them."""
+        boxes = {c.id: (c.x, c.y, c.w, c.h) for c in self.cells}
+        return boxes, [(r.source, r.target, r.points) for r in self.routes]
+
     def to_json(self) -> str:
         """The layout JSON (DESIGN.md): byte-identical for the same grid."""
         return json.dumps(

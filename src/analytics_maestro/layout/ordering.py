@@ -264,12 +264,14 @@ def order_layers(
     down: Sequence[Sequence[int]],
     roots: Sequence[int],
     budget: int = 150_000,
-) -> list[list[int]]:
-    """Items per layer, in an order with few crossings.
+    keep: int = 1,
+) -> list[list[list[int]]]:
+    """Orders of the items per layer with few crossings, fewest first, at most `keep` of them.
 
     Three starting orders (depth-first and breadth-first from the entries, breadth-first back from
-    the sinks) get four sweeps each, by weighted median and by barycentre; the best goes on for up
-    to `MAX_ITERATIONS` sweeps. `budget` bounds the work (items sorted plus pairs compared): it
+    the sinks) get four sweeps under each rule; the best goes on for up to `MAX_ITERATIONS` sweeps.
+    While at least half the budget is left, restarts from shuffled orders (seeded, so still
+    deterministic) try for better. `budget` bounds the work (items sorted plus pairs compared): it
     counts operations, not seconds, so the result does not depend on the machine, and huge graphs
     get a good order in bounded time.
     """
@@ -290,18 +292,21 @@ def order_layers(
         for start in starts:
             layers, count = _sweeps([list(layer) for layer in start], up, down, START_ITERATIONS, rule, work)
             candidates.append((count, len(candidates), layers, rule))
-    count, _, best, rule = min(candidates, key=lambda c: c[:2])
-    best, count = _sweeps(best, up, down, MAX_ITERATIONS, rule, work)
-    # Small graphs can afford more: restarts from shuffled orders (seeded, so still deterministic).
+    _, _, best, rule = min(candidates, key=lambda c: c[:2])
+    finals = [_sweeps(best, up, down, MAX_ITERATIONS, rule, work)]
     for restart in range(RESTARTS):
-        if count == 0 or work[0] < budget // 2:
+        if finals[0][1] == 0 or work[0] < budget // 2:
             break
         rnd = random.Random(restart)
         start = [list(layer) for layer in starts[0]]
         for layer in start:
             rnd.shuffle(layer)
         for rule in RULES:
-            layers, found = _sweeps([list(layer) for layer in start], up, down, MAX_ITERATIONS, rule, work)
-            if found < count:
-                best, count = layers, found
-    return best
+            finals.append(_sweeps([list(layer) for layer in start], up, down, MAX_ITERATIONS, rule, work))
+    chosen: list[list[list[int]]] = []
+    for layers, _ in sorted(finals, key=lambda f: f[1]):
+        if layers not in chosen:
+            chosen.append(layers)
+        if len(chosen) == keep:
+            break
+    return chosen
