@@ -32,4 +32,5 @@ clean:
 	rm -rf $(VENV) var build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
 
 bench: $(STAMP)
+	$(BIN)/python bench/layout.py
 	$(BIN)/python bench/store.py

@@ -101,6 +101,25 @@ def bench(n: int, seed: int, tmp: Path, dot_timeout: float) -> dict:
     return row
 
 
+def architectures(tmp: Path) -> list[tuple[str, int, int, int | None]]:
+    """Crossings, ours and dot's, on the real architectures under examples/ and the demo."""
+    from analytics_maestro.inventory.files import load_inventory
+
+    root = Path(__file__).resolve().parent.parent
+    rows = []
+    for path in [*sorted((root / "examples").glob("*.yaml")), root / "src/analytics_maestro/demo/inventory.yaml"]:
+        report = load_inventory(path)
+        _, graph = MemoryInventory(report.inventory, "bench").lookup(GraphRequest(owner="bench", all_systems=True), 40)
+        ours = measure(*layout(graph).measurable()).crossings
+        (tmp / "arch.dot").write_text(subgraph_dot(graph))
+        plain = tmp / "arch.plain"
+        theirs = None
+        if run_dot(["dot", "-Tplain", str(tmp / "arch.dot"), "-o", str(plain)], 60) is not None:
+            theirs = measure(*from_plain(plain.read_text())).crossings
+        rows.append((path.name, len(graph.nodes), ours, theirs))
+    return rows
+
+
 def ratio(theirs: float | None, ours: float) -> str:
     return f"{theirs / ours:6.1f}x" if theirs else "   n/a"
 
@@ -136,6 +155,10 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        print(f"{'architecture':<28} {'nodes':>5} {'crossings':>9} {'dot':>5}")
+        for name, nodes, ours, theirs in architectures(Path(tmp)):
+            print(f"{name:<28} {nodes:>5} {ours:>9} {theirs if theirs is not None else 'n/a':>5}")
+        print()
         for n in args.sizes:
             for seed in args.seeds if n < 10_000 else args.seeds[:1]:
                 rows.append(bench(n, seed, Path(tmp), args.dot_timeout))

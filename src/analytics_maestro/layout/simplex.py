@@ -76,9 +76,6 @@ def _feasible_tree(n: int, tails: Sequence[int], heads: Sequence[int], minlen: S
         frontier = [tails[best] if member[tails[best]] else heads[best]]
 
 
-SEARCH_SIZE = 30  # negative cut values looked at before choosing the most negative (as dot does)
-
-
 class _Simplex:
     def __init__(self, n, tails, heads, minlen, weight, rank):
         self.n, self.tails, self.heads, self.minlen, self.weight, self.rank = n, tails, heads, minlen, weight, rank
@@ -92,10 +89,11 @@ class _Simplex:
         self.lim = [0] * n
         self.parent_edge = [-1] * n
         self.node_at = [0] * (n + 1)
-        self.search_from = 0
         postorder = self._number(0, -1, 1)
         for child in postorder[:-1]:  # the root, last in postorder, has no parent edge
             self.cut[self.parent_edge[child]] = self._cut_value(child)
+        # Tree edges whose cut value may be negative; checked again when taken.
+        self.negative = [e for e in range(len(tails)) if self.tree.in_tree[e] and self.cut[e] < 0]
 
     def _other(self, e: int, node: int) -> int:
         return self.heads[e] if self.tails[e] == node else self.tails[e]
@@ -164,20 +162,12 @@ class _Simplex:
         return self.low[top] <= self.lim[node] <= self.lim[top]
 
     def _leaving(self) -> int:
-        """A tree edge with a negative cut value: the most negative of the next few, cyclically."""
-        edges = len(self.tails)
-        best, found = -1, 0
-        for step in range(edges):
-            e = (self.search_from + step) % edges
+        """A tree edge with a negative cut value, the most recently made negative first."""
+        while self.negative:
+            e = self.negative.pop()
             if self.tree.in_tree[e] and self.cut[e] < 0:
-                if best < 0 or self.cut[e] < self.cut[best]:
-                    best = e
-                found += 1
-                if found >= SEARCH_SIZE:
-                    break
-        if best >= 0:
-            self.search_from = best
-        return best
+                return e
+        return -1
 
     def _entering(self, leaving: int) -> int:
         """The non-tree edge of least slack crossing the cut of `leaving`, in the direction that can
@@ -205,6 +195,8 @@ class _Simplex:
                 self.cut[pe] += value
             else:
                 self.cut[pe] -= value
+            if self.cut[pe] < 0:
+                self.negative.append(pe)
             a, b = self.tails[pe], self.heads[pe]
             v = a if self.lim[a] > self.lim[b] else b
         return v

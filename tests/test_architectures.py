@@ -1,0 +1,56 @@
+"""Real architectures, modelled from public microservice demos (examples/): clean layouts, and no
+more crossings than Graphviz `dot` draws on the same graphs where we claim so."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from analytics_maestro.inventory.files import load_inventory
+from analytics_maestro.inventory.memory import MemoryInventory
+from analytics_maestro.layout import layout
+from analytics_maestro.layout.quality import from_plain, measure
+from analytics_maestro.model import GraphRequest, Subgraph
+
+ROOT = Path(__file__).resolve().parent.parent
+ARCHITECTURES = [*sorted((ROOT / "examples").glob("*.yaml")), ROOT / "src/analytics_maestro/demo/inventory.yaml"]
+# Where our drawing crosses no more than dot's (the others are reported by `make bench`).
+NO_WORSE_THAN_DOT = {"hotel-reservation.yaml", "social-network.yaml", "sock-shop.yaml"}
+
+
+def whole(path: Path) -> Subgraph:
+    report = load_inventory(path)
+    assert report.ok and not report.warnings, report.errors + report.warnings
+    return MemoryInventory(report.inventory, "x").lookup(GraphRequest(owner="x", all_systems=True), 40)[1]
+
+
+def dot_quality(graph: Subgraph):
+    if shutil.which("dot") is None:
+        message = "Graphviz `dot` is not installed (apt-get install graphviz)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    source = "digraph G {\n rankdir=LR;\n node [shape=box];\n"
+    source += "".join(f' "{n.id}";\n' for n in graph.nodes)
+    source += "".join(f' "{e.source}" -> "{e.target}";\n' for e in graph.edges) + "}\n"
+    plain = subprocess.run(["dot", "-Tplain"], input=source, capture_output=True, text=True, check=True).stdout
+    return measure(*from_plain(plain))
+
+
+@pytest.mark.parametrize("path", ARCHITECTURES, ids=lambda p: p.name)
+def test_architecture_lays_out_cleanly(path):
+    graph = whole(path)
+    assert len(graph.nodes) >= 12
+    quality = measure(*layout(graph).measurable())
+    assert quality.overlaps == 0 and quality.through_nodes == 0 and quality.edges == len(graph.edges)
+
+
+@pytest.mark.parametrize("name", sorted(NO_WORSE_THAN_DOT))
+def test_no_more_crossings_than_dot(name):
+    graph = whole(ROOT / "examples" / name)
+    ours, theirs = measure(*layout(graph).measurable()), dot_quality(graph)
+    assert ours.crossings <= theirs.crossings
