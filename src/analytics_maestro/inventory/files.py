@@ -6,15 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from analytics_maestro.gcpause import paused_gc
 from analytics_maestro.inventory.validate import InventoryError, Problem, Report, validate
-
-try:  # libyaml's loader is ten times faster on large files; PyYAML ships it in its wheels
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - a PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
 
 
 def read_document(path: str | Path) -> Any:
@@ -32,8 +25,12 @@ def read_document(path: str | Path) -> Any:
             raise InventoryError([Problem(str(path), message)]) from None
         except UnicodeDecodeError:
             raise InventoryError([Problem(str(path), "the file is not UTF-8 text")]) from None
+    import yaml  # only YAML files pay for it
+
+    # libyaml's loader is ten times faster on large files; PyYAML's wheels include it
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""

@@ -20,6 +20,8 @@ class MemoryInventory:
         self.apps: dict[str, Application] = {a.id: a for a in inventory.applications}
         self.pk = {a.id: i for i, a in enumerate(inventory.applications)}
         self.systems_by_id = {s.id: s for s in inventory.systems}
+        self._cached_for: GraphRequest | None = None
+        self._cached_readers: frozenset[str] = frozenset()
         self.members_of: dict[str, list[str]] = {}
         for app in inventory.applications:
             for system in app.systems:
@@ -28,8 +30,13 @@ class MemoryInventory:
     def _readable(self, record: Record, request: GraphRequest) -> bool:
         if request.owner != self.owner or not record.active:
             return False
-        readers = request.readers()
+        readers = self._readers(request)
         return self.owner in readers or any(role.id in readers for role in record.roles)
+
+    def _readers(self, request: GraphRequest) -> frozenset[str]:
+        if self._cached_for is not request:
+            self._cached_for, self._cached_readers = request, frozenset(request.readers())
+        return self._cached_readers
 
     def _refs(self, request: GraphRequest, ids: Sequence[str]) -> list[AppRef]:
         apps = (self.apps.get(i) for i in dict.fromkeys(ids))

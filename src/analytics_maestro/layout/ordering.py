@@ -263,7 +263,7 @@ def order_layers(
     up: Sequence[Sequence[int]],
     down: Sequence[Sequence[int]],
     roots: Sequence[int],
-    budget: int = 150_000,
+    budget: int = 100_000,
     keep: int = 1,
 ) -> list[list[list[int]]]:
     """Orders of the items per layer with few crossings, fewest first, at most `keep` of them.
