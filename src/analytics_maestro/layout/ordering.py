@@ -22,6 +22,8 @@ MIN_QUIT = 8
 CONVERGENCE = 0.995
 MAX_TRANSPOSE_ROUNDS = 50
 RESTARTS = 20
+RESTART_BUDGET = 150_000
+RESTART_ITEMS = 1_000
 
 
 def initial_order(layers_of: Sequence[int], down: Sequence[Sequence[int]], roots: Sequence[int]) -> list[list[int]]:
@@ -270,10 +272,10 @@ def order_layers(
 
     Three starting orders (depth-first and breadth-first from the entries, breadth-first back from
     the sinks) get four sweeps under each rule; the best goes on for up to `MAX_ITERATIONS` sweeps.
-    While at least half the budget is left, restarts from shuffled orders (seeded, so still
-    deterministic) try for better. `budget` bounds the work (items sorted plus pairs compared): it
-    counts operations, not seconds, so the result does not depend on the machine, and huge graphs
-    get a good order in bounded time.
+    On small graphs, restarts from shuffled orders (seeded, so still deterministic) then try for
+    better. `budget` bounds the work (items sorted plus pairs compared): it counts operations, not
+    seconds, so the result does not depend on the machine, and huge graphs get a good order in
+    bounded time.
     """
     sinks = [item for item in range(len(down)) if not down[item]]
     starts = (
@@ -294,8 +296,11 @@ def order_layers(
             candidates.append((count, len(candidates), layers, rule))
     _, _, best, rule = min(candidates, key=lambda c: c[:2])
     finals = [_sweeps(best, up, down, MAX_ITERATIONS, rule, work)]
+    # Restarts have a budget of their own, spent on small graphs only: large ones would pay for
+    # them in seconds and gain little.
+    work = [RESTART_BUDGET if len(layers_of) <= RESTART_ITEMS else 0]
     for restart in range(RESTARTS):
-        if finals[0][1] == 0 or work[0] < budget // 2:
+        if finals[0][1] == 0 or work[0] <= 0:
             break
         rnd = random.Random(restart)
         start = [list(layer) for layer in starts[0]]
