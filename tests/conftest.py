@@ -31,6 +31,10 @@ def _unreachable(exc: Exception) -> None:
     pytest.skip(message)
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
 @pytest.fixture
 def pg_engine():
     admin = sa.create_engine(PG_URL, connect_args={"connect_timeout": 5})

@@ -142,19 +142,25 @@ OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
 @main.command()
 @click.argument("inventory", type=click.Path(dir_okay=False, path_type=Path))
 @selection
-@click.option("--style", type=click.Choice(["flat"]), default="flat", show_default=True, help="How to draw.")
-@click.option("-o", "--output", "svg_path", required=True, type=OUTPUT, help="Where to write the SVG.")
+@click.option("--style", type=click.Choice(["iso", "flat"]), default="iso", show_default=True, help="How to draw.")
+@click.option("-o", "--output", required=True, type=OUTPUT, help="Where to write the diagram (SVG unless --format).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["svg", "dot", "graphml", "mermaid"]), default="svg", show_default=True,
+    help="Write the graph for another tool instead of the SVG.",
+)  # fmt: skip
 @click.option("--png", "png_path", type=OUTPUT, help="Also write a PNG.")
 @click.option("--layout-json", "layout_path", type=OUTPUT, help="Also write the layout as JSON.")
+@click.option("--stats", "stats_path", type=OUTPUT, help="Also write the statistics as JSON.")
 @click.pass_obj
 def draw(
-    settings, inventory, apps, systems, clients, all_systems, owner, principals, max_depth, style, svg_path, png_path,
-    layout_path,
+    settings, inventory, apps, systems, clients, all_systems, owner, principals, max_depth, style, output, fmt,
+    png_path, layout_path, stats_path,
 ) -> None:  # fmt: skip
     """Draw the diagram of INVENTORY (JSON or YAML) from the chosen entry points; no server needed."""
+    from analytics_maestro.analytics.info import info
     from analytics_maestro.inventory.memory import MemoryInventory
     from analytics_maestro.layout import layout
-    from analytics_maestro.render.flat import render_flat
+    from analytics_maestro.render import exports
 
     request = _request(settings, apps, systems, clients, all_systems, owner, principals)
     report = load_inventory(inventory)
@@ -164,17 +170,22 @@ def draw(
         sys.exit(USAGE_ERROR)
     depth = settings.max_depth if max_depth is None else max_depth
     with paused_gc():
-        entries, graph = MemoryInventory(report.inventory, request.owner).lookup(request, depth)
+        catalogue = MemoryInventory(report.inventory, request.owner)
+        entries, graph = catalogue.lookup(request, depth)
         _report_lookup(entries, graph, depth)
         grid = layout(graph)
-        svg = render_flat(grid, {node.id: node for node in graph.nodes})
-    _write(svg_path, svg.encode())
+        nodes = {node.id: node for node in graph.nodes}
+        servers = catalogue.servers(request, sorted(nodes))
+        systems_in = sorted({s for node in graph.nodes for s in node.systems})
+        clients_in = [c for s in catalogue.systems(request, systems_in) for c in s.clients]
+        svg = exports.svg(grid, nodes, servers, style) if fmt == "svg" or png_path else ""
+        _write(output, (svg if fmt == "svg" else exports.FORMATS[fmt](graph)).encode())
     if layout_path:
         _write(layout_path, grid.to_json().encode())
+    if stats_path:
+        _write(stats_path, info(graph, grid, servers, clients_in).to_json().encode())
     if png_path:
-        import resvg_py
-
-        _write(png_path, bytes(resvg_py.svg_to_bytes(svg_string=svg, background="#ffffff")))
+        _write(png_path, exports.png(svg))
 
 
 @main.command()

@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Sequence
 
 from analytics_maestro.inventory.entry import AppRef, Entries, SystemRef, resolve
-from analytics_maestro.model import Application, Edge, GraphRequest, Inventory, Node, Record, Subgraph
+from analytics_maestro.model import Application, Edge, GraphRequest, Inventory, Node, Record, Server, Subgraph
 
 
 class MemoryInventory:
@@ -22,6 +22,10 @@ class MemoryInventory:
         self.systems_by_id = {s.id: s for s in inventory.systems}
         self._cached_for: GraphRequest | None = None
         self._cached_readers: frozenset[str] = frozenset()
+        self.servers_of: dict[str, list[Server]] = {}
+        for server in sorted(inventory.servers, key=lambda s: s.id):
+            for app in dict.fromkeys(server.applications):
+                self.servers_of.setdefault(app, []).append(server)
         self.members_of: dict[str, list[str]] = {}
         for app in inventory.applications:
             for system in app.systems:
@@ -51,6 +55,15 @@ class MemoryInventory:
     def systems(self, request: GraphRequest, ids: Sequence[str] | None) -> list[SystemRef]:
         chosen = self.systems_by_id.values() if ids is None else (self.systems_by_id.get(i) for i in ids)
         return [SystemRef(s.id, s.entries, s.clients) for s in chosen if s is not None and self._readable(s, request)]
+
+    def servers(self, request: GraphRequest, app_ids: Sequence[str]) -> dict[str, tuple[Server, ...]]:
+        """enrichment: the readable, active servers of each application, by server id."""
+        out = {}
+        for app in app_ids:
+            found = tuple(s for s in self.servers_of.get(app, ()) if self._readable(s, request))
+            if found:
+                out[app] = found
+        return out
 
     def lookup(self, request: GraphRequest, max_depth: int) -> tuple[Entries, Subgraph]:
         """entry, then a breadth-first graphlookup."""

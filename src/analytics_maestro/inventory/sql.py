@@ -10,7 +10,9 @@ from sqlalchemy.engine import Connection
 from analytics_maestro.inventory import schema
 from analytics_maestro.inventory.entry import AppRef, Entries, SystemRef, resolve
 from analytics_maestro.inventory.lookup import graphlookup
-from analytics_maestro.model import GraphRequest, Subgraph
+from analytics_maestro.model import GraphRequest, Server, Subgraph
+
+_SERVER_FIELDS = ("hostname", "ipv4_private", "ipv4_public", "cpu", "memory", "os", "environment", "datacenter", "role")
 
 
 def _granted(roles: Iterable[dict] | None, readers: Sequence[str]) -> bool:
@@ -57,6 +59,28 @@ class SqlInventory:
             for row in self.connection.execute(query)
             if row.owner_id in readers or _granted(row.roles, readers)
         ]
+
+    def servers(self, request: GraphRequest, app_ids: Sequence[str]) -> dict[str, tuple[Server, ...]]:
+        """enrichment: the readable, active servers of each application, by server id."""
+        servers, links = schema.servers, schema.server_applications
+        readers = request.readers()
+        found: dict[str, dict[str, Server]] = {}
+        wanted = sorted(set(app_ids))
+        for start in range(0, len(wanted), 5000):
+            query = (
+                sa.select(links.c.app_id, servers)
+                .join(servers, servers.c.pk == links.c.server_pk)
+                .where(links.c.owner_id == request.owner, links.c.app_id.in_(wanted[start : start + 5000]))
+                .where(servers.c.active.is_(True))
+            )
+            for row in self.connection.execute(query).mappings():
+                if row["owner_id"] not in readers and not _granted(row["roles"], readers):
+                    continue
+                server = Server.model_validate(
+                    {key: row[key] for key in _SERVER_FIELDS if row[key] is not None} | {"id": row["ext_id"]}
+                )
+                found.setdefault(row["app_id"], {})[server.id] = server
+        return {app: tuple(by_id[k] for k in sorted(by_id)) for app, by_id in sorted(found.items())}
 
     def lookup(self, request: GraphRequest, max_depth: int) -> tuple[Entries, Subgraph]:
         """entry, then graphlookup."""

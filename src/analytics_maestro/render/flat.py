@@ -1,89 +1,88 @@
-"""draw (flat): the grid as plain boxes with labels and arrowed routes, for documents and print.
-
-Everything that comes from the inventory is escaped; ids in the SVG are derived from positions, so
-they are unique and XML-safe whatever the application ids are.
-"""
+"""draw (flat): the grid as plain boxes with the family's symbol and the label, for documents and
+print. Same hooks, tooltips and edges as the iso style."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from xml.sax.saxutils import escape, quoteattr
+from collections.abc import Mapping, Sequence
 
 from analytics_maestro.layout.grid import Grid
-from analytics_maestro.model import Node
+from analytics_maestro.model import Node, Server, family_rank
+from analytics_maestro.render.common import (
+    MARKERS,
+    STYLE,
+    THEMES,
+    attr,
+    edge_group,
+    element_ids,
+    fit,
+    midpoint,
+    path_data,
+    text,
+    theme_name,
+    tooltip,
+)
+from analytics_maestro.render.symbols import symbol_defs, symbol_id
 
-UNIT = 80  # pixels per grid unit
-FONT = 11
-CHAR_WIDTH = 0.6 * FONT  # an average sans-serif glyph, to decide where a label is cut
-
-FAMILY_COLOURS = {
-    "CDN": "#7e57c2", "ApiGateway": "#5c6bc0", "Loadbalance": "#42a5f5", "Application": "#26a69a",
-    "Database": "#ef6c00", "Cache": "#d84315", "Broker": "#8d6e63", "ObjectStorage": "#fbc02d",
-    "Serverless": "#66bb6a", "NAS": "#78909c",
-}  # fmt: skip
-DEFAULT_COLOUR = "#90a4ae"
-STYLE = """
-.node rect{stroke:#37474f;stroke-width:1;fill:#fff}
-.node .band{stroke:none}
-.node text{font:11px sans-serif;fill:#263238}
-.route{fill:none;stroke:#546e7a;stroke-width:1.2}
-.route.back,.route.self{stroke:#c62828;stroke-dasharray:5 3}
-.route:hover{stroke-width:3}
-.entry{fill:#2e7d32}
-"""
-
-
-def fit(text: str, width_px: float) -> str:
-    """`text` as it fits in `width_px`, cut with an ellipsis only when it does not.
-
-    >>> fit("checkoutservice", 200), fit("checkoutservice", 60)
-    ('checkoutservice', 'checkou…')
-    """
-    room = int(width_px / CHAR_WIDTH)
-    return text if len(text) <= room else text[: max(1, room - 1)] + "…"
+# Pixels per grid unit, wider than high so that boxes have room for their labels (the scaling is
+# affine: routes stay clear of boxes).
+UNIT_X, UNIT_Y = 150.0, 80.0
+ICON = 20
+FLAT_STYLE = ".app rect.box{fill:#fff;stroke:#455a64}.app text.servers{font-size:9px;fill:#607d8b}"
 
 
-def _px(value: float) -> str:
-    return f"{value * UNIT:.1f}".rstrip("0").rstrip(".")
-
-
-def render_flat(grid: Grid, nodes: Mapping[str, Node]) -> str:
-    """The SVG document of `grid`; `nodes` gives each application's name and family."""
-    width, height = grid.width * UNIT, (grid.height + 0.5) * UNIT
+def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Server]]) -> str:
+    """The flat SVG of `grid`; `nodes` give names, families and providers, `servers` the enrichment."""
+    sids = element_ids(sorted(nodes))
+    families = sorted({nodes[c.id].family for c in grid.cells}, key=family_rank)
+    legend = 20 * len(families) + 10
+    width, height = grid.width * UNIT_X, (grid.height + 0.5) * UNIT_Y + legend
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="graph" class="flat" width="{width:.0f}" height="{height:.0f}"'
-        f' viewBox="0 -{UNIT * 0.25:.0f} {width:.0f} {height:.0f}">',
-        f"<style>{STYLE}</style>",
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7"'
-        ' orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#546e7a"/></marker>'
-        '<marker id="arrow-back" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7"'
-        ' orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#c62828"/></marker></defs>',
-        '<g class="routes">',
+        f' viewBox="0 {-UNIT_Y * 0.25 - legend:.0f} {width:.0f} {height:.0f}">',
+        f"<style>{STYLE}{FLAT_STYLE}</style>",
+        f"<defs>{MARKERS}{symbol_defs(families)}</defs>",
+        '<g class="legend">',
     ]
-    for k, route in enumerate(grid.routes):
-        marker = "arrow-back" if route.kind in ("back", "self") else "arrow"
-        points = " ".join(f"{_px(x)},{_px(y)}" for x, y in route.points)
-        title = f"{route.source} → {route.target}" + (f" ({route.endpoint})" if route.endpoint else "")
+    for i, family in enumerate(families):
+        y = -UNIT_Y * 0.25 - legend + 6 + 20 * i
         out.append(
-            f'<polyline id="route-{k}" class="route {route.kind}" points="{points}" marker-end="url(#{marker})">'
-            f"<title>{escape(title)}</title></polyline>"
+            f'<use href="#{symbol_id(family)}" x="10" y="{y:.1f}" width="16" height="16" color="#37474f"/>'
+            f'<text x="32" y="{y + 12:.1f}">{text(family)}</text>'
         )
-    out.append('</g><g class="nodes">')
+    out.append('</g><g class="edges">')
+    for route in grid.routes:
+        points = [(x * UNIT_X, y * UNIT_Y) for x, y in route.points]
+        out.append(edge_group(route, sids, path_data(points), midpoint(points)))
+    out.append('</g><g class="apps">')
     entries = set(grid.entries)
-    for k, cell in enumerate(grid.cells):
-        node = nodes[cell.id]
-        x0, y0 = (cell.x - cell.w / 2) * UNIT, (cell.y - cell.h / 2) * UNIT
-        w, h = cell.w * UNIT, cell.h * UNIT
-        colour = FAMILY_COLOURS.get(node.family, DEFAULT_COLOUR)
+    tooltips = []
+    for cell in grid.cells:
+        node, sid = nodes[cell.id], sids[cell.id]
+        mine = servers.get(cell.id, ())
+        x0, y0 = (cell.x - cell.w / 2) * UNIT_X, (cell.y - cell.h / 2) * UNIT_Y
+        w, h = cell.w * UNIT_X, cell.h * UNIT_Y
+        theme = THEMES[theme_name(node.provider)]
         label = node.name or node.id
         out.append(
-            f'<g id="node-{k}" class="node" data-app-id={quoteattr(cell.id)}>'
-            f"<title>{escape(label)} ({escape(node.family)})</title>"
-            f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{w:.1f}" height="{h:.1f}" rx="4"/>'
-            f'<rect class="band" x="{x0:.1f}" y="{y0:.1f}" width="6" height="{h:.1f}" fill="{colour}"/>'
-            f'<text x="{x0 + 10:.1f}" y="{y0 + h / 2 + 4:.1f}">{escape(fit(label, w - 14))}</text></g>'
+            f'<g id="node-{sid}" class="app" data-app-id={attr(node.id)} data-family={attr(node.family)}>'
+            f"<title>{text(label)}</title>"
+            f'<rect class="box" x="{x0:.1f}" y="{y0:.1f}" width="{w:.1f}" height="{h:.1f}" rx="4"/>'
+            f'<rect x="{x0:.1f}" y="{y0:.1f}" width="5" height="{h:.1f}" fill="{theme.right}"/>'
+            f'<use id="{sid}" href="#{symbol_id(node.family)}" x="{x0 + 9:.1f}" y="{y0 + h / 2 - ICON / 2:.1f}"'
+            f' width="{ICON}" height="{ICON}" color="{theme.ink}"/>'
+            f'<text class="label" x="{x0 + 33:.1f}" y="{y0 + h / 2 + 4:.1f}">{text(fit(label, w - 37))}</text>'
+            + (
+                f'<text class="servers" x="{x0 + w - 4:.1f}" y="{y0 + h - 4:.1f}" text-anchor="end">'
+                f"{len(mine)} srv</text>"
+                if mine
+                else ""
+            )
+            + "</g>"
         )
         if cell.id in entries:
-            out.append(f'<path class="entry" d="M{x0 - 22:.1f},{y0 + h / 2 - 7:.1f}l14,7l-14,7z"/>')
+            out.append(f'<path class="entry" d="M{x0 - 24:.1f},{y0 + h / 2 - 7:.1f}l14,7l-14,7z"/>')
+        tooltips.append(tooltip(sid, node, mine, x0 + w + 6, y0))
+    out.append('</g><g class="tooltips">')
+    out.extend(tooltips)
     out.append("</g></svg>")
     return "\n".join(out) + "\n"

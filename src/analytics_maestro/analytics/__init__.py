@@ -1,0 +1,1 @@
+"""Pure statistics and graph questions over a diagram: no I/O."""

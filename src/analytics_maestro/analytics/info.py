@@ -1,0 +1,77 @@
+"""info: the statistics of a diagram, under our names and under Maestro's.
+
+    info(subgraph, grid, servers, clients) -> Info
+
+The histogram counts nodes per column of the grid; density is that of a directed graph,
+m / n(n-1) (self-loops counted in m, as Maestro did), written with two decimals; connections are
+the edges drawn; a server that runs several applications of the diagram counts once (Maestro
+counted it once per application).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+
+from analytics_maestro.layout.grid import Grid
+from analytics_maestro.model import Server, Subgraph
+
+
+@dataclass(frozen=True)
+class Info:
+    histogram: tuple[int, ...]
+    density: str
+    connections: int
+    families: dict[str, int]
+    systems: tuple[str, ...]
+    servers: int
+    clients: tuple[str, ...]
+    applications: int
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, sort_keys=True) + "\n"
+
+    def maestro(self) -> dict:
+        """The statistics under the names Maestro's front reads (spelling included)."""
+        return {
+            "info": {"histograms": list(self.histogram), "density": self.density, "conections": self.connections},
+            "isystems": len(self.systems),
+            "ifamilies": len(self.families),
+            "iservers": self.servers,
+            "iclients": len(self.clients),
+        }
+
+
+def density(nodes: int, edges: int) -> str:
+    """Directed density with two decimals.
+
+    >>> density(4, 6), density(1, 0), density(0, 0)
+    ('0.50', '0.00', '0.00')
+    """
+    return f"{edges / (nodes * (nodes - 1)) if nodes > 1 else 0.0:.2f}"
+
+
+def info(
+    subgraph: Subgraph,
+    grid: Grid,
+    servers: Mapping[str, Iterable[Server]],
+    clients: Iterable[str],
+) -> Info:
+    histogram = [0] * grid.columns
+    for cell in grid.cells:
+        histogram[cell.col] += 1
+    families = Counter(node.family for node in subgraph.nodes)
+    systems = sorted({system for node in subgraph.nodes for system in node.systems})
+    distinct_servers = {server.id for group in servers.values() for server in group}
+    return Info(
+        histogram=tuple(histogram),
+        density=density(len(subgraph.nodes), len(grid.routes)),
+        connections=len(grid.routes),
+        families=dict(sorted(families.items())),
+        systems=tuple(systems),
+        servers=len(distinct_servers),
+        clients=tuple(sorted(set(clients))),
+        applications=len(subgraph.nodes),
+    )

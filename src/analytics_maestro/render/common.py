@@ -1,0 +1,190 @@
+"""What both drawing styles share: element ids, themes, labels, tooltips and edge groups.
+
+Every string from the inventory goes through `escape` (text) or `attr` (attribute values); ids in
+the SVG are made from application ids by `element_ids`, which keeps them XML-safe and unique.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from xml.sax.saxutils import escape, quoteattr
+
+from analytics_maestro.layout.grid import Route
+from analytics_maestro.model import Node, Server
+
+FONT = 11
+CHAR_WIDTH = 0.6 * FONT  # an average sans-serif glyph, to decide where a label is cut
+
+
+@dataclass(frozen=True)
+class Theme:
+    top: str
+    left: str
+    right: str
+    ink: str
+
+
+# Provider colour themes: tile top, the two visible sides, and the symbol's colour.
+THEMES: dict[str, Theme] = {
+    "aws": Theme("#ffe0b2", "#ffb74d", "#f57c00", "#8a4b00"),
+    "azure": Theme("#bbdefb", "#64b5f6", "#1976d2", "#0d3c75"),
+    "gcp": Theme("#c8e6c9", "#81c784", "#388e3c", "#1b5e20"),
+    "openstack": Theme("#ffcdd2", "#e57373", "#c62828", "#7f1717"),
+    "on-premise": Theme("#e1bee7", "#ba68c8", "#7b1fa2", "#4a148c"),
+    "unknown": Theme("#eceff1", "#b0bec5", "#607d8b", "#37474f"),
+}
+
+
+def theme_name(provider: str | None) -> str:
+    """The theme of a provider; anything unlisted (or none) is `unknown`.
+
+    >>> theme_name("AWS"), theme_name("on-premise"), theme_name(None), theme_name("ibm")
+    ('aws', 'on-premise', 'unknown', 'unknown')
+    """
+    name = (provider or "").strip().lower()
+    return name if name in THEMES else "unknown"
+
+
+def attr(value: object) -> str:
+    """An attribute value, quoted and escaped."""
+    return quoteattr(str(value), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def text(value: object) -> str:
+    return escape(str(value))
+
+
+def fit(label: str, width_px: float) -> str:
+    """`label` as it fits in `width_px`, cut with an ellipsis only when it does not.
+
+    >>> fit("checkoutservice", 200), fit("checkoutservice", 60)
+    ('checkoutservice', 'checkou…')
+    """
+    room = int(width_px / CHAR_WIDTH)
+    return label if len(label) <= room else label[: max(1, room - 1)] + "…"
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def element_ids(app_ids: Iterable[str]) -> dict[str, str]:
+    """An XML-safe id per application, unique together with its `tool-` and `node-` companions.
+
+    >>> element_ids(["web", "we b", "we_b", "7x", "tool-web"])
+    {'web': 'web', 'we b': 'we_b', 'we_b': 'we_b-2', '7x': 'a7x', 'tool-web': 'tool-web'}
+    """
+    taken: set[str] = set()
+    out = {}
+    for app in app_ids:
+        base = _UNSAFE.sub("_", app)[:80] or "app"
+        if not (base[0].isalpha() or base[0] == "_"):
+            base = "a" + base
+        candidate, k = base, 1
+        while {candidate, f"tool-{candidate}", f"node-{candidate}"} & taken:
+            k += 1
+            candidate = f"{base}-{k}"
+        taken.update({candidate, f"tool-{candidate}", f"node-{candidate}"})
+        out[app] = candidate
+    return out
+
+
+def tooltip_lines(node: Node, servers: Sequence[Server]) -> list[str]:
+    datacenters = sorted({_datacenter(s) for s in servers if s.datacenter} - {""})
+    return [
+        node.name or node.id,
+        f"family: {node.family}",
+        f"environment: {node.environment or '-'}",
+        f"provider: {node.provider or '-'}",
+        f"language: {node.language or '-'}",
+        f"cluster: {node.cluster or '-'}",
+        f"datacenter: {', '.join(datacenters) or '-'}",
+        f"servers: {len(servers)}",
+    ]
+
+
+def _datacenter(server: Server) -> str:
+    dc = server.datacenter
+    return " ".join(p for p in (dc.provider, dc.region, dc.zone, dc.name) if p) if dc else ""
+
+
+def num(value: float) -> str:
+    """A coordinate with one decimal, without a trailing `.0`: the SVG of a large diagram is mostly
+    numbers.
+
+    >>> num(12.0), num(-3.25), num(0.04)
+    ('12', '-3.2', '0')
+    """
+    text_ = f"{value:.1f}"
+    if text_.endswith(".0"):
+        text_ = text_[:-2]
+    return "0" if text_ == "-0" else text_
+
+
+def tooltip(sid: str, node: Node, servers: Sequence[Server], x: float, y: float) -> str:
+    """The hidden `tool-<id>` group the viewer shows on hover (Maestro's front used the same hook)."""
+    lines = tooltip_lines(node, servers)
+    width = min(360, max(len(line) for line in lines) * CHAR_WIDTH + 16)
+    rows = "".join(f'<tspan x="8" dy="{17 if i == 0 else 15}">{text(line)}</tspan>' for i, line in enumerate(lines))
+    return (
+        f'<g id="tool-{sid}" class="tooltip" visibility="hidden" transform="translate({num(x)},{num(y)})">'
+        f'<rect width="{width:.0f}" height="{len(lines) * 15 + 10}" rx="4"/><text>{rows}</text></g>'
+    )
+
+
+def edge_group(route: Route, sids: Mapping[str, str], path: str, label_at: tuple[float, float]) -> str:
+    """An edge: the drawn `conector`, a wide transparent `conector_h conn-<source>` over it to catch
+    the pointer, and the endpoint (protocol) shown on hover."""
+    kind = route.kind
+    marker = "arrow-back" if kind in ("back", "self") else "arrow"
+    endpoint = route.endpoint or ""
+    return (
+        f'<g class="edge {kind}" data-source={attr(route.source)} data-target={attr(route.target)}'
+        f" data-endpoint={attr(endpoint)}>"
+        f'<path class="conector {kind}" d="{path}" marker-end="url(#{marker})"/>'
+        f'<path class="conector_h conn-{sids[route.source]}" d="{path}"/>'
+        f'<text class="endpoint" x="{num(label_at[0])}" y="{num(label_at[1])}">{text(endpoint)}</text></g>'
+    )
+
+
+def path_data(points: Iterable[tuple[float, float]]) -> str:
+    return "M" + "L".join(f"{num(x)},{num(y)}" for x, y in points)
+
+
+def midpoint(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """The point halfway along a polyline."""
+    lengths = [math.dist(a, b) for a, b in pairwise(points)]
+    half = sum(lengths) / 2
+    for (a, b), length in zip(pairwise(points), lengths, strict=True):
+        if half <= length and length > 0:
+            t = half / length
+            return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+        half -= length
+    return points[-1]
+
+
+STYLE = """
+svg{font-family:sans-serif}
+.conector{fill:none;stroke:#546e7a;stroke-width:1.2}
+.conector.back,.conector.self{stroke:#c62828;stroke-dasharray:5 3}
+.conector_h{fill:none;stroke:transparent;stroke-width:9}
+.edge .endpoint{visibility:hidden;font-size:10px;fill:#263238;paint-order:stroke;stroke:#fff;stroke-width:3px}
+.edge:hover .endpoint{visibility:visible}
+.edge:hover .conector{stroke-width:2.5}
+.tooltip rect{fill:#fff;stroke:#90a4ae}
+.tooltip text{font-size:11px;fill:#263238}
+.app text.label{font-size:11px;fill:#263238}
+.app .badge{font-size:9px;fill:#fff}
+.entry{fill:#2e7d32}
+.legend text{font-size:11px;fill:#263238}
+"""
+
+MARKERS = (
+    '<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7"'
+    ' orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#546e7a"/></marker>'
+    '<marker id="arrow-back" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7"'
+    ' orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#c62828"/></marker>'
+)

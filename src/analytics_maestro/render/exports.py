@@ -1,0 +1,84 @@
+"""Exports: the diagram as SVG (iso or flat) and PNG, and the graph for other tools (DOT, GraphML,
+Mermaid)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+from analytics_maestro.layout.grid import Grid
+from analytics_maestro.model import Node, Server, Subgraph
+
+
+def svg(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Server]], style: str) -> str:
+    if style == "flat":
+        from analytics_maestro.render.flat import render_flat
+
+        return render_flat(grid, nodes, servers)
+    from analytics_maestro.render.iso import render_iso
+
+    return render_iso(grid, nodes, servers)
+
+
+def png(svg_text: str) -> bytes:
+    """The SVG rasterised by resvg (no browser), on white."""
+    import resvg_py
+
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg_text, background="#ffffff"))
+
+
+def _dot_id(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a double-quoted string with \\ and \" escaped
+
+
+def to_dot(graph: Subgraph) -> str:
+    """Graphviz DOT, left to right, labels and endpoints kept."""
+    lines = ["digraph maestro {", "  rankdir=LR;", "  node [shape=box];"]
+    for node in graph.nodes:
+        lines.append(f"  {_dot_id(node.id)} [label={_dot_id(node.name or node.id)}, family={_dot_id(node.family)}];")
+    for edge in graph.edges:
+        label = f" [label={_dot_id(edge.endpoint)}]" if edge.endpoint else ""
+        lines.append(f"  {_dot_id(edge.source)} -> {_dot_id(edge.target)}{label};")
+    return "\n".join([*lines, "}"]) + "\n"
+
+
+def to_graphml(graph: Subgraph) -> str:
+    """GraphML with name, family, depth on nodes and endpoint on edges."""
+    keys = [("name", "node"), ("family", "node"), ("depth", "node"), ("endpoint", "edge")]
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">']
+    for name, domain in keys:
+        kind = "int" if name == "depth" else "string"
+        out.append(f'  <key id="{name}" for="{domain}" attr.name="{name}" attr.type="{kind}"/>')
+    out.append('  <graph id="maestro" edgedefault="directed">')
+    for node in graph.nodes:
+        out.append(
+            f'    <node id={quoteattr(node.id)}><data key="name">{escape(node.name or node.id)}</data>'
+            f'<data key="family">{escape(node.family)}</data><data key="depth">{node.depth}</data></node>'
+        )
+    for k, edge in enumerate(graph.edges):
+        data = f'<data key="endpoint">{escape(edge.endpoint)}</data>' if edge.endpoint else ""
+        out.append(f'    <edge id="e{k}" source={quoteattr(edge.source)} target={quoteattr(edge.target)}>{data}</edge>')
+    out += ["  </graph>", "</graphml>"]
+    return "\n".join(out) + "\n"
+
+
+_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def to_mermaid(graph: Subgraph) -> str:
+    """A Mermaid flowchart; ids become n0, n1, ... and names are quoted labels."""
+    ids = {node.id: f"n{k}" for k, node in enumerate(graph.nodes)}
+    lines = ["flowchart LR"]
+    for node in graph.nodes:
+        label = (node.name or node.id).replace('"', "#quot;")
+        lines.append(f'  {ids[node.id]}["{label}"]')
+    for edge in graph.edges:
+        endpoint = _MERMAID_UNSAFE.sub(" ", edge.endpoint or "").strip()
+        arrow = f"-->|{endpoint}|" if endpoint else "-->"
+        lines.append(f"  {ids[edge.source]} {arrow} {ids[edge.target]}")
+    return "\n".join(lines) + "\n"
+
+
+FORMATS: dict[str, Callable[[Subgraph], str]] = {"dot": to_dot, "graphml": to_graphml, "mermaid": to_mermaid}

@@ -1,0 +1,222 @@
+"""draw (iso): the Maestro look. Each application a 3-D tile on an isometric grid, columns running
+diagonally down to the right, with its family's symbol, its servers, and its label.
+
+The grid's flat coordinates (x along columns, y along rows, rows stretched by `ROW_STRETCH` so
+that tiles are about square and labels have room) project to the screen as (x - y) cos 30°,
+(x + y) sin 30°, scaled: an affine map, so routes that avoid boxes in the plan avoid tiles here.
+Tile tops and edges float at the tile height, so an arrow into a tile's far side stays visible.
+Edges are drawn first, then tiles from back to front so that nearer tiles hide what is behind
+them, then the labels over everything, with a halo.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from analytics_maestro.layout.grid import Cell, Grid
+from analytics_maestro.model import SIZES, Node, Server, family_rank
+from analytics_maestro.render.common import (
+    MARKERS,
+    STYLE,
+    THEMES,
+    attr,
+    edge_group,
+    element_ids,
+    fit,
+    midpoint,
+    num,
+    path_data,
+    text,
+    theme_name,
+    tooltip,
+)
+from analytics_maestro.render.symbols import symbol_defs, symbol_id
+
+SCALE = 48.0  # pixels per grid unit
+ROW_STRETCH = 1.8
+COS, SIN = math.cos(math.pi / 6), 0.5
+TILE = 0.18  # tile thickness, in grid units
+LABEL_WIDTH = 140  # pixels a label may take before it is cut
+MAX_SERVERS = 9
+SERVED = ("Application", "Cache")
+
+
+def project(x: float, y: float, z: float = 0.0) -> tuple[float, float]:
+    y *= ROW_STRETCH
+    return ((x - y) * COS * SCALE, (x + y) * SIN * SCALE - z * SCALE)
+
+
+def _faces(x0: float, y0: float, x1: float, y1: float, z0: float, z1: float, origin: tuple[float, float]) -> str:
+    """The top and two visible sides of a block, relative to the screen point `origin`."""
+    ox, oy = origin
+
+    def at(x: float, y: float, z: float) -> tuple[float, float]:
+        px, py = project(x, y, z)
+        return px - ox, py - oy
+
+    a, b, c, d = at(x0, y0, z1), at(x1, y0, z1), at(x1, y1, z1), at(x0, y1, z1)
+    b0, c0, d0 = at(x1, y0, z0), at(x1, y1, z0), at(x0, y1, z0)
+    return (
+        f'<path class="right" d="{path_data((b, c, c0, b0))}Z"/><path class="left" d="{path_data((d, c, c0, d0))}Z"/>'
+        f'<path class="top" d="{path_data((a, b, c, d))}Z"/>'
+    )
+
+
+class _Shapes:
+    """Tiles (per theme and span) and server cubes (per side) are defined once and placed with `use`:
+    a 10,000-application diagram repeats them thousands of times."""
+
+    def __init__(self) -> None:
+        self.defs: dict[str, str] = {}
+
+    def tile(self, theme: str, cell: Cell) -> str:
+        key = f"tile-{theme}-{cell.span}"
+        if key not in self.defs:
+            w, h = cell.w / 2, cell.h / 2
+            faces = _faces(-w, -h, w, h, 0.0, TILE, project(0.0, 0.0))
+            self.defs[key] = f'<g id="{key}" class="tile theme-{theme}">{faces}</g>'
+        x, y = project(cell.x, cell.y)
+        return f'<use href="#{key}" x="{num(x)}" y="{num(y)}"/>'
+
+    def server(self, x: float, y: float, side: float) -> str:
+        key = f"server-{round(side * 1000)}"
+        if key not in self.defs:
+            faces = _faces(0.0, 0.0, side, side / ROW_STRETCH, TILE, TILE + side, project(0.0, 0.0))
+            self.defs[key] = f'<g id="{key}" class="server">{faces}</g>'
+        px, py = project(x, y)
+        return f'<use href="#{key}" x="{num(px)}" y="{num(py)}"/>'
+
+
+def server_side(server: Server) -> float:
+    """A server cube's side, in grid units, growing with cpu and memory.
+
+    >>> server_side(Server(id="s", cpu=1, memory=1)), server_side(Server(id="s", cpu=64, memory=512))
+    (0.09, 0.17)
+    """
+    weight = math.log2(max(1.0, server.cpu or 1)) / 6 + math.log2(max(1.0, server.memory or 1)) / 9
+    return round(0.09 + 0.04 * min(2.0, weight), 3)
+
+
+def _servers(cell: Cell, servers: Sequence[Server], shapes: _Shapes) -> str:
+    """Up to nine server cubes in a row along the tile's far edge, then a "+N" badge."""
+    out = []
+    x = cell.x - cell.w / 2 + 0.05
+    y = cell.y - cell.h / 2 + 0.04
+    for server in servers[:MAX_SERVERS]:
+        side = server_side(server)
+        out.append(shapes.server(x, y, side))
+        x += side + 0.02
+    if len(servers) > MAX_SERVERS:
+        bx, by = project(x + 0.08, y + 0.05, TILE)
+        more = len(servers) - MAX_SERVERS
+        out.append(
+            f'<g class="more"><circle cx="{num(bx)}" cy="{num(by)}" r="8"/>'
+            f'<text class="badge" x="{num(bx)}" y="{num(by + 3)}" text-anchor="middle">+{more}</text></g>'
+        )
+    return "".join(out)
+
+
+def symbol_size(size: str) -> float:
+    """Pixels of a family symbol: from 16 for nano to 38 for 64xlarge."""
+    return 16.0 + 2.0 * (SIZES.index(size) if size in SIZES else SIZES.index("medium"))
+
+
+def _application(
+    cell: Cell, node: Node, servers: Sequence[Server], sid: str, is_entry: bool, shapes: _Shapes
+) -> tuple[str, str]:
+    """The application's group (tile, servers, symbol, entry marker) and its label."""
+    theme = theme_name(node.provider)
+    tile = shapes.tile(theme, cell)
+    front = project(cell.x + cell.w / 2, cell.y + cell.h / 2)
+    cx, cy = project(cell.x, cell.y, TILE)
+    size = symbol_size(node.size)
+    label = node.name or node.id
+    parts = [
+        f'<g id="node-{sid}" class="app theme-{theme}" data-app-id={attr(node.id)} data-family={attr(node.family)}>',
+        f"<title>{text(label)}</title>",
+        tile,
+        _servers(cell, servers, shapes) if node.family in SERVED else "",
+        f'<use id="{sid}" href="#{symbol_id(node.family)}" x="{num(cx - size / 2)}" y="{num(cy - size * 0.8)}"'
+        f' width="{size:.0f}" height="{size:.0f}" color="{THEMES[theme].ink}"/>',
+    ]
+    if is_entry:
+        ex, ey = project(cell.x - cell.w / 2 - 0.45, cell.y, TILE)
+        parts.append(f'<path class="entry" d="M{num(ex - 9)},{num(ey - 7)}l14,5l-10,7z"/>')
+    parts.append("</g>")
+    caption = (
+        f'<text x="{num(front[0])}" y="{num(front[1] + 14)}" text-anchor="middle">'
+        f"{text(fit(label, LABEL_WIDTH))}</text>"
+    )
+    return "".join(parts), caption
+
+
+def _legend(families: Sequence[str], x: float, y: float) -> str:
+    rows = "".join(
+        f'<use href="#{symbol_id(f)}" x="{x:.1f}" y="{y + 20 * i:.1f}" width="16" height="16" color="#37474f"/>'
+        f'<text x="{x + 22:.1f}" y="{y + 20 * i + 12:.1f}">{text(f)}</text>'
+        for i, f in enumerate(families)
+    )
+    return f'<g class="legend">{rows}</g>'
+
+
+def theme_style() -> str:
+    return "".join(
+        f".theme-{name} .top{{fill:{t.top}}}.theme-{name} .left{{fill:{t.left}}}.theme-{name} .right{{fill:{t.right}}}"
+        for name, t in THEMES.items()
+    ) + (
+        ".tile path{stroke:#263238;stroke-width:.6;stroke-linejoin:round}"
+        ".server path{fill:#eceff1;stroke:#455a64;stroke-width:.5}.more circle{fill:#455a64}"
+        ".labels text{font-size:11px;fill:#263238;paint-order:stroke;stroke:#fff;stroke-width:3px;"
+        "stroke-linejoin:round}"
+    )
+
+
+def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Server]]) -> str:
+    """The iso SVG of `grid`; `nodes` give names, families and providers, `servers` the enrichment."""
+    sids = element_ids(sorted(nodes))
+    families = sorted({nodes[c.id].family for c in grid.cells}, key=family_rank)
+    body = ['<g class="edges">']
+    xs: list[float] = []
+    ys: list[float] = []
+    for route in grid.routes:
+        points = [project(x, y, TILE) for x, y in route.points]
+        xs += [p[0] for p in points]
+        ys += [p[1] for p in points]
+        body.append(edge_group(route, sids, path_data(points), midpoint(points)))
+    body.append('</g><g class="apps">')
+    entries = set(grid.entries)
+    tooltips, captions = [], []
+    shapes = _Shapes()
+    for cell in sorted(grid.cells, key=lambda c: (c.x + c.y * ROW_STRETCH, c.x, c.id)):
+        node = nodes[cell.id]
+        mine = servers.get(cell.id, ())
+        group, caption = _application(cell, node, mine, sids[cell.id], cell.id in entries, shapes)
+        body.append(group)
+        captions.append(caption)
+        for x, y in ((cell.x - cell.w / 2 - 0.6, cell.y), (cell.x + cell.w / 2, cell.y + cell.h / 2)):
+            px, py = project(x, y, TILE)
+            xs.append(px)
+            ys.append(py)
+        tx, ty = project(cell.x + cell.w / 2, cell.y, TILE)
+        tooltips.append(tooltip(sids[cell.id], node, mine, tx + 10, ty - 20))
+    body.append('</g><g class="labels">')
+    body.extend(captions)
+    body.append('</g><g class="tooltips">')
+    body.extend(tooltips)
+    body.append("</g>")
+
+    legend_height = 20 * len(families) + 20
+    min_x = min(xs, default=0.0) - LABEL_WIDTH / 2 - 10
+    max_x = max(xs, default=0.0) + LABEL_WIDTH / 2 + 10
+    min_y = min(ys, default=0.0) - 50 - legend_height
+    max_y = max(ys, default=0.0) + 40
+    width, height = max_x - min_x, max_y - min_y
+    head = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="graph" class="iso" width="{width:.0f}" height="{height:.0f}"'
+        f' viewBox="{min_x:.1f} {min_y:.1f} {width:.1f} {height:.1f}">',
+        f"<style>{STYLE}{theme_style()}</style>",
+        f"<defs>{MARKERS}{symbol_defs(families)}{''.join(shapes.defs[k] for k in sorted(shapes.defs))}</defs>",
+        _legend(families, min_x + 16, min_y + 16),
+    ]
+    return "\n".join([*head, *body, "</svg>"]) + "\n"

@@ -1,0 +1,272 @@
+"""The renderers: Maestro's hooks, symbols for all 26 families, servers, themes, labels, safety,
+validity, PNG, statistics and exports."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from analytics_maestro.analytics.info import info
+from analytics_maestro.inventory.generate import generate
+from analytics_maestro.inventory.memory import MemoryInventory
+from analytics_maestro.inventory.validate import validate
+from analytics_maestro.layout import layout
+from analytics_maestro.model import FAMILIES, SIZES, GraphRequest
+from analytics_maestro.render import exports
+from analytics_maestro.render.common import element_ids
+from analytics_maestro.render.iso import symbol_size
+from analytics_maestro.render.symbols import SHAPES, symbol_id
+
+NS = "{http://www.w3.org/2000/svg}"
+STYLES = ("iso", "flat")
+
+
+def diagram(doc: dict, **request):
+    inventory = validate(doc).inventory
+    catalogue = MemoryInventory(inventory, "t")
+    request = GraphRequest(owner="t", **(request or {"all_systems": True}))
+    _, graph = catalogue.lookup(request, 40)
+    nodes = {n.id: n for n in graph.nodes}
+    return graph, layout(graph), nodes, catalogue.servers(request, sorted(nodes))
+
+
+def servers(app: str, count: int, start: int = 0, **fields) -> list[dict]:
+    return [
+        {"id": f"{app}-s{i}", "hostname": f"{app}-{i}", "applications": [app], **fields}
+        for i in range(start, start + count)
+    ]
+
+
+SHOP = {
+    "clients": [{"id": "acme"}, {"id": "other"}],
+    "systems": [{"id": "shop", "clients": ["acme"], "entries": ["cdn"]}, {"id": "lonely", "clients": ["other"]}],
+    "applications": [
+        {"id": "cdn", "name": "shop-cdn", "family": "CDN", "provider": "aws", "systems": ["shop"],
+         "deps": [{"id": "web", "endpoint": "https"}]},
+        {"id": "web", "name": "web", "family": "Application", "provider": "gcp", "language": "go", "cluster": "k8s",
+         "environment": "production", "systems": ["shop"],
+         "deps": [{"id": "db", "endpoint": "sql"}, {"id": "cache", "endpoint": "redis"},
+                  {"id": "web", "endpoint": "loop"}]},
+        {"id": "db", "name": "db", "family": "Database", "size": "4xlarge", "provider": "azure", "systems": ["shop"]},
+        {"id": "cache", "name": "cache", "family": "Cache", "size": "nano", "systems": ["shop"],
+         "deps": [{"id": "web", "endpoint": "tcp"}]},
+    ],
+    "servers": servers("web", 12, cpu=4, memory=16, datacenter={"provider": "gcp", "region": "us-east1"})
+    + servers("db", 2) + servers("cache", 1)
+    + [{"id": "shared", "hostname": "shared", "applications": ["web", "db"]}],
+}  # fmt: skip
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_maestro_hooks(style):
+    _, grid, nodes, srv = diagram(SHOP)
+    root = parse(exports.svg(grid, nodes, srv, style))
+    assert root.tag == f"{NS}svg" and root.get("id") == "graph"
+    ids = [el.get("id") for el in root.iter() if el.get("id")]
+    assert len(ids) == len(set(ids))
+    apps = {g.get("data-app-id"): g for g in root.iter(f"{NS}g") if "app" in g.get("class", "").split()}
+    assert set(apps) == {"cdn", "web", "db", "cache"}
+    for app, group in apps.items():
+        (use,) = [u for u in group.iter(f"{NS}use") if u.get("id") == app]
+        assert use.get("href") == "#" + symbol_id(nodes[app].family)
+    web_tip = root.find(f".//{NS}g[@id='tool-web']")
+    lines = ["".join(t.itertext()) for t in web_tip.iter(f"{NS}tspan")]
+    assert lines == ["web", "family: Application", "environment: production", "provider: gcp", "language: go",
+                     "cluster: k8s", "datacenter: gcp us-east1", "servers: 13"]  # fmt: skip
+    edges = [g for g in root.iter(f"{NS}g") if "edge" in g.get("class", "").split()]
+    assert len(edges) == len(grid.routes) == 5
+    for edge in edges:
+        paths = {p.get("class") for p in edge.iter(f"{NS}path")}
+        kind = edge.get("class").split()[1]
+        assert paths == {f"conector {kind}", f"conector_h conn-{edge.get('data-source')}"}
+        assert edge.find(f"{NS}text").text == (edge.get("data-endpoint") or None)
+    kinds = sorted(e.get("class") for e in edges)
+    assert kinds == ["edge back", "edge forward", "edge forward", "edge forward", "edge self"]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_legend_lists_the_families_present_and_entries_are_marked(style):
+    _, grid, nodes, srv = diagram(SHOP)
+    root = parse(exports.svg(grid, nodes, srv, style))
+    legend = root.find(f".//{NS}g[@class='legend']")
+    assert [t.text for t in legend.iter(f"{NS}text")] == ["CDN", "Application", "Cache", "Database"]
+    assert len([p for p in root.iter(f"{NS}path") if p.get("class") == "entry"]) == 1
+
+
+def test_servers_on_application_and_cache_tiles_only_nine_then_a_badge():
+    _, grid, nodes, srv = diagram(SHOP)
+    root = parse(exports.svg(grid, nodes, srv, "iso"))
+    apps = {g.get("data-app-id"): g for g in root.iter(f"{NS}g") if "app" in g.get("class", "").split()}
+    cubes = {
+        app: len([u for u in g.iter(f"{NS}use") if u.get("href").startswith("#server-")]) for app, g in apps.items()
+    }
+    assert cubes == {"web": 9, "cache": 1, "db": 0, "cdn": 0}
+    (badge,) = [t.text for t in apps["web"].iter(f"{NS}text") if t.get("class") == "badge"]
+    assert badge == "+4"
+
+
+def test_themes_follow_the_provider():
+    _, grid, nodes, srv = diagram(SHOP)
+    root = parse(exports.svg(grid, nodes, srv, "iso"))
+    themes = {g.get("data-app-id"): g.get("class") for g in root.iter(f"{NS}g") if "app" in g.get("class", "").split()}
+    assert themes == {
+        "cdn": "app theme-aws",
+        "web": "app theme-gcp",
+        "db": "app theme-azure",
+        "cache": "app theme-unknown",
+    }
+
+
+def test_the_symbol_grows_with_size():
+    assert [symbol_size(s) for s in SIZES] == sorted(symbol_size(s) for s in SIZES)
+    assert symbol_size("nano") < symbol_size("medium") < symbol_size("64xlarge")
+    assert symbol_size("weird") == symbol_size("medium")
+
+
+def test_all_26_families_have_their_own_symbol():
+    assert set(SHAPES) == set(FAMILIES) and len(set(SHAPES.values())) == 26
+    doc = {"applications": [{"id": f"a{i}", "family": f, "deps": [{"id": f"a{i + 1}"}] if i < 25 else []}
+                            for i, f in enumerate(FAMILIES)]}  # fmt: skip
+    _, grid, nodes, srv = diagram(doc, apps=("a0",))
+    root = parse(exports.svg(grid, nodes, srv, "iso"))
+    symbols = {s.get("id") for s in root.iter(f"{NS}symbol")}
+    assert symbols == {symbol_id(f) for f in FAMILIES}
+
+
+def test_long_names_are_cut_in_the_label_only():
+    name = "n" * 300
+    _, grid, nodes, srv = diagram({"applications": [{"id": "a", "name": name}]}, apps=("a",))
+    for style in STYLES:
+        root = parse(exports.svg(grid, nodes, srv, style))
+        labels = [t.text for t in root.iter(f"{NS}text") if t.text and t.text.startswith("nnn")]
+        assert any(label.endswith("…") and len(label) < 40 for label in labels)
+        assert root.find(f".//{NS}g[@id='tool-a']//{NS}tspan").text == name
+
+
+HOSTILE = '<script>alert(1)</script>" onload="alert(2)'
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_everything_from_the_inventory_is_escaped(style):
+    doc = {"applications": [
+        {"id": HOSTILE, "name": HOSTILE, "family": "Database", "provider": '"><x onmouseover=1>', "language": "</text>",
+         "cluster": "javascript:alert(3)", "deps": [{"id": "b b", "endpoint": "</path><script>x</script>"}]},
+        {"id": "b b", "name": "&amp; <b>", "deps": [{"id": HOSTILE, "endpoint": "'"}]},
+    ]}  # fmt: skip
+    _, grid, nodes, srv = diagram(doc, apps=(HOSTILE,))
+    svg = exports.svg(grid, nodes, srv, style)
+    root = parse(svg)
+    assert not [el for el in root.iter() if el.tag.endswith("script")]
+    assert not [name for el in root.iter() for name in el.attrib if name.lower().startswith("on")]
+    assert not [el for el in root.iter() if any("javascript:" in v for v in el.attrib.values())]
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    ids = [el.get("id") for el in root.iter() if el.get("id")]
+    assert len(ids) == len(set(ids)) and all(" " not in i and "<" not in i for i in ids)
+
+
+def test_element_ids_stay_unique_even_when_application_ids_clash():
+    ids = element_ids(["a b", "a_b", "a?b", "tool-x", "x", "node-y", "y", "9"])
+    values = list(ids.values())
+    companions = [v for i in values for v in (i, f"tool-{i}", f"node-{i}")]
+    assert len(companions) == len(set(companions))
+    assert all(v[0].isalpha() or v[0] == "_" for v in values)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_png_conversion_without_warnings(style):
+    _, grid, nodes, srv = diagram(SHOP)
+    svg = exports.svg(grid, nodes, srv, style)
+    # resvg writes warnings to the process's stderr: catch them at the file descriptor
+    with tempfile.TemporaryFile() as captured:
+        saved = os.dup(2)
+        os.dup2(captured.fileno(), 2)
+        try:
+            data = exports.png(svg)
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        captured.seek(0)
+        assert captured.read() == b""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
+
+
+def test_statistics():
+    graph, grid, _, srv = diagram(SHOP)
+    stats = info(graph, grid, srv, ["acme", "acme"])
+    assert stats.histogram == (1, 1, 2) and sum(stats.histogram) == 4
+    assert stats.connections == 5 and stats.density == f"{5 / 12:.2f}"
+    assert stats.families == {"Application": 1, "CDN": 1, "Cache": 1, "Database": 1}
+    assert stats.servers == 12 + 2 + 1 + 1  # `shared` runs web and db: counted once
+    assert stats.systems == ("shop",) and stats.clients == ("acme",)
+    assert stats.maestro() == {
+        "info": {"histograms": [1, 1, 2], "density": "0.42", "conections": 5},
+        "isystems": 1, "ifamilies": 4, "iservers": 16, "iclients": 1,
+    }  # fmt: skip
+    assert json.loads(stats.to_json())["servers"] == 16
+
+
+def test_dot_export_is_read_by_graphviz():
+    graph, *_ = diagram(SHOP)
+    dot = exports.to_dot(graph)
+    assert dot.count(" -> ") == len(graph.edges) and '"web" -> "db" [label="sql"];' in dot
+    if shutil.which("dot") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Graphviz `dot` is not installed (apt-get install graphviz)")
+        pytest.skip("Graphviz `dot` is not installed (apt-get install graphviz)")
+    plain = subprocess.run(["dot", "-Tplain"], input=dot, capture_output=True, text=True, check=True).stdout
+    assert sum(1 for line in plain.splitlines() if line.startswith("node ")) == len(graph.nodes)
+
+
+def test_graphml_and_mermaid_exports():
+    graph, *_ = diagram(SHOP)
+    root = ET.fromstring(exports.to_graphml(graph))
+    ns = "{http://graphml.graphdrawing.org/xmlns}"
+    assert len(root.findall(f".//{ns}node")) == 4 and len(root.findall(f".//{ns}edge")) == 5
+    mermaid = exports.to_mermaid(graph).splitlines()
+    assert mermaid[0] == "flowchart LR" and len(mermaid) == 1 + 4 + 5
+    assert any("-->|sql|" in line for line in mermaid)
+
+
+def test_hostile_names_in_exports():
+    doc = {"applications": [{"id": 'a"b', "name": 'x"]; evil', "deps": [{"id": "c", "endpoint": "|x|"}]}, {"id": "c"}]}
+    graph, *_ = diagram(doc, apps=('a"b',))
+    assert '"a\\"b" [label="x\\"]; evil"' in exports.to_dot(graph)
+    ET.fromstring(exports.to_graphml(graph))
+    assert 'n0["x#quot;]; evil"]' in exports.to_mermaid(graph) and "-->|x|" in exports.to_mermaid(graph)
+
+
+def test_a_10000_application_diagram_stays_under_15_mb():
+    doc = generate(10_000, seed=1)
+    graph, grid, nodes, srv = diagram(doc)
+    svg = exports.svg(grid, nodes, srv, "iso")
+    assert len(graph.nodes) > 7000 and len(svg.encode()) < 15_000_000
+    assert svg.count("<symbol ") <= 26
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_golden_files(style, request):
+    """Small diagrams, byte for byte. After an intended change: pytest --update-golden."""
+    inventory = Path(__file__).parent.parent / "examples" / "sock-shop.yaml"
+    out = Path(tempfile.mkdtemp()) / "out.svg"
+    command = [str(Path(sys.executable).with_name("analytics-maestro")), "draw", str(inventory), "--all"]
+    subprocess.run([*command, "--style", style, "-o", str(out)], check=True, capture_output=True)
+    golden = GOLDEN / f"sock-shop-{style}.svg"
+    if request.config.getoption("--update-golden"):
+        GOLDEN.mkdir(exist_ok=True)
+        golden.write_bytes(out.read_bytes())
+    assert out.read_bytes() == golden.read_bytes(), f"{golden.name} changed; if intended, run pytest --update-golden"
