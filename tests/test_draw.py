@@ -132,3 +132,24 @@ def test_deep_chains_are_cut_with_a_warning_unless_allowed(tmp_path):
     assert result.exit_code == 0 and "truncated" not in result.stderr
     deep = json.loads((tmp_path / "b.json").read_text())
     assert len(deep["nodes"]) == 100 and deep["columns"] == 100
+
+
+def test_stats_and_other_formats(tmp_path):
+    stats = tmp_path / "stats.json"
+    result = draw(tmp_path, SHOP, "--system", "shop", "-o", tmp_path / "a.svg", "--stats", stats)
+    assert result.exit_code == 0
+    doc = json.loads(stats.read_text())
+    assert doc["applications"] == 4 and doc["connections"] == 4 and doc["histogram"] == [1, 1, 2]
+    assert doc["density"] == "0.33" and doc["families"] == {"Application": 1, "CDN": 1, "Cache": 1, "Database": 1}
+    for fmt, first in (("dot", "digraph maestro {"), ("graphml", '<?xml version="1.0" encoding="UTF-8"?>'),
+                       ("mermaid", "flowchart LR")):  # fmt: skip
+        out = tmp_path / f"shop.{fmt}"
+        assert draw(tmp_path, SHOP, "--system", "shop", "--format", fmt, "-o", out).exit_code == 0
+        assert out.read_text().splitlines()[0] == first
+
+
+@pytest.mark.parametrize("style", ["iso", "flat"])
+def test_both_styles_from_the_command_line(tmp_path, style):
+    out = tmp_path / "s.svg"
+    assert draw(tmp_path, SHOP, "--all", "--style", style, "-o", out).exit_code == 0
+    assert ET.parse(out).getroot().get("class") == style

@@ -129,7 +129,8 @@ def _application(
     theme = theme_name(node.provider)
     tile = shapes.tile(theme, cell)
     front = project(cell.x + cell.w / 2, cell.y + cell.h / 2)
-    cx, cy = project(cell.x, cell.y, TILE)
+    # the symbol stands towards the front of the tile, clear of the server cubes along its back
+    cx, cy = project(cell.x + 0.1, cell.y + cell.h / 6, TILE)
     size = symbol_size(node.size)
     label = node.name or node.id
     parts = [
