@@ -6,7 +6,7 @@ For each size and seed it generates an inventory, takes the graph `draw --all` d
 system's entries and all they reach) and writes it as DOT too. It prints:
 
 - layout: our layout time in-process (lookup result in, Grid out), and `dot -Tplain`'s on the same
-  graph, with the ratio;
+  graph, with the ratio; then our iso rendering time and the SVG's size;
 - crossings, overlaps and edges through nodes of both, by the project's own measure
   (`analytics_maestro.layout.quality`);
 - draw: the whole `analytics-maestro draw` process (start-up, reading the file, lookup, layout,
@@ -35,6 +35,7 @@ from analytics_maestro.inventory.validate import validate
 from analytics_maestro.layout import layout
 from analytics_maestro.layout.quality import from_layout_json, from_plain, measure
 from analytics_maestro.model import GraphRequest, Subgraph
+from analytics_maestro.render import exports
 
 COMMAND = str(Path(sys.executable).with_name("analytics-maestro"))
 
@@ -81,13 +82,21 @@ def bench(n: int, seed: int, tmp: Path, dot_timeout: float) -> dict:
     inventory = tmp / f"inventory-{n}-{seed}.json"
     inventory.write_text(json.dumps(doc))
     report = validate(doc)
-    _, graph = MemoryInventory(report.inventory, "bench").lookup(GraphRequest(owner="bench", all_systems=True), 10_000)
+    catalogue = MemoryInventory(report.inventory, "bench")
+    request = GraphRequest(owner="bench", all_systems=True)
+    _, graph = catalogue.lookup(request, 10_000)
+    nodes = {node.id: node for node in graph.nodes}
+    servers = catalogue.servers(request, sorted(nodes))
     gc.disable()
     started = time.perf_counter()
     grid = layout(graph)
     ours = time.perf_counter() - started
+    started = time.perf_counter()
+    svg_text = exports.svg(grid, nodes, servers, "iso")
+    render = time.perf_counter() - started
     gc.enable()
     row = {"n": n, "seed": seed, "nodes": len(graph.nodes), "edges": len(graph.edges), "layout_s": ours}
+    row["render_s"], row["svg_mb"] = render, len(svg_text.encode()) / 1e6
     row["ours"] = measure(*from_layout_json(grid.to_json())).as_dict()
 
     (tmp / "same.dot").write_text(subgraph_dot(graph))
@@ -136,15 +145,16 @@ def seconds(value: float | None) -> str:
 def print_table(rows: list[dict]) -> None:
     print(
         f"{'N':>6} {'seed':>4} {'nodes':>6} | {'layout s':>8} {'dot s':>7} {'ratio':>7} | {'crossings':>9} {'dot':>7}"
-        f" {'overlaps':>8} {'through':>7} | {'draw s':>6} {'dot svg':>7} {'ratio':>7} {'whole':>7} {'ratio':>7}"
-        f" {'peak MB':>7}"
+        f" {'overlaps':>8} {'through':>7} | {'iso s':>5} {'SVG MB':>6} | {'draw s':>6} {'dot svg':>7} {'ratio':>7}"
+        f" {'whole':>7} {'ratio':>7} {'peak MB':>7}"
     )
     for r in rows:
         dot = r["dot"] or {}
         print(
             f"{r['n']:>6} {r['seed']:>4} {r['nodes']:>6} | {r['layout_s']:8.2f} {seconds(r['dot_plain_s'])}"
             f" {ratio(r['dot_plain_s'], r['layout_s'])} | {r['ours']['crossings']:>9} {dot.get('crossings', '-'):>7}"
-            f" {r['ours']['overlaps']:>8} {r['ours']['through_nodes']:>7} | {r['draw_s']:6.2f}"
+            f" {r['ours']['overlaps']:>8} {r['ours']['through_nodes']:>7} | {r['render_s']:5.2f} {r['svg_mb']:6.1f}"
+            f" | {r['draw_s']:6.2f}"
             f" {seconds(r['dot_svg_same_s'])} {ratio(r['dot_svg_same_s'], r['draw_s'])}"
             f" {seconds(r['dot_svg_whole_s'])} {ratio(r['dot_svg_whole_s'], r['draw_s'])} {r['draw_mb']:>7}"
         )
