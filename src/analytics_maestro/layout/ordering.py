@@ -22,6 +22,9 @@ MIN_QUIT = 8
 CONVERGENCE = 0.995
 MAX_TRANSPOSE_ROUNDS = 50
 RESTARTS = 20
+BUDGET = 100_000
+LARGE_GRAPH = 4_000
+LARGE_GRAPH_BUDGET = 40_000
 RESTART_BUDGET = 150_000
 RESTART_ITEMS = 1_000
 
@@ -265,7 +268,7 @@ def order_layers(
     up: Sequence[Sequence[int]],
     down: Sequence[Sequence[int]],
     roots: Sequence[int],
-    budget: int = 100_000,
+    budget: int | None = None,
     keep: int = 1,
 ) -> list[list[list[int]]]:
     """Orders of the items per layer with few crossings, fewest first, at most `keep` of them.
@@ -277,6 +280,9 @@ def order_layers(
     seconds, so the result does not depend on the machine, and huge graphs get a good order in
     bounded time.
     """
+    if budget is None:
+        # Past a few thousand items more sweeps change the count by tenths of a percent.
+        budget = BUDGET if len(layers_of) <= LARGE_GRAPH else LARGE_GRAPH_BUDGET
     sinks = [item for item in range(len(down)) if not down[item]]
     starts = (
         initial_order(layers_of, down, roots),
