@@ -35,13 +35,22 @@ class Info:
 
     def maestro(self) -> dict:
         """The statistics under the names Maestro's front reads (spelling included)."""
-        return {
-            "info": {"histograms": list(self.histogram), "density": self.density, "conections": self.connections},
-            "isystems": len(self.systems),
-            "ifamilies": len(self.families),
-            "iservers": self.servers,
-            "iclients": len(self.clients),
-        }
+        return maestro_names(asdict(self))
+
+
+def maestro_names(stats: Mapping) -> dict:
+    """Our statistics (as in `Info.to_json`) under Maestro's names."""
+    return {
+        "info": {
+            "histograms": list(stats["histogram"]),
+            "density": stats["density"],
+            "conections": stats["connections"],
+        },
+        "isystems": len(stats["systems"]),
+        "ifamilies": len(stats["families"]),
+        "iservers": stats["servers"],
+        "iclients": len(stats["clients"]),
+    }
 
 
 def density(nodes: int, edges: int) -> str:

@@ -130,3 +130,26 @@ server_applications = _child(
     Column("app_id", ID, nullable=False),
 )
 Index(None, server_applications.c.owner_id, server_applications.c.app_id)
+
+# Graph runs: what was asked, where the current run is, and what it produced. `run` counts the
+# runs of a graph; a stage writes only while its run is the current one, so a re-run supersedes.
+graphs = Table(
+    "graphs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("owner_id", ID, nullable=False),
+    Column("name", TEXT, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("request", JSON, nullable=False),
+    Column("run", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("stage", String(20)),
+    Column("percent", Integer, nullable=False),
+    Column("message", TEXT),
+    Column("stats", JSON),
+    Column("published_run", Integer),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("deadline", Float),
+)
+Index(None, graphs.c.owner_id)

@@ -97,6 +97,17 @@ class Grid:
         )
 
 
+def grid_from_json(text: str) -> Grid:
+    """The Grid back from its layout JSON (`Grid.to_json`)."""
+    doc = json.loads(text)
+    cells = tuple(Cell(n["id"], n["col"], n["row"], n["span"], n["x"], n["y"], n["w"], n["h"]) for n in doc["nodes"])
+    routes = tuple(
+        Route(e["source"], e["target"], e["endpoint"], e["kind"], tuple((x, y) for x, y in e["points"]))
+        for e in doc["edges"]
+    )
+    return Grid(cells, routes, doc["columns"], doc["rows"], tuple(doc["entries"]))
+
+
 def column_x(col: int) -> float:
     """The x of a column's centre."""
     return ENTRY_MARGIN + NODE_WIDTH / 2 + col * COLUMN_PITCH

@@ -1,0 +1,140 @@
+"""Graph records: what a user asked for and how its current run is doing.
+
+A run moves queued → processing (stage, percent) → finished | warning | error. Every write names
+the run it comes from and lands only while that run is the graph's current one: a re-run
+supersedes the previous run, and a late write of an old run changes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from analytics_maestro.errors import MaestroError
+from analytics_maestro.inventory import schema
+from analytics_maestro.model import GraphRequest
+
+ENDED = ("finished", "warning", "error")
+TYPES = ("bussiness", "infra")  # Maestro's spelling
+
+
+class GraphNotFound(MaestroError, LookupError):
+    """No graph with that id for that owner."""
+
+
+@dataclass(frozen=True)
+class GraphRecord:
+    id: str
+    owner: str
+    name: str
+    type: str
+    request: GraphRequest
+    run: int
+    status: str
+    stage: str | None
+    percent: int
+    message: str | None
+    stats: dict[str, Any] | None
+    published_run: int | None
+    deadline: float | None
+
+
+def _record(row: Any) -> GraphRecord:
+    return GraphRecord(
+        id=row.id,
+        owner=row.owner_id,
+        name=row.name,
+        type=row.type,
+        request=GraphRequest.model_validate(row.request),
+        run=row.run,
+        status=row.status,
+        stage=row.stage,
+        percent=row.percent,
+        message=row.message,
+        stats=row.stats,
+        published_run=row.published_run,
+        deadline=row.deadline,
+    )
+
+
+def create(
+    engine: Engine, request: GraphRequest, name: str = "", type_: str = "bussiness", graph_id: str | None = None
+) -> str:
+    """A new graph record, queued for its first run (run 1)."""
+    if type_ not in TYPES:
+        raise MaestroError(f"type: {type_!r} is not a graph type (expected one of: {', '.join(TYPES)})")
+    now = time.time()
+    graph_id = graph_id or uuid.uuid4().hex
+    with engine.begin() as connection:
+        connection.execute(
+            sa.insert(schema.graphs).values(
+                id=graph_id, owner_id=request.owner, name=name, type=type_, request=request.model_dump(mode="json"),
+                run=1, status="queued", stage=None, percent=0, message=None, stats=None, published_run=None,
+                created_at=now, updated_at=now, deadline=None,
+            )
+        )  # fmt: skip
+    return graph_id
+
+
+def get(engine: Engine, graph_id: str, owner: str | None = None) -> GraphRecord:
+    query = sa.select(schema.graphs).where(schema.graphs.c.id == graph_id)
+    if owner is not None:
+        query = query.where(schema.graphs.c.owner_id == owner)
+    with engine.connect() as connection:
+        row = connection.execute(query).one_or_none()
+    if row is None:
+        raise GraphNotFound(f"graph {graph_id!r} not found")
+    return _record(row)
+
+
+def rerun(engine: Engine, graph_id: str) -> int:
+    """Start a new run of a graph: queued again, and every write of an older run is ignored."""
+    with engine.begin() as connection:
+        run = connection.execute(
+            sa.update(schema.graphs)
+            .where(schema.graphs.c.id == graph_id)
+            .values(
+                run=schema.graphs.c.run + 1,
+                status="queued",
+                stage=None,
+                percent=0,
+                message=None,
+                deadline=None,
+                updated_at=time.time(),
+            )
+            .returning(schema.graphs.c.run)
+        ).scalar_one_or_none()
+    if run is None:
+        raise GraphNotFound(f"graph {graph_id!r} not found")
+    return run
+
+
+def update(engine: Engine, graph_id: str, run: int, **values: Any) -> bool:
+    """Write `values` if `run` is still the graph's current run; False when it was superseded."""
+    with engine.begin() as connection:
+        done = connection.execute(
+            sa.update(schema.graphs)
+            .where(schema.graphs.c.id == graph_id, schema.graphs.c.run == run)
+            .values(updated_at=time.time(), **values)
+        )
+    return done.rowcount == 1
+
+
+def expire(engine: Engine, now: float | None = None) -> int:
+    """Mark as error every run still queued or processing past its deadline; returns how many."""
+    now = time.time() if now is None else now
+    graphs = schema.graphs
+    with engine.begin() as connection:
+        done = connection.execute(
+            sa.update(graphs)
+            .where(
+                graphs.c.status.in_(("queued", "processing")), graphs.c.deadline.is_not(None), graphs.c.deadline < now
+            )
+            .values(status="error", message="the run did not finish within its time limit", updated_at=now)
+        )
+    return done.rowcount

@@ -1,0 +1,163 @@
+"""Graph runs through the nine stages with the local runner, on SQLite and PostgreSQL: statuses,
+messages, statistics, artefacts, failures, supersession, deadlines and progress events."""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from analytics_maestro.inventory.files import load_inventory
+from analytics_maestro.inventory.importer import write_inventory
+from analytics_maestro.model import GraphRequest
+from analytics_maestro.pipeline import records
+from analytics_maestro.pipeline.artifacts import Artifacts
+from analytics_maestro.pipeline.local import LocalRunner
+from tests.conftest import load
+
+DEMO = Path(__file__).resolve().parent.parent / "src/analytics_maestro/demo/inventory.yaml"
+
+
+@pytest.fixture
+def demo(engine):
+    write_inventory(engine, load_inventory(DEMO).inventory, "acme")
+    return engine
+
+
+@pytest.fixture
+def runner(demo, tmp_path):
+    runner = LocalRunner(demo, Artifacts(tmp_path / "artifacts"))
+    yield runner
+    runner.shutdown()
+
+
+def run_to_end(runner: LocalRunner, request: GraphRequest, **kwargs) -> records.GraphRecord:
+    graph_id = records.create(runner.engine, request, **kwargs)
+    runner.submit(graph_id, 1).result(timeout=60)
+    return records.get(runner.engine, graph_id)
+
+
+def test_a_run_finishes_with_statistics_and_artefacts(runner):
+    graph = run_to_end(runner, GraphRequest(owner="acme", systems=("shop",)), name="shop")
+    assert (graph.status, graph.stage, graph.percent, graph.published_run) == ("finished", None, 100, 1)
+    assert graph.message == "19 applications, 24 dependencies"
+    stats = graph.stats
+    assert stats["applications"] == 19 and stats["connections"] == 24 and sum(stats["histogram"]) == 19
+    assert stats["clients"] == ["boutique-inc", "partners"] and stats["systems"] == ["backoffice", "platform", "shop"]
+    # gke-node-1, gke-node-2 (each runs several of the shop's services), redis-1, pg-catalog, sso-1
+    assert stats["maestro"]["info"]["conections"] == 24 and stats["maestro"]["iservers"] == stats["servers"] == 5
+    folder = runner.artifacts.folder(graph.id, 1)
+    assert {p.name for p in folder.iterdir()} == {
+        "entry.json", "subgraph.json", "layout.json", "enrichment.json", "info.json", "clients.json",
+        "diagram.svg", "diagram.png",
+    }  # fmt: skip
+
+
+def test_the_pipeline_draws_the_same_bytes_as_draw_from_the_file(runner, tmp_path):
+    graph = run_to_end(runner, GraphRequest(owner="acme", systems=("shop",)))
+    out = tmp_path / "direct.svg"
+    command = Path(sys.executable).with_name("analytics-maestro")
+    subprocess.run([command, "draw", DEMO, "--system", "shop", "-o", out], check=True, capture_output=True)
+    assert runner.artifacts.read(graph.id, 1, "diagram.svg") == out.read_bytes()
+
+
+def test_no_entry_point_is_a_warning(runner):
+    graph = run_to_end(runner, GraphRequest(owner="acme", systems=("nope",)))
+    assert graph.status == "warning" and graph.message == "no entry point: systems: unknown system 'nope'"
+    assert graph.stats["applications"] == 0
+
+
+def test_another_owners_applications_are_no_entry_point(runner):
+    graph = run_to_end(runner, GraphRequest(owner="globex", apps=("frontend",)))
+    assert graph.status == "warning" and "unknown application 'frontend'" in graph.message
+
+
+def test_no_dependencies_is_a_warning(runner):
+    graph = run_to_end(runner, GraphRequest(owner="acme", apps=("logs",)))
+    assert (graph.status, graph.message) == ("warning", "the entry points have no dependencies")
+
+
+def test_a_failing_stage_ends_the_run_in_error_naming_it(demo, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    runner = LocalRunner(demo, Artifacts(blocked))
+    try:
+        graph = run_to_end(runner, GraphRequest(owner="acme", systems=("shop",)))
+    finally:
+        runner.shutdown()
+    assert graph.status == "error" and graph.message.startswith("stage entry failed: ")
+
+
+def test_a_rerun_supersedes_the_previous_run(runner):
+    graph_id = records.create(runner.engine, GraphRequest(owner="acme", systems=("shop",)))
+    assert records.rerun(runner.engine, graph_id) == 2
+    runner.submit(graph_id, 1).result(timeout=60)  # the old run: every write is refused
+    assert records.get(runner.engine, graph_id).status == "queued"
+    assert not runner.artifacts.folder(graph_id, 1).exists()
+    runner.submit(graph_id, 2).result(timeout=60)
+    graph = records.get(runner.engine, graph_id)
+    assert (graph.status, graph.run, graph.published_run) == ("finished", 2, 2)
+    assert not records.update(runner.engine, graph_id, 1, status="error", message="late")
+    assert records.get(runner.engine, graph_id).status == "finished"
+
+
+def test_runs_past_their_deadline_end_in_error(runner):
+    graph_id = records.create(runner.engine, GraphRequest(owner="acme", systems=("shop",)))
+    records.update(runner.engine, graph_id, 1, status="processing", stage="network", deadline=time.time() - 1)
+    fresh = records.create(runner.engine, GraphRequest(owner="acme", systems=("shop",)))
+    records.update(runner.engine, fresh, 1, status="processing", deadline=time.time() + 600)
+    assert records.expire(runner.engine) == 1
+    graph = records.get(runner.engine, graph_id)
+    assert graph.status == "error" and graph.message == "the run did not finish within its time limit"
+    assert records.get(runner.engine, fresh).status == "processing"
+
+
+def test_progress_events(runner):
+    graph_id = records.create(runner.engine, GraphRequest(owner="acme", systems=("shop",)))
+    inbox = runner.events.subscribe(graph_id)
+    runner.submit(graph_id, 1).result(timeout=60)
+    events = []
+    while True:
+        try:
+            events.append(inbox.get_nowait())
+        except queue.Empty:
+            break
+    stages = [e["stage"] for e in events if e["status"] == "processing"]
+    assert stages == ["entry", "graphlookup", "network", "enrichment", "info", "clients", "draw", "publish",
+                      "notification"]  # fmt: skip
+    percents = [e["percent"] for e in events]
+    assert percents == sorted(percents) and events[-1]["status"] == "finished"
+
+
+def test_unknown_graphs_and_types_are_clear_errors(runner):
+    with pytest.raises(records.GraphNotFound, match="graph 'nope' not found"):
+        records.get(runner.engine, "nope")
+    with pytest.raises(records.MaestroError, match="type: 'network' is not a graph type"):
+        records.create(runner.engine, GraphRequest(owner="acme"), type_="network")
+    graph_id = records.create(runner.engine, GraphRequest(owner="acme", systems=("shop",)))
+    with pytest.raises(records.GraphNotFound):
+        records.get(runner.engine, graph_id, owner="globex")
+
+
+def test_artifact_paths_refuse_unsafe_ids(tmp_path):
+    with pytest.raises(ValueError, match="unsafe graph id"):
+        Artifacts(tmp_path).folder("../etc", 1)
+
+
+def test_inactive_and_missing_are_reported_in_the_message(engine, tmp_path):
+    load(engine, {"applications": [{"id": "a", "deps": [{"id": "b"}, {"id": "gone"}]}, {"id": "b"}]})
+    runner = LocalRunner(engine, Artifacts(tmp_path / "a"))
+    try:
+        graph = run_to_end(runner, GraphRequest(owner="acme", apps=("a",)))
+    finally:
+        runner.shutdown()
+    assert graph.status == "finished"
+    assert (
+        graph.message == "2 applications, 1 dependencies (1 dependencies on applications that are not in the inventory)"
+    )
+    assert os.path.exists(runner.artifacts.path(graph.id, 1, "diagram.png"))
