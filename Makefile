@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format venv clean bench
+.PHONY: run test lint format venv clean bench worker flower
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,13 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest
+
+worker: $(STAMP)
+	$(BIN)/analytics-maestro worker --loglevel=INFO
+
+flower: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[flower]'
+	$(BIN)/celery -A analytics_maestro flower
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

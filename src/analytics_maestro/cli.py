@@ -262,5 +262,15 @@ def serve(settings: Settings, demo: bool) -> None:
     run_simple(settings.host, settings.port, app, threaded=True)
 
 
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def worker(ctx: click.Context) -> None:
+    """A Celery worker on queue `analytics` (extra arguments go to `celery worker`)."""
+    import os
+
+    args = [sys.executable, "-m", "celery", "-A", "analytics_maestro", "worker", "-E", "-Q", "analytics", *ctx.args]
+    os.execv(sys.executable, args)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -24,6 +24,13 @@ def _int(env: dict[str, str], name: str, default: int, minimum: int) -> int:
     return value
 
 
+def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name) or allowed[0]
+    if value not in allowed:
+        raise ConfigError(f"{name}: {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -31,6 +38,8 @@ class Settings:
     owner: str
     host: str
     port: int
+    artifacts_dir: Path
+    runner: str
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -42,4 +51,6 @@ class Settings:
             owner=env.get("MAESTRO_OWNER") or "local",
             host=env.get("MAESTRO_HOST") or "127.0.0.1",
             port=_int(env, "MAESTRO_PORT", 5020, 1),
+            artifacts_dir=Path(env.get("MAESTRO_ARTIFACTS_DIR") or var / "artifacts"),
+            runner=_choice(env, "MAESTRO_RUNNER", ("local", "celery")),
         )

@@ -115,11 +115,13 @@ def rerun(engine: Engine, graph_id: str) -> int:
 
 
 def update(engine: Engine, graph_id: str, run: int, **values: Any) -> bool:
-    """Write `values` if `run` is still the graph's current run; False when it was superseded."""
+    """Write `values` if `run` is still the graph's current run and has not ended; False otherwise
+    (superseded by a re-run, or ended: finished, warning, error — by itself or by its deadline)."""
+    graphs = schema.graphs
     with engine.begin() as connection:
         done = connection.execute(
-            sa.update(schema.graphs)
-            .where(schema.graphs.c.id == graph_id, schema.graphs.c.run == run)
+            sa.update(graphs)
+            .where(graphs.c.id == graph_id, graphs.c.run == run, graphs.c.status.not_in(ENDED))
             .values(updated_at=time.time(), **values)
         )
     return done.rowcount == 1

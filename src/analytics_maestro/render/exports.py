@@ -22,11 +22,21 @@ def svg(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Se
     return render_iso(grid, nodes, servers)
 
 
-def png(svg_text: str) -> bytes:
-    """The SVG rasterised by resvg (no browser), on white."""
+MAX_PNG_SIDE = 8192
+_SIZE = re.compile(r'<svg[^>]*?\swidth="([0-9.]+)"[^>]*?\sheight="([0-9.]+)"')
+
+
+def png(svg_text: str, max_side: int = MAX_PNG_SIDE) -> bytes:
+    """The SVG rasterised by resvg (no browser), on white, scaled down so that its longer side is at
+    most `max_side` pixels (a 10,000-application diagram is some 150,000 pixels wide: at full
+    size it would need tens of gigabytes)."""
     import resvg_py
 
-    return bytes(resvg_py.svg_to_bytes(svg_string=svg_text, background="#ffffff"))
+    size = _SIZE.search(svg_text[:2000])
+    zoom = 1.0
+    if size:
+        zoom = min(1.0, max_side / max(float(size.group(1)), float(size.group(2)), 1.0))
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg_text, background="#ffffff", zoom=zoom))
 
 
 def _dot_id(value: str) -> str:

@@ -1,0 +1,204 @@
+"""Graph runs on real Celery workers (separate processes) over RabbitMQ and Redis: same SVG bytes as
+the local runner, and no run left in processing when a worker is SIGKILLed mid-run.
+
+Needs RabbitMQ at CELERY_BROKER_URL (default amqp://guest:guest@127.0.0.1:5672//) and Redis at
+CELERY_RESULT_BACKEND (default redis://127.0.0.1:6379/0). Under CI=true an unreachable service
+fails the tests; elsewhere they are skipped with a message saying how to start it.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from analytics_maestro.inventory.files import load_inventory
+from analytics_maestro.inventory.generate import generate
+from analytics_maestro.inventory.importer import write_inventory
+from analytics_maestro.inventory.store import open_store
+from analytics_maestro.inventory.validate import validate
+from analytics_maestro.model import GraphRequest
+from analytics_maestro.pipeline import records
+from analytics_maestro.pipeline.artifacts import Artifacts
+from analytics_maestro.pipeline.local import LocalRunner
+
+DEMO = Path(__file__).resolve().parent.parent / "src/analytics_maestro/demo/inventory.yaml"
+COMMAND = str(Path(sys.executable).with_name("analytics-maestro"))
+HINT = (
+    "start them with `rabbitmq-server -detached` and `redis-server --daemonize yes`, or point "
+    "CELERY_BROKER_URL / CELERY_RESULT_BACKEND at running ones"
+)
+
+
+def _require_services() -> None:
+    from analytics_maestro.celery import app
+
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=3)
+        app.backend.client.ping()
+    except Exception as exc:
+        message = f"RabbitMQ or Redis unreachable ({exc.__class__.__name__}); {HINT}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+class Workers:
+    """Worker processes of our own, each in its own process group so that it can be killed whole."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path):
+        self.env, self.log_dir, self.processes = env, log_dir, []
+
+    def start(self, concurrency: int = 2) -> subprocess.Popen:
+        name = f"test-{uuid.uuid4().hex[:8]}@%h"
+        log = open(self.log_dir / f"{name.split('@')[0]}.log", "wb")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(
+            [COMMAND, "worker", "-c", str(concurrency), "-n", name, "--without-gossip", "--without-mingle"],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        self.processes.append(process)
+        self._wait_ready(name.split("@")[0])
+        return process
+
+    def _wait_ready(self, prefix: str) -> None:
+        from analytics_maestro.celery import app
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            replies = app.control.ping(timeout=0.5) or []
+            if any(name.startswith(prefix) for reply in replies for name in reply):
+                return
+        raise AssertionError("the worker did not answer a ping within 60 s")
+
+    def kill(self, process: subprocess.Popen) -> None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    _require_services()
+    from analytics_maestro.celery import app
+
+    root = tmp_path_factory.mktemp("celery")
+    url = f"sqlite:///{root / 'store.db'}"
+    engine = open_store(url)
+    write_inventory(engine, load_inventory(DEMO).inventory, "acme")
+    write_inventory(engine, validate(generate(5000, seed=4)).inventory, "big")
+    env = {**os.environ, "MAESTRO_DATABASE_URL": url, "MAESTRO_ARTIFACTS_DIR": str(root / "artifacts")}
+    app.control.purge()
+    workers = Workers(env, root)
+    try:
+        yield engine, Artifacts(root / "artifacts"), workers, root
+    finally:
+        workers.stop_all()
+        # drop the client's pending results while Redis is still reachable, not at interpreter exit
+        gc.collect()
+
+
+def wait_ended(engine, graph_ids, timeout: float = 120) -> dict[str, records.GraphRecord]:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = {g: records.get(engine, g) for g in graph_ids}
+        if all(r.status in records.ENDED for r in found.values()) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+REQUESTS = [
+    GraphRequest(owner="acme", systems=("shop",)),
+    GraphRequest(owner="acme", systems=("backoffice",)),
+    GraphRequest(owner="acme", systems=("platform",)),
+    GraphRequest(owner="acme", clients=("boutique-inc",)),
+    GraphRequest(owner="acme", apps=("checkoutservice",)),
+]
+
+
+def test_twenty_runs_on_workers_draw_what_the_local_runner_draws(cluster):
+    from analytics_maestro.celery import CeleryRunner
+
+    engine, artifacts, workers, root = cluster
+    workers.start(concurrency=2)
+    runner = CeleryRunner(engine)
+    graph_ids = []
+    for k in range(20):
+        graph_id = records.create(engine, REQUESTS[k % len(REQUESTS)], name=f"run {k}")
+        runner.submit(graph_id, 1)
+        graph_ids.append(graph_id)
+    ended = wait_ended(engine, graph_ids)
+    assert {r.status for r in ended.values()} == {"finished"}, {g: (r.status, r.message) for g, r in ended.items()}
+
+    local = LocalRunner(engine, Artifacts(root / "local"))
+    try:
+        for k, graph_id in enumerate(graph_ids[: len(REQUESTS)]):
+            twin = records.create(engine, REQUESTS[k])
+            local.submit(twin, 1).result(timeout=60)
+            assert artifacts.read(graph_id, 1, "diagram.svg") == local.artifacts.read(twin, 1, "diagram.svg")
+            assert records.get(engine, twin).stats == ended[graph_id].stats
+    finally:
+        local.shutdown()
+
+
+def test_a_sigkilled_worker_leaves_no_run_in_processing(cluster):
+    from analytics_maestro.celery import CeleryRunner
+
+    engine, _, workers, _ = cluster
+    victim = workers.start(concurrency=1)
+    runner = CeleryRunner(engine)
+    big = records.create(engine, GraphRequest(owner="big", all_systems=True), name="5,000 applications")
+    runner.submit(big, 1)
+    deadline = time.monotonic() + 60
+    while records.get(engine, big).status != "processing" and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert records.get(engine, big).status == "processing"
+    small = []
+    for request in REQUESTS:
+        graph_id = records.create(engine, request)
+        runner.submit(graph_id, 1)
+        small.append(graph_id)
+    workers.kill(victim)
+    assert records.get(engine, big).status not in records.ENDED
+    workers.start(concurrency=2)
+    ended = wait_ended(engine, [big, *small], timeout=180)
+    assert ended[big].status in ("finished", "error"), (ended[big].status, ended[big].message)
+    assert all(ended[g].status == "finished" for g in small), {g: ended[g].status for g in small}
+    if ended[big].status == "finished":
+        assert ended[big].stats["applications"] > 3000
+
+
+def test_bad_requests_end_in_clear_statuses_on_workers(cluster):
+    from analytics_maestro.celery import CeleryRunner
+
+    engine, _, workers, _ = cluster
+    if not any(p.poll() is None for p in workers.processes):
+        workers.start()
+    runner = CeleryRunner(engine)
+    cases = {
+        records.create(engine, GraphRequest(owner="acme", systems=("nope",))): "systems: unknown system 'nope'",
+        records.create(engine, GraphRequest(owner="acme")): "nothing was selected",
+        records.create(
+            engine, GraphRequest(owner="globex", apps=("frontend",))
+        ): "apps: unknown application 'frontend'",
+    }
+    for graph_id in cases:
+        runner.submit(graph_id, 1)
+    ended = wait_ended(engine, list(cases))
+    expected = {g: ("warning", f"no entry point: {m}") for g, m in cases.items()}
+    assert {g: (r.status, r.message) for g, r in ended.items()} == expected
