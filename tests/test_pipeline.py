@@ -18,6 +18,7 @@ from analytics_maestro.model import GraphRequest
 from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.artifacts import Artifacts
 from analytics_maestro.pipeline.local import LocalRunner
+from analytics_maestro.pipeline.stages import png_of
 from tests.conftest import load
 
 DEMO = Path(__file__).resolve().parent.parent / "src/analytics_maestro/demo/inventory.yaml"
@@ -54,8 +55,11 @@ def test_a_run_finishes_with_statistics_and_artefacts(runner):
     folder = runner.artifacts.folder(graph.id, 1)
     assert {p.name for p in folder.iterdir()} == {
         "entry.json", "subgraph.json", "layout.json", "enrichment.json", "info.json", "clients.json",
-        "diagram.svg", "diagram.png",
+        "diagram.svg",
     }  # fmt: skip
+    png = png_of(runner.artifacts, graph.id, 1)  # made on first request, then kept
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png_of(runner.artifacts, graph.id, 1) == png
+    assert (folder / "diagram.png").exists()
 
 
 def test_the_pipeline_draws_the_same_bytes_as_draw_from_the_file(runner, tmp_path):
@@ -160,4 +164,4 @@ def test_inactive_and_missing_are_reported_in_the_message(engine, tmp_path):
     assert (
         graph.message == "2 applications, 1 dependencies (1 dependencies on applications that are not in the inventory)"
     )
-    assert os.path.exists(runner.artifacts.path(graph.id, 1, "diagram.png"))
+    assert os.path.exists(runner.artifacts.path(graph.id, 1, "diagram.svg"))

@@ -139,11 +139,26 @@ def draw(run: Run) -> None:
 
 
 def publish(run: Run) -> None:
+    """Make this run's artefacts the graph's: the viewer and exports read the published run.
+
+    The PNG is not made here but when first asked for (`png_of`): rasterising a large diagram takes
+    seconds and gigabytes, and most diagrams are only ever viewed as SVG.
+    """
     run.enter("publish")
-    svg = run.artifacts.read(run.graph_id, run.run, "diagram.svg").decode()
-    run.artifacts.write(run.graph_id, run.run, "diagram.png", exports.png(svg))
+    for name in ("diagram.svg", "layout.json", "subgraph.json"):
+        if not run.artifacts.path(run.graph_id, run.run, name).exists():
+            raise FileNotFoundError(f"{name} of run {run.run} is missing")
     if not records.update(run.engine, run.graph_id, run.run, published_run=run.run):
         raise Superseded
+
+
+def png_of(artifacts: Artifacts, graph_id: str, run: int) -> bytes:
+    """The published diagram as PNG, made on first request and kept."""
+    path = artifacts.path(graph_id, run, "diagram.png")
+    if not path.exists():
+        svg = artifacts.read(graph_id, run, "diagram.svg").decode()
+        artifacts.write(graph_id, run, "diagram.png", exports.png(svg))
+    return path.read_bytes()
 
 
 def notification(run: Run) -> None:
