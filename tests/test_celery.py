@@ -202,3 +202,30 @@ def test_bad_requests_end_in_clear_statuses_on_workers(cluster):
     ended = wait_ended(engine, list(cases))
     expected = {g: ("warning", f"no entry point: {m}") for g, m in cases.items()}
     assert {g: (r.status, r.message) for g, r in ended.items()} == expected
+
+
+def test_progress_events_on_redis(cluster):
+    import json
+
+    from analytics_maestro.celery import CeleryRunner, app
+
+    engine, _, workers, _ = cluster
+    if not any(p.poll() is None for p in workers.processes):
+        workers.start()
+    graph_id = records.create(engine, GraphRequest(owner="acme", systems=("shop",)))
+    channel = app.backend.client.pubsub()
+    channel.subscribe(f"maestro:graph:{graph_id}")
+    channel.get_message(timeout=5)  # the subscription's confirmation
+    CeleryRunner(engine).submit(graph_id, 1)
+    events = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (events and events[-1]["status"] in records.ENDED):
+        message = channel.get_message(timeout=1)
+        if message and message["type"] == "message":
+            events.append(json.loads(message["data"]))
+    channel.close()
+    stages = [e["stage"] for e in events if e["status"] == "processing"]
+    assert set(stages) == {"entry", "graphlookup", "network", "enrichment", "info", "clients", "draw", "publish",
+                           "notification"}  # fmt: skip
+    assert stages[:3] == ["entry", "graphlookup", "network"] and stages[-1] == "notification"
+    assert events[-1]["status"] == "finished" and events[-1]["percent"] == 100

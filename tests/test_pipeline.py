@@ -165,3 +165,16 @@ def test_inactive_and_missing_are_reported_in_the_message(engine, tmp_path):
         graph.message == "2 applications, 1 dependencies (1 dependencies on applications that are not in the inventory)"
     )
     assert os.path.exists(runner.artifacts.path(graph.id, 1, "diagram.svg"))
+
+
+def test_the_runner_follows_the_setting(demo, tmp_path):
+    from analytics_maestro.celery import CeleryRunner
+    from analytics_maestro.config import Settings
+    from analytics_maestro.pipeline import make_runner
+
+    local = make_runner(Settings.from_env({"MAESTRO_VAR_DIR": str(tmp_path)}), demo)
+    assert isinstance(local, LocalRunner) and local.artifacts.root == tmp_path / "artifacts"
+    local.shutdown()
+    assert isinstance(make_runner(Settings.from_env({"MAESTRO_RUNNER": "celery"}), demo), CeleryRunner)
+    with pytest.raises(records.MaestroError, match="MAESTRO_RUNNER: 'spark' is not one of local, celery"):
+        Settings.from_env({"MAESTRO_RUNNER": "spark"})
