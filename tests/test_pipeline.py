@@ -115,10 +115,13 @@ def test_runs_past_their_deadline_end_in_error(runner):
     records.update(runner.engine, graph_id, 1, status="processing", stage="network", deadline=time.time() - 1)
     fresh = records.create(runner.engine, GraphRequest(owner="acme", systems=("shop",)))
     records.update(runner.engine, fresh, 1, status="processing", deadline=time.time() + 600)
-    assert records.expire(runner.engine) == 1
+    queued = records.create(runner.engine, GraphRequest(owner="acme", systems=("shop",)))
+    assert records.expire(runner.engine, now=time.time()) == 1
+    assert records.expire(runner.engine, now=time.time() + records.QUEUE_LIMIT + 1) == 2  # never picked up
+    assert records.get(runner.engine, queued).status == "error"
     graph = records.get(runner.engine, graph_id)
     assert graph.status == "error" and graph.message == "the run did not finish within its time limit"
-    assert records.get(runner.engine, fresh).status == "processing"
+    assert records.get(runner.engine, fresh).status == "error"  # its own deadline passed in that future too
 
 
 def test_progress_events(runner):

@@ -7,6 +7,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from sqlalchemy.engine import Engine
 
+from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.artifacts import Artifacts
 from analytics_maestro.pipeline.events import LocalEvents
 from analytics_maestro.pipeline.stages import ORDER, Run, Superseded, fail, start
@@ -34,6 +35,7 @@ class LocalRunner:
     def execute(self, graph_id: str, run: int) -> None:
         """All stages in order; the two branches after `network` run one after the other here."""
         context = Run(self.engine, self.artifacts, graph_id, run, self.max_depth, self.events.publish)
+        records.expire(self.engine)
         if not start(context, self.time_limit):
             return
         for stage in ORDER:

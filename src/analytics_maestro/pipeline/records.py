@@ -20,6 +20,9 @@ from analytics_maestro.inventory import schema
 from analytics_maestro.model import GraphRequest
 
 ENDED = ("finished", "warning", "error")
+# A run not started within this many seconds of being queued (its runner or broker gone) ends in
+# error; starting a run gives it the runner's own time limit instead.
+QUEUE_LIMIT = 3600.0
 TYPES = ("bussiness", "infra")  # Maestro's spelling
 
 
@@ -75,7 +78,7 @@ def create(
             sa.insert(schema.graphs).values(
                 id=graph_id, owner_id=request.owner, name=name, type=type_, request=request.model_dump(mode="json"),
                 run=1, status="queued", stage=None, percent=0, message=None, stats=None, published_run=None,
-                created_at=now, updated_at=now, deadline=None,
+                created_at=now, updated_at=now, deadline=now + QUEUE_LIMIT,
             )
         )  # fmt: skip
     return graph_id
@@ -104,7 +107,7 @@ def rerun(engine: Engine, graph_id: str) -> int:
                 stage=None,
                 percent=0,
                 message=None,
-                deadline=None,
+                deadline=time.time() + QUEUE_LIMIT,
                 updated_at=time.time(),
             )
             .returning(schema.graphs.c.run)
