@@ -54,7 +54,7 @@ def test_a_run_finishes_with_statistics_and_artefacts(runner):
     assert stats["maestro"]["info"]["conections"] == 24 and stats["maestro"]["iservers"] == stats["servers"] == 5
     folder = runner.artifacts.folder(graph.id, 1)
     assert {p.name for p in folder.iterdir()} == {
-        "entry.json", "subgraph.json", "layout.json", "enrichment.json", "info.json", "clients.json",
+        "entry.json", "subgraph.json", "view.json", "layout.json", "enrichment.json", "info.json", "clients.json",
         "diagram.svg",
     }  # fmt: skip
     png = png_of(runner.artifacts, graph.id, 1)  # made on first request, then kept
@@ -181,3 +181,12 @@ def test_the_runner_follows_the_setting(demo, tmp_path):
     assert isinstance(make_runner(Settings.from_env({"MAESTRO_RUNNER": "celery"}), demo), CeleryRunner)
     with pytest.raises(records.MaestroError, match="MAESTRO_RUNNER: 'spark' is not one of local, celery"):
         Settings.from_env({"MAESTRO_RUNNER": "spark"})
+
+
+def test_an_infra_graph_draws_the_servers(runner):
+    graph = run_to_end(runner, GraphRequest(owner="acme", systems=("shop",)), type_="infra")
+    assert graph.status == "finished" and graph.type == "infra"
+    view = runner.artifacts.read_json(graph.id, 1, "view.json")
+    assert {n["id"] for n in view["nodes"]} == {"gke-node-1", "gke-node-2", "redis-1", "pg-catalog", "sso-1"}
+    assert graph.stats["servers"] == 5 and graph.stats["applications"] == 5
+    assert b'id="tool-gke-node-1"' in runner.artifacts.read(graph.id, 1, "diagram.svg")

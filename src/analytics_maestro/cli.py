@@ -143,6 +143,10 @@ OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
 @click.argument("inventory", type=click.Path(dir_okay=False, path_type=Path))
 @selection
 @click.option("--style", type=click.Choice(["iso", "flat"]), default="iso", show_default=True, help="How to draw.")
+@click.option(
+    "--type", "view", type=click.Choice(["bussiness", "infra"]), default="bussiness", show_default=True,
+    help="Applications (Maestro's spelling), or the servers they run on.",
+)  # fmt: skip
 @click.option("-o", "--output", required=True, type=OUTPUT, help="Where to write the diagram (SVG unless --format).")
 @click.option(
     "--format", "fmt", type=click.Choice(["svg", "dot", "graphml", "mermaid"]), default="svg", show_default=True,
@@ -153,7 +157,7 @@ OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
 @click.option("--stats", "stats_path", type=OUTPUT, help="Also write the statistics as JSON.")
 @click.pass_obj
 def draw(
-    settings, inventory, apps, systems, clients, all_systems, owner, principals, max_depth, style, output, fmt,
+    settings, inventory, apps, systems, clients, all_systems, owner, principals, max_depth, style, view, output, fmt,
     png_path, layout_path, stats_path,
 ) -> None:  # fmt: skip
     """Draw the diagram of INVENTORY (JSON or YAML) from the chosen entry points; no server needed."""
@@ -173,17 +177,23 @@ def draw(
         catalogue = MemoryInventory(report.inventory, request.owner)
         entries, graph = catalogue.lookup(request, depth)
         _report_lookup(entries, graph, depth)
-        grid = layout(graph)
-        nodes = {node.id: node for node in graph.nodes}
-        servers = catalogue.servers(request, sorted(nodes))
+        servers = catalogue.servers(request, [node.id for node in graph.nodes])
         systems_in = sorted({s for node in graph.nodes for s in node.systems})
         clients_in = [c for s in catalogue.systems(request, systems_in) for c in s.clients]
+        if view == "infra":
+            from analytics_maestro.analytics.infra import infra_view
+
+            counted, graph, servers = servers, infra_view(graph, servers), {}
+        else:
+            counted = servers
+        grid = layout(graph)
+        nodes = {node.id: node for node in graph.nodes}
         svg = exports.svg(grid, nodes, servers, style) if fmt == "svg" or png_path else ""
         _write(output, (svg if fmt == "svg" else exports.FORMATS[fmt](graph)).encode())
     if layout_path:
         _write(layout_path, grid.to_json().encode())
     if stats_path:
-        _write(stats_path, info(graph, grid, servers, clients_in).to_json().encode())
+        _write(stats_path, info(graph, grid, counted, clients_in).to_json().encode())
     if png_path:
         _write(png_path, exports.png(svg))
 

@@ -204,6 +204,7 @@ class Node:
     language: str | None = None
     cluster: str | None = None
     systems: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()  # in the infrastructure view, the applications a server runs
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,7 +52,7 @@ class Artifacts:
 def subgraph_to_json(graph: Subgraph) -> dict:
     return {
         "entries": list(graph.entries),
-        "nodes": [{**asdict(n), "systems": list(n.systems)} for n in graph.nodes],
+        "nodes": [{**asdict(n), "systems": list(n.systems), "hosts": list(n.hosts)} for n in graph.nodes],
         "edges": [asdict(e) for e in graph.edges],
         "missing": [asdict(e) for e in graph.missing],
         "truncated": graph.truncated,
@@ -62,7 +62,7 @@ def subgraph_to_json(graph: Subgraph) -> dict:
 def subgraph_from_json(doc: dict) -> Subgraph:
     return Subgraph(
         entries=tuple(doc["entries"]),
-        nodes=tuple(Node(**{**n, "systems": tuple(n["systems"])}) for n in doc["nodes"]),
+        nodes=tuple(Node(**{**n, "systems": tuple(n["systems"]), "hosts": tuple(n["hosts"])}) for n in doc["nodes"]),
         edges=tuple(Edge(**e) for e in doc["edges"]),
         missing=tuple(Edge(**e) for e in doc["missing"]),
         truncated=doc["truncated"],

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from analytics_maestro.analytics.info import info as statistics
 from analytics_maestro.analytics.info import maestro_names
+from analytics_maestro.analytics.infra import infra_view
 from analytics_maestro.inventory.entry import resolve
 from analytics_maestro.inventory.lookup import graphlookup as lookup
 from analytics_maestro.inventory.sql import SqlInventory
@@ -97,14 +98,21 @@ def graphlookup(run: Run) -> None:
 
 
 def network(run: Run) -> None:
-    run.enter("network")
-    grid = layout(subgraph_from_json(run.read("subgraph.json")))
-    run.artifacts.write(run.graph_id, run.run, "layout.json", grid.to_json())
+    """The layout of the view: the applications, or for an `infra` graph the servers they run on
+    (`view.json` holds the graph the diagram draws)."""
+    graph = run.enter("network")
+    view = subgraph_from_json(run.read("subgraph.json"))
+    if graph.type == "infra":
+        with run.engine.connect() as connection:
+            servers = SqlInventory(connection).servers(graph.request, [n.id for n in view.nodes])
+        view = infra_view(view, servers)
+    run.write("view.json", subgraph_to_json(view))
+    run.artifacts.write(run.graph_id, run.run, "layout.json", layout(view).to_json())
 
 
 def enrichment(run: Run) -> None:
     graph = run.enter("enrichment")
-    subgraph = subgraph_from_json(run.read("subgraph.json"))
+    subgraph = subgraph_from_json(run.read("view.json"))
     with run.engine.connect() as connection:
         servers = SqlInventory(connection).servers(graph.request, [n.id for n in subgraph.nodes])
     run.write("enrichment.json", servers_to_json(servers))
@@ -112,12 +120,13 @@ def enrichment(run: Run) -> None:
 
 def info(run: Run) -> None:
     graph = run.enter("info")
-    subgraph = subgraph_from_json(run.read("subgraph.json"))
+    applications = subgraph_from_json(run.read("subgraph.json"))
+    view = subgraph_from_json(run.read("view.json"))
     grid = grid_from_json(run.artifacts.read(run.graph_id, run.run, "layout.json").decode())
-    # info runs beside enrichment, so it counts servers itself
+    # info runs beside enrichment, so it counts the applications' servers itself
     with run.engine.connect() as connection:
-        servers = SqlInventory(connection).servers(graph.request, [n.id for n in subgraph.nodes])
-    run.write("info.json", json.loads(statistics(subgraph, grid, servers, ()).to_json()))
+        servers = SqlInventory(connection).servers(graph.request, [n.id for n in applications.nodes])
+    run.write("info.json", json.loads(statistics(view, grid, servers, ()).to_json()))
 
 
 def clients(run: Run) -> None:
@@ -131,7 +140,7 @@ def clients(run: Run) -> None:
 
 def draw(run: Run) -> None:
     run.enter("draw")
-    subgraph = subgraph_from_json(run.read("subgraph.json"))
+    subgraph = subgraph_from_json(run.read("view.json"))
     grid = grid_from_json(run.artifacts.read(run.graph_id, run.run, "layout.json").decode())
     servers = servers_from_json(run.read("enrichment.json"))
     svg = exports.svg(grid, {n.id: n for n in subgraph.nodes}, servers, "iso")
@@ -145,7 +154,7 @@ def publish(run: Run) -> None:
     seconds and gigabytes, and most diagrams are only ever viewed as SVG.
     """
     run.enter("publish")
-    for name in ("diagram.svg", "layout.json", "subgraph.json"):
+    for name in ("diagram.svg", "layout.json", "view.json"):
         if not run.artifacts.path(run.graph_id, run.run, name).exists():
             raise FileNotFoundError(f"{name} of run {run.run} is missing")
     if not records.update(run.engine, run.graph_id, run.run, published_run=run.run):

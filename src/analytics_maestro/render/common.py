@@ -103,7 +103,7 @@ def tooltip_lines(node: Node, servers: Sequence[Server]) -> list[str]:
         f"cluster: {node.cluster or '-'}",
         f"datacenter: {', '.join(datacenters) or '-'}",
         f"servers: {len(servers)}",
-    ]
+    ] + ([f"hosts: {fit(', '.join(node.hosts), 300)}"] if node.hosts else [])
 
 
 def _datacenter(server: Server) -> str:

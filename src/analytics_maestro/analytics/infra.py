@@ -1,0 +1,78 @@
+"""The infrastructure view of a diagram: its servers as nodes, with the applications they host.
+
+    infra_view(subgraph, servers) -> Subgraph
+
+A server depends on another when an application it runs depends on an application the other runs
+(the endpoint is kept; a dependency between two applications of one server is not drawn). Each
+server's group is its datacenter and environment; the entries are the servers of the entry
+applications. Applications without servers do not appear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from analytics_maestro.model import FAMILIES, Edge, Node, Server, Subgraph
+
+_FAMILY_BY_ROLE = {family.lower(): family for family in FAMILIES} | {
+    "db": "Database", "database": "Database", "cache": "Cache", "broker": "Broker", "queue": "Broker",
+    "lb": "Loadbalance", "loadbalancer": "Loadbalance", "storage": "NAS", "auth": "Auth",
+}  # fmt: skip
+
+
+def server_family(server: Server) -> str:
+    """The family a server is drawn as, from its role; plain servers are `Application`.
+
+    >>> server_family(Server(id="s", role="database")), server_family(Server(id="s", role="web"))
+    ('Database', 'Application')
+    """
+    return _FAMILY_BY_ROLE.get((server.role or "").strip().lower(), "Application")
+
+
+def group_of(server: Server) -> str:
+    """Datacenter and environment, e.g. `aws us-east-1 / production`."""
+    dc = server.datacenter
+    place = " ".join(p for p in (dc.provider, dc.region, dc.zone, dc.name) if p) if dc else ""
+    return f"{place or 'unknown datacenter'} / {server.environment or 'unknown environment'}"
+
+
+def infra_view(subgraph: Subgraph, servers: Mapping[str, Sequence[Server]]) -> Subgraph:
+    depth = {node.id: node.depth for node in subgraph.nodes}
+    hosted: dict[str, list[str]] = {}
+    by_id: dict[str, Server] = {}
+    for app, group in servers.items():
+        if app not in depth:
+            continue
+        for server in group:
+            by_id[server.id] = server
+            hosted.setdefault(server.id, []).append(app)
+    nodes = []
+    for server_id in sorted(by_id):
+        server, apps = by_id[server_id], sorted(hosted[server_id])
+        dc = server.datacenter
+        nodes.append(
+            Node(
+                server_id, min(depth[a] for a in apps), server.hostname or server_id, server_family(server),
+                environment=server.environment, provider=dc.provider if dc else None,
+                cluster=dc.region if dc else None, systems=(group_of(server),), hosts=tuple(apps),
+            )
+        )  # fmt: skip
+    runs_on: dict[str, list[str]] = {}
+    for server_id, apps in hosted.items():
+        for app in apps:
+            runs_on.setdefault(app, []).append(server_id)
+    edges = {
+        Edge(source, target, edge.endpoint)
+        for edge in subgraph.edges
+        for source in runs_on.get(edge.source, ())
+        for target in runs_on.get(edge.target, ())
+        if source != target
+    }
+    entries = sorted({s for app in subgraph.entries for s in runs_on.get(app, ())})
+    nodes.sort(key=lambda n: (n.depth, n.id))
+    return Subgraph(
+        entries=tuple(entries),
+        nodes=tuple(nodes),
+        edges=tuple(sorted(edges, key=lambda e: (e.source, e.target, e.endpoint or ""))),
+        truncated=subgraph.truncated,
+    )
