@@ -8,6 +8,7 @@ cannot be reached fails the test; elsewhere the test is skipped with a message s
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 
 import pytest
@@ -24,11 +25,21 @@ PG_HINT = (
 )
 
 
-def _unreachable(exc: Exception) -> None:
-    message = f"PostgreSQL at {PG_URL} is unreachable ({exc.__class__.__name__}); {PG_HINT}"
+def unavailable(message: str) -> None:
+    """A service or tool the test needs is missing: a failure under CI=true, elsewhere a skip that
+    says how to get it."""
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def require_dot() -> None:
+    if shutil.which("dot") is None:
+        unavailable("Graphviz `dot` is not installed (apt-get install graphviz)")
+
+
+def _unreachable(exc: Exception) -> None:
+    unavailable(f"PostgreSQL at {PG_URL} is unreachable ({exc.__class__.__name__}); {PG_HINT}")
 
 
 def pytest_addoption(parser):

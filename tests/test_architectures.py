@@ -3,8 +3,6 @@ more crossings than Graphviz `dot` draws on the same graphs where we claim so.""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.layout import layout
 from analytics_maestro.layout.quality import from_plain, measure
 from analytics_maestro.model import GraphRequest, Subgraph
+from tests.conftest import require_dot
 
 ROOT = Path(__file__).resolve().parent.parent
 ARCHITECTURES = [*sorted((ROOT / "examples").glob("*.yaml")), ROOT / "src/analytics_maestro/demo/inventory.yaml"]
@@ -29,11 +28,7 @@ def whole(path: Path) -> Subgraph:
 
 
 def dot_quality(graph: Subgraph):
-    if shutil.which("dot") is None:
-        message = "Graphviz `dot` is not installed (apt-get install graphviz)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require_dot()
     source = "digraph G {\n rankdir=LR;\n node [shape=box];\n"
     source += "".join(f' "{n.id}";\n' for n in graph.nodes)
     source += "".join(f' "{e.source}" -> "{e.target}";\n' for e in graph.edges) + "}\n"

@@ -28,6 +28,7 @@ from analytics_maestro.model import GraphRequest
 from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.artifacts import Artifacts
 from analytics_maestro.pipeline.local import LocalRunner
+from tests.conftest import unavailable
 
 DEMO = Path(__file__).resolve().parent.parent / "src/analytics_maestro/demo/inventory.yaml"
 COMMAND = str(Path(sys.executable).with_name("analytics-maestro"))
@@ -45,10 +46,7 @@ def _require_services() -> None:
             connection.ensure_connection(max_retries=1, timeout=3)
         app.backend.client.ping()
     except Exception as exc:
-        message = f"RabbitMQ or Redis unreachable ({exc.__class__.__name__}); {HINT}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"RabbitMQ or Redis unreachable ({exc.__class__.__name__}); {HINT}")
 
 
 class Workers:

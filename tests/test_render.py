@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from analytics_maestro.render import exports
 from analytics_maestro.render.common import element_ids
 from analytics_maestro.render.iso import symbol_size
 from analytics_maestro.render.symbols import SHAPES, symbol_id
+from tests.conftest import require_dot
 
 NS = "{http://www.w3.org/2000/svg}"
 STYLES = ("iso", "flat")
@@ -221,10 +221,7 @@ def test_dot_export_is_read_by_graphviz():
     graph, *_ = diagram(SHOP)
     dot = exports.to_dot(graph)
     assert dot.count(" -> ") == len(graph.edges) and '"web" -> "db" [label="sql"];' in dot
-    if shutil.which("dot") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Graphviz `dot` is not installed (apt-get install graphviz)")
-        pytest.skip("Graphviz `dot` is not installed (apt-get install graphviz)")
+    require_dot()
     plain = subprocess.run(["dot", "-Tplain"], input=dot, capture_output=True, text=True, check=True).stdout
     assert sum(1 for line in plain.splitlines() if line.startswith("node ")) == len(graph.nodes)
 
