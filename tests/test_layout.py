@@ -171,3 +171,38 @@ def test_layout_json_does_not_depend_on_the_hash_seed(tmp_path):
         outputs.add(done.stdout)
     assert len(outputs) == 1
     assert json.loads(outputs.pop())["nodes"]
+
+
+def contiguous(grid, groups) -> bool:
+    """In every column, each group's nodes stand together."""
+    for col in range(grid.columns):
+        order = [groups[c.id] for c in sorted((c for c in grid.cells if c.col == col), key=lambda c: c.row)]
+        runs = [g for k, g in enumerate(order) if k == 0 or order[k - 1] != g]
+        if len(runs) != len(set(runs)):
+            return False
+    return True
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs(), st.integers(min_value=1, max_value=4), st.randoms(use_true_random=False))
+def test_groups_stand_together_in_every_column(graph, count, rnd):
+    groups = {n.id: f"g{rnd.randrange(count)}" for n in graph.nodes}
+    grid = layout(graph, groups)
+    assert contiguous(grid, groups)
+    quality = measure(*grid.measurable())
+    assert quality.overlaps == 0 and quality.through_nodes == 0
+
+
+def test_grouping_a_generated_infrastructure_view():
+    from analytics_maestro.analytics import infra
+
+    inventory = validate(generate(400, 3)).inventory
+    catalogue = MemoryInventory(inventory, "t")
+    request = GraphRequest(owner="t", all_systems=True)
+    _, graph = catalogue.lookup(request, 40)
+    view = infra.infra_view(graph, catalogue.servers(request, [n.id for n in graph.nodes]))
+    groups = infra.groups(view)
+    assert len(set(groups.values())) >= 4
+    plain = layout(view)
+    grouped = layout(view, groups)
+    assert contiguous(grouped, groups) and not contiguous(plain, groups)

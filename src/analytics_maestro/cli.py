@@ -180,13 +180,13 @@ def draw(
         servers = catalogue.servers(request, [node.id for node in graph.nodes])
         systems_in = sorted({s for node in graph.nodes for s in node.systems})
         clients_in = [c for s in catalogue.systems(request, systems_in) for c in s.clients]
+        counted, groups = servers, None
         if view == "infra":
-            from analytics_maestro.analytics.infra import infra_view
+            from analytics_maestro.analytics import infra
 
-            counted, graph, servers = servers, infra_view(graph, servers), {}
-        else:
-            counted = servers
-        grid = layout(graph)
+            graph, servers = infra.infra_view(graph, servers), {}
+            groups = infra.groups(graph)
+        grid = layout(graph, groups)
         nodes = {node.id: node for node in graph.nodes}
         svg = exports.svg(grid, nodes, servers, style) if fmt == "svg" or png_path else ""
         _write(output, (svg if fmt == "svg" else exports.FORMATS[fmt](graph)).encode())

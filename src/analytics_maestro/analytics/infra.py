@@ -76,3 +76,8 @@ def infra_view(subgraph: Subgraph, servers: Mapping[str, Sequence[Server]]) -> S
         edges=tuple(sorted(edges, key=lambda e: (e.source, e.target, e.endpoint or ""))),
         truncated=subgraph.truncated,
     )
+
+
+def groups(view: Subgraph) -> dict[str, str]:
+    """Each server's group, for `layout(view, groups)` to keep groups together."""
+    return {node.id: node.systems[0] for node in view.nodes if node.systems}

@@ -11,7 +11,7 @@ the output depends only on the graph, never on input order or hash seeds.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from analytics_maestro.layout.acyclic import back_edges
 from analytics_maestro.layout.coordinates import assign_rows
@@ -35,8 +35,13 @@ def _edge_key(edge: Edge) -> tuple[str, str, str]:
     return (edge.source, edge.target, edge.endpoint or "")
 
 
-def layout(subgraph: Subgraph) -> Grid:
-    """Place every node of `subgraph` on the grid and route every edge (none is dropped)."""
+def layout(subgraph: Subgraph, groups: Mapping[str, str] | None = None) -> Grid:
+    """Place every node of `subgraph` on the grid and route every edge (none is dropped).
+
+    With `groups` (node id to group name), the nodes of a group stand together in every column:
+    after crossing minimisation each column is sorted by group, groups in the order of their mean
+    position, the order within a group kept. A lane goes with the group of the node it leads to.
+    """
     ids = sorted({node.id for node in subgraph.nodes})
     index = {ident: i for i, ident in enumerate(ids)}
     entries = [index[e] for e in sorted(set(subgraph.entries)) if e in index]
@@ -44,12 +49,19 @@ def layout(subgraph: Subgraph) -> Grid:
         (e for e in set(subgraph.edges) if e.source in index and e.target in index),
         key=_edge_key,
     )
-    return _Layout(ids, index, entries, edges).grid()
+    return _Layout(ids, index, entries, edges, groups).grid()
 
 
 class _Layout:
-    def __init__(self, ids: list[str], index: dict[str, int], entries: list[int], edges: list[Edge]):
-        self.ids, self.entries, self.edges = ids, entries, edges
+    def __init__(
+        self,
+        ids: list[str],
+        index: dict[str, int],
+        entries: list[int],
+        edges: list[Edge],
+        groups: Mapping[str, str] | None = None,
+    ):
+        self.ids, self.entries, self.edges, self.groups = ids, entries, edges, groups
         n = len(ids)
         self.loops = [e for e in edges if e.source == e.target]
         self.links = [e for e in edges if e.source != e.target]
@@ -73,6 +85,7 @@ class _Layout:
         self.up: list[list[int]] = [[] for _ in range(n)]
         self.down: list[list[int]] = [[] for _ in range(n)]
         self.chains: list[Chain] = []
+        self.lane_head: dict[int, int] = {}
         for u, v in self.directed:
             lanes = []
             previous = u
@@ -87,6 +100,7 @@ class _Layout:
             self.down[previous].append(v)
             self.up[v].append(previous)
             self.chains.append(Chain(u, v, tuple(lanes)))
+            self.lane_head.update((lane, v) for lane in lanes)
         self.is_lane = [i >= n for i in range(len(self.layer_of))]
 
     def _spans(self) -> list[int]:
@@ -103,10 +117,25 @@ class _Layout:
         drawing crosses least (by `quality.measure`, ports and lanes included) wins."""
         small = len(self.layer_of) <= SMALL_GRAPH
         orders = order_layers(self.layer_of, self.up, self.down, self.entries, keep=CANDIDATES if small else 1)
+        if self.groups:
+            orders = [self._grouped(layers) for layers in orders]
         grids = [self._grid(layers) for layers in orders]
         if len(grids) == 1:
             return grids[0]
         return min(grids, key=lambda g: measure(*g.measurable()).crossings)
+
+    def _grouped(self, layers: list[list[int]]) -> list[list[int]]:
+        def group(item: int) -> str:
+            return self.groups.get(self.ids[self.lane_head.get(item, item)], "")
+
+        spread: dict[str, list[float]] = {}
+        for layer in layers:
+            for i, item in enumerate(layer):
+                spread.setdefault(group(item), []).append(i / max(1, len(layer) - 1))
+        rank = {g: k for k, g in enumerate(sorted(spread, key=lambda g: (sum(spread[g]) / len(spread[g]), g)))}
+        return [
+            [item for _, _, item in sorted((rank[group(x)], i, x) for i, x in enumerate(layer))] for layer in layers
+        ]
 
     def _grid(self, layers: list[list[int]]) -> Grid:
         n = len(self.ids)

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from analytics_maestro.analytics.info import info as statistics
 from analytics_maestro.analytics.info import maestro_names
+from analytics_maestro.analytics.infra import groups as infra_groups
 from analytics_maestro.analytics.infra import infra_view
 from analytics_maestro.inventory.entry import resolve
 from analytics_maestro.inventory.lookup import graphlookup as lookup
@@ -102,12 +103,14 @@ def network(run: Run) -> None:
     (`view.json` holds the graph the diagram draws)."""
     graph = run.enter("network")
     view = subgraph_from_json(run.read("subgraph.json"))
+    groups = None
     if graph.type == "infra":
         with run.engine.connect() as connection:
             servers = SqlInventory(connection).servers(graph.request, [n.id for n in view.nodes])
         view = infra_view(view, servers)
+        groups = infra_groups(view)
     run.write("view.json", subgraph_to_json(view))
-    run.artifacts.write(run.graph_id, run.run, "layout.json", layout(view).to_json())
+    run.artifacts.write(run.graph_id, run.run, "layout.json", layout(view, groups).to_json())
 
 
 def enrichment(run: Run) -> None:
