@@ -227,3 +227,21 @@ def test_progress_events_on_redis(cluster):
                            "notification"}  # fmt: skip
     assert stages[:3] == ["entry", "graphlookup", "network"] and stages[-1] == "notification"
     assert events[-1]["status"] == "finished" and events[-1]["percent"] == 100
+
+
+def test_a_stage_past_its_time_limit_ends_the_run_in_error(cluster):
+    from analytics_maestro.celery import CeleryRunner
+
+    engine, _, workers, _ = cluster
+    workers.stop_all()
+    # A worker whose stages may take 0.2 s: laying out 5,000 applications takes longer.
+    limited = Workers({**workers.env, "CELERYD_TASK_SOFT_TIME_LIMIT": "0.2", "CELERYD_TASK_TIME_LIMIT": "5"},
+                      workers.log_dir)  # fmt: skip
+    try:
+        limited.start(concurrency=1)
+        big = records.create(engine, GraphRequest(owner="big", all_systems=True))
+        CeleryRunner(engine).submit(big, 1)
+        ended = wait_ended(engine, [big], timeout=60)[big]
+    finally:
+        limited.stop_all()
+    assert (ended.status, ended.message) == ("error", "stage network failed: the stage ran past its time limit (0.2 s)")

@@ -94,7 +94,7 @@ def test_a_failing_stage_ends_the_run_in_error_naming_it(demo, tmp_path):
         graph = run_to_end(runner, GraphRequest(owner="acme", systems=("shop",)))
     finally:
         runner.shutdown()
-    assert graph.status == "error" and graph.message.startswith("stage entry failed: ")
+    assert (graph.status, graph.message) == ("error", "stage entry failed: NotADirectoryError (details in the log)")
 
 
 def test_a_rerun_supersedes_the_previous_run(runner):

@@ -25,6 +25,7 @@ from celery.exceptions import Ignore, SoftTimeLimitExceeded
 from kombu.exceptions import OperationalError as BrokerError
 
 from analytics_maestro.config import Settings
+from analytics_maestro.errors import ConfigError, MaestroError
 from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.artifacts import Artifacts
 from analytics_maestro.pipeline.stages import STAGES, Run, Superseded, fail, start
@@ -33,6 +34,19 @@ log = logging.getLogger(__name__)
 
 QUEUE = "analytics"
 TRANSIENT = (sa.exc.OperationalError, sa.exc.InterfaceError, BrokerError, ConnectionError)
+
+
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from None
+    if value <= 0:
+        raise ConfigError(f"{name}: {raw!r} is not a positive number of seconds")
+    return value
 
 
 def make_app(env: dict[str, str] | None = None) -> Celery:
@@ -47,8 +61,8 @@ def make_app(env: dict[str, str] | None = None) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        task_time_limit=int(env.get("CELERYD_TASK_TIME_LIMIT") or 600),
-        task_soft_time_limit=int(env.get("CELERYD_TASK_SOFT_TIME_LIMIT") or 540),
+        task_time_limit=_seconds(env, "CELERYD_TASK_TIME_LIMIT", 600),
+        task_soft_time_limit=_seconds(env, "CELERYD_TASK_SOFT_TIME_LIMIT", 540),
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
@@ -134,11 +148,12 @@ def stage(self, graph_id: str, run: int, name: str) -> str:
         raise Ignore() from None
     except TRANSIENT:
         if self.request.retries >= self.max_retries:
-            fail(ctx, name, RuntimeError("the store or the broker kept failing"))
+            fail(ctx, name, MaestroError("the store or the broker kept failing"))
             raise Ignore() from None
         raise
     except SoftTimeLimitExceeded:
-        fail(ctx, name, TimeoutError("the stage ran past its time limit"))
+        limit = self.request.timelimit[1] if self.request.timelimit else app.conf.task_soft_time_limit
+        fail(ctx, name, MaestroError(f"the stage ran past its time limit ({limit} s)"))
         raise Ignore() from None
     except Exception as exc:
         log.exception("graph %s run %s: stage %s failed", graph_id, run, name)

@@ -22,6 +22,7 @@ from analytics_maestro.analytics.info import info as statistics
 from analytics_maestro.analytics.info import maestro_names
 from analytics_maestro.analytics.infra import groups as infra_groups
 from analytics_maestro.analytics.infra import infra_view
+from analytics_maestro.errors import MaestroError
 from analytics_maestro.inventory.entry import resolve
 from analytics_maestro.inventory.lookup import graphlookup as lookup
 from analytics_maestro.inventory.sql import SqlInventory
@@ -210,8 +211,9 @@ STAGES: dict[str, Callable[[Run], None]] = {stage.__name__: stage for stage in O
 
 
 def fail(run: Run, stage: str, exc: BaseException) -> None:
-    """End the run in error, naming the stage; the message a user can act on, never a traceback."""
-    detail = exc.lines()[0] if hasattr(exc, "lines") else f"{type(exc).__name__}"
+    """End the run in error, naming the stage; the message a user can act on, never a traceback
+    (an unexpected exception shows its type only; the runner logs the details)."""
+    detail = exc.lines()[0] if isinstance(exc, MaestroError) else f"{type(exc).__name__} (details in the log)"
     message = f"stage {stage} failed: {detail}"
     if records.update(run.engine, run.graph_id, run.run, status="error", message=message, deadline=None):
         run.emit({"graph": run.graph_id, "run": run.run, "status": "error", "message": message})
