@@ -59,7 +59,8 @@ class Workers:
         name = f"test-{uuid.uuid4().hex[:8]}@%h"
         log = open(self.log_dir / f"{name.split('@')[0]}.log", "wb")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
-            [COMMAND, "worker", "-c", str(concurrency), "-n", name, "--without-gossip", "--without-mingle"],
+            [COMMAND, "worker", "-c", str(concurrency), "-n", name, "--without-gossip", "--without-mingle",
+             "--loglevel=INFO"],
             env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         self.processes.append(process)
@@ -245,3 +246,31 @@ def test_a_stage_past_its_time_limit_ends_the_run_in_error(cluster):
     finally:
         limited.stop_all()
     assert (ended.status, ended.message) == ("error", "stage network failed: the stage ran past its time limit (0.2 s)")
+
+
+def test_a_locked_store_is_retried_with_backoff(cluster):
+    """A transient database error (SQLite busy past its timeout) is retried, and the run finishes."""
+    import sqlite3
+
+    from analytics_maestro.celery import canvas
+    from analytics_maestro.pipeline.stages import Run, start
+
+    engine, _, workers, root = cluster
+    workers.stop_all()
+    fresh = Workers(workers.env, workers.log_dir)
+    try:
+        fresh.start(concurrency=1)
+        graph_id = records.create(engine, GraphRequest(owner="acme", systems=("shop",)))
+        start(Run(engine, Artifacts(root), graph_id, 1), 600)
+        lock = sqlite3.connect(root / "store.db", timeout=30)
+        lock.execute("BEGIN EXCLUSIVE")  # the worker's first write waits 5 s, fails, and is retried
+        canvas(graph_id, 1).apply_async()
+        time.sleep(8)
+        lock.rollback()
+        lock.close()
+        ended = wait_ended(engine, [graph_id], timeout=120)[graph_id]
+    finally:
+        fresh.stop_all()
+    assert ended.status == "finished", (ended.status, ended.message)
+    logs = "".join(p.read_text(errors="replace") for p in root.glob("test-*.log"))
+    assert "Retry in" in logs and "OperationalError" in logs
