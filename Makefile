@@ -41,3 +41,4 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python bench/layout.py
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/pipeline.py
