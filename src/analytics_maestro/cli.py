@@ -162,6 +162,7 @@ def draw(
 ) -> None:  # fmt: skip
     """Draw the diagram of INVENTORY (JSON or YAML) from the chosen entry points; no server needed."""
     from analytics_maestro.analytics.info import info
+    from analytics_maestro.analytics.infra import view_of
     from analytics_maestro.inventory.memory import MemoryInventory
     from analytics_maestro.layout import layout
     from analytics_maestro.render import exports
@@ -180,12 +181,10 @@ def draw(
         servers = catalogue.servers(request, [node.id for node in graph.nodes])
         systems_in = sorted({s for node in graph.nodes for s in node.systems})
         clients_in = [c for s in catalogue.systems(request, systems_in) for c in s.clients]
-        counted, groups = servers, None
+        counted = servers
+        graph, groups = view_of(graph, servers, view)
         if view == "infra":
-            from analytics_maestro.analytics import infra
-
-            graph, servers = infra.infra_view(graph, servers), {}
-            groups = infra.groups(graph)
+            servers = {}  # the nodes are the servers themselves
         grid = layout(graph, groups)
         nodes = {node.id: node for node in graph.nodes}
         svg = exports.svg(grid, nodes, servers, style) if fmt == "svg" or png_path else ""

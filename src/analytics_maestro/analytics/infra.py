@@ -81,3 +81,14 @@ def infra_view(subgraph: Subgraph, servers: Mapping[str, Sequence[Server]]) -> S
 def groups(view: Subgraph) -> dict[str, str]:
     """Each server's group, for `layout(view, groups)` to keep groups together."""
     return {node.id: node.systems[0] for node in view.nodes if node.systems}
+
+
+def view_of(
+    subgraph: Subgraph, servers: Mapping[str, Sequence[Server]], graph_type: str
+) -> tuple[Subgraph, dict[str, str] | None]:
+    """What a diagram of `graph_type` draws, and the groups its layout keeps together: the
+    applications themselves (no groups), or for `infra` their servers grouped by place."""
+    if graph_type != "infra":
+        return subgraph, None
+    view = infra_view(subgraph, servers)
+    return view, groups(view)

@@ -20,8 +20,7 @@ from sqlalchemy.engine import Engine
 
 from analytics_maestro.analytics.info import info as statistics
 from analytics_maestro.analytics.info import maestro_names
-from analytics_maestro.analytics.infra import groups as infra_groups
-from analytics_maestro.analytics.infra import infra_view
+from analytics_maestro.analytics.infra import view_of
 from analytics_maestro.errors import MaestroError
 from analytics_maestro.inventory.entry import resolve
 from analytics_maestro.inventory.lookup import graphlookup as lookup
@@ -103,13 +102,12 @@ def network(run: Run) -> None:
     """The layout of the view: the applications, or for an `infra` graph the servers they run on
     (`view.json` holds the graph the diagram draws)."""
     graph = run.enter("network")
-    view = subgraph_from_json(run.read("subgraph.json"))
-    groups = None
+    applications = subgraph_from_json(run.read("subgraph.json"))
+    servers = {}
     if graph.type == "infra":
         with run.engine.connect() as connection:
-            servers = SqlInventory(connection).servers(graph.request, [n.id for n in view.nodes])
-        view = infra_view(view, servers)
-        groups = infra_groups(view)
+            servers = SqlInventory(connection).servers(graph.request, [n.id for n in applications.nodes])
+    view, groups = view_of(applications, servers, graph.type)
     run.write("view.json", subgraph_to_json(view))
     run.artifacts.write(run.graph_id, run.run, "layout.json", layout(view, groups).to_json())
 
