@@ -40,6 +40,13 @@ class Settings:
     port: int
     artifacts_dir: Path
     runner: str
+    var_dir: Path = Path("var")
+    secret_jwt: str | None = None
+    secret_jwt_private: str | None = None
+    noauth: str | None = None
+    token_ttl: int = 12 * 3600
+    gworkers: int = 2
+    max_body_mb: int = 64
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -53,4 +60,11 @@ class Settings:
             port=_int(env, "MAESTRO_PORT", 5020, 1),
             artifacts_dir=Path(env.get("MAESTRO_ARTIFACTS_DIR") or var / "artifacts"),
             runner=_choice(env, "MAESTRO_RUNNER", ("local", "celery")),
+            var_dir=var,
+            secret_jwt=env.get("MAESTRO_SECRETJWT") or None,
+            secret_jwt_private=env.get("MAESTRO_SECRETJWT_PRIVATE") or None,
+            noauth=env.get("MAESTRO_NOAUTH") or None,
+            token_ttl=_int(env, "MAESTRO_TOKEN_TTL", 12 * 3600, 60),
+            gworkers=_int(env, "MAESTRO_GWORKERS", 2, 1),
+            max_body_mb=_int(env, "MAESTRO_MAX_BODY_MB", 64, 1),
         )

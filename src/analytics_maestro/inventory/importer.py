@@ -143,9 +143,10 @@ def _insert_children(connection: Connection, children: dict[sa.Table, list[dict]
 
 
 def write_inventory(
-    engine: Engine, inventory: Inventory, owner: str, progress: Progress | None = None
+    engine: Engine, inventory: Inventory, owner: str, progress: Progress | None = None, analyze: bool = True
 ) -> ImportSummary:
-    """Write every record of `inventory` for `owner`, in one transaction."""
+    """Write every record of `inventory` for `owner`, in one transaction; `analyze` refreshes the
+    planner's statistics afterwards (worth it after a bulk import, not after one record)."""
     created: dict[str, int] = {}
     updated: dict[str, int] = {}
     with engine.begin() as connection:
@@ -178,5 +179,6 @@ def write_inventory(
                 _server_children(server, pks[server.id], owner)[schema.server_applications]
             )
         _insert_children(connection, server_children)
-    refresh_statistics(engine)
+    if analyze:
+        refresh_statistics(engine)
     return ImportSummary(created, updated)

@@ -153,3 +153,46 @@ graphs = Table(
     Column("deadline", Float),
 )
 Index(None, graphs.c.owner_id)
+
+# People and teams. A user's principals are their own id and the teams they belong to; a team is
+# the set of its members, each with Maestro's role on the team's records (1 read, 3 write, 7 admin).
+users = Table(
+    "users",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", TEXT, nullable=False),
+    Column("admin", Boolean, nullable=False, default=False),
+    Column("created_at", Float, nullable=False),
+)
+
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("team_id", ID, primary_key=True),
+    Column("user_id", ID, ForeignKey(users.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("role", Integer, nullable=False),
+)
+Index(None, team_members.c.user_id)
+
+# One-time login links (as Jupyter prints): only a hash of the secret is kept.
+login_tokens = Table(
+    "login_tokens",
+    metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("user_id", ID, ForeignKey(users.c.id, ondelete="CASCADE"), nullable=False),
+    Column("expires_at", Float, nullable=False),
+)
+
+# Public links to a graph's diagram: anyone holding the token sees the diagram, nothing else.
+public_links = Table(
+    "public_links",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("graph_id", String(64), ForeignKey(graphs.c.id, ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_by", ID, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float),
+    Column("revoked_at", Float),
+)
+Index(None, public_links.c.graph_id)

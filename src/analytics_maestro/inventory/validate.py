@@ -141,8 +141,11 @@ def _references(doc: Mapping, section: str, key: str, known: set[str], kind: str
                 report.warnings.append(Problem(path, f"unknown {kind} {_shown(target)}"))
 
 
-def validate(doc: Any) -> Report:
-    """Check a parsed inventory document; `report.inventory` is set when it has no errors."""
+def validate(doc: Any, references: bool = True) -> Report:
+    """Check a parsed inventory document; `report.inventory` is set when it has no errors.
+
+    `references=False` skips the warnings about ids the document does not define (for a single
+    record, whose references point into the store rather than into the document)."""
     report = Report()
     if not isinstance(doc, dict):
         report.errors.append(
@@ -156,11 +159,8 @@ def validate(doc: Any) -> Report:
     _normalise(doc, report)
 
     ids = {section: _ids(doc, section, report) for section in SECTIONS}
-    _references(doc, "applications", "deps", ids["applications"], "application", report)
-    _references(doc, "applications", "systems", ids["systems"], "system", report)
-    _references(doc, "systems", "entries", ids["applications"], "application", report)
-    _references(doc, "systems", "clients", ids["clients"], "client", report)
-    _references(doc, "servers", "applications", ids["applications"], "application", report)
+    if references:
+        _check_references(doc, ids, report)
 
     try:
         inventory = Inventory.model_validate(doc)
@@ -172,6 +172,28 @@ def validate(doc: Any) -> Report:
     report.errors.sort(key=_problem_order)
     report.warnings.sort(key=_problem_order)
     return report
+
+
+def _check_references(doc: Mapping, ids: Mapping[str, set[str]], report: Report) -> None:
+    _references(doc, "applications", "deps", ids["applications"], "application", report)
+    _references(doc, "applications", "systems", ids["systems"], "system", report)
+    _references(doc, "systems", "entries", ids["applications"], "application", report)
+    _references(doc, "systems", "clients", ids["clients"], "client", report)
+    _references(doc, "servers", "applications", ids["applications"], "application", report)
+
+
+def validate_record(section: str, doc: Any) -> tuple[Any, list[Problem]]:
+    """One record of `section` (as the API receives it): the checks and fallbacks of a file, with
+    paths relative to the record. Returns the record and its warnings; raises InventoryError."""
+    report = validate({section: [doc]}, references=False)
+    prefix = f"{section}[0]"
+
+    def relative(problems: list[Problem]) -> list[Problem]:
+        return [Problem(p.path.removeprefix(prefix).removeprefix("."), p.message) for p in problems]
+
+    if not report.ok:
+        raise InventoryError(relative(report.errors))
+    return getattr(report.inventory, section)[0], relative(report.warnings)
 
 
 def _copy_applications(doc: dict) -> dict:

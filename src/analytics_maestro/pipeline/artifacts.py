@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import threading
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -34,10 +36,14 @@ class Artifacts:
         """Write through a temporary file and rename: a reader never sees half a file."""
         path = self.path(graph_id, run, name)
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{name}.{os.getpid()}.partial")
+        partial = path.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}.partial")
         partial.write_bytes(data.encode() if isinstance(data, str) else data)
         partial.replace(path)
         return path
+
+    def remove(self, graph_id: str) -> None:
+        """Every run's artefacts of a graph."""
+        shutil.rmtree(self.folder(graph_id, 0).parent, ignore_errors=True)
 
     def read(self, graph_id: str, run: int, name: str) -> bytes:
         return self.path(graph_id, run, name).read_bytes()

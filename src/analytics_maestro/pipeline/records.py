@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,8 @@ class GraphRecord:
     stats: dict[str, Any] | None
     published_run: int | None
     deadline: float | None
+    created_at: float = 0.0
+    updated_at: float = 0.0
 
 
 def _record(row: Any) -> GraphRecord:
@@ -62,6 +65,8 @@ def _record(row: Any) -> GraphRecord:
         stats=row.stats,
         published_run=row.published_run,
         deadline=row.deadline,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
     )
 
 
@@ -93,6 +98,40 @@ def get(engine: Engine, graph_id: str, owner: str | None = None) -> GraphRecord:
     if row is None:
         raise GraphNotFound(f"graph {graph_id!r} not found")
     return _record(row)
+
+
+def list_graphs(
+    engine: Engine,
+    owners: Sequence[str],
+    *,
+    status: str | None = None,
+    type_: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[GraphRecord], int]:
+    """One page of the graphs of `owners`, newest first, and how many there are in all."""
+    graphs = schema.graphs
+    where = [graphs.c.owner_id.in_(list(owners))]
+    if status:
+        where.append(graphs.c.status == status)
+    if type_:
+        where.append(graphs.c.type == type_)
+    if q:
+        where.append(sa.func.lower(graphs.c.name).like(f"%{q.lower()}%"))
+    query = sa.select(graphs).where(*where).order_by(graphs.c.created_at.desc(), graphs.c.id)
+    with engine.connect() as connection:
+        total = connection.execute(sa.select(sa.func.count()).select_from(graphs).where(*where)).scalar_one()
+        rows = connection.execute(query.limit(limit).offset(offset)).all()
+    return [_record(row) for row in rows], total
+
+
+def delete(engine: Engine, graph_id: str) -> bool:
+    """The graph record and its public links; a run still going finds its record gone and stops."""
+    with engine.begin() as connection:
+        connection.execute(sa.delete(schema.public_links).where(schema.public_links.c.graph_id == graph_id))
+        done = connection.execute(sa.delete(schema.graphs).where(schema.graphs.c.id == graph_id))
+    return done.rowcount == 1
 
 
 def rerun(engine: Engine, graph_id: str) -> int:

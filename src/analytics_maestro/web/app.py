@@ -1,4 +1,5 @@
-"""The Flask application factory: configuration injected, the store opened once, blueprints registered."""
+"""The Flask application factory: configuration injected, the store, artefacts and runner opened once,
+the error handlers and one blueprint per resource registered."""
 
 from __future__ import annotations
 
@@ -9,33 +10,72 @@ from flask import Blueprint, Flask, current_app, jsonify
 
 from analytics_maestro.config import Settings
 from analytics_maestro.inventory.store import counts, open_store
+from analytics_maestro.pipeline import Runner, make_runner
+from analytics_maestro.pipeline.artifacts import Artifacts
+from analytics_maestro.web import accounts, api, graphs, inventory, maestro, openapi
+from analytics_maestro.web.auth import secret_of
 
 status = Blueprint("status", __name__)
 
 
-@status.get("/")
+@api.operation(status, "GET", "/", "Name and version", auth="public", responses={200: None})
 def index():
     return jsonify(name="analytics-maestro", version=version("analytics-maestro"))
 
 
-@status.get("/health")
+def _queue_health() -> dict:
+    """Under Celery: the broker and the result backend answer."""
+    from analytics_maestro.celery import app as celery_app
+
+    out = {}
+    try:
+        with celery_app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=3)
+        out["broker"] = {"ok": True}
+    except Exception as exc:
+        out["broker"] = {"ok": False, "error": exc.__class__.__name__}
+    try:
+        celery_app.backend.client.ping()
+        out["results"] = {"ok": True}
+    except Exception as exc:
+        out["results"] = {"ok": False, "error": exc.__class__.__name__}
+    return out
+
+
+@api.operation(status, "GET", "/health", "Health of the store (and broker and results under Celery)",
+               auth="public", responses={200: None, 503: None})  # fmt: skip
 def health():
-    """The store answers, and how much it holds; 503 when it does not answer."""
+    """The store answers, and how much it holds; 503 when something the service needs does not answer."""
     engine = current_app.extensions["maestro.store"]
+    body: dict = {"status": "ok"}
     try:
         with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
-        held = counts(engine)
+        body["store"] = {"ok": True, "backend": engine.url.get_backend_name(), **counts(engine)}
     except sa.exc.SQLAlchemyError as exc:
-        body = {"status": "error", "store": {"ok": False, "error": str(exc.__class__.__name__)}}
-        return jsonify(body), 503
-    return jsonify(status="ok", store={"ok": True, "backend": engine.url.get_backend_name(), **held})
+        body["store"] = {"ok": False, "error": exc.__class__.__name__}
+    if current_app.config["MAESTRO_SETTINGS"].runner == "celery":
+        body |= _queue_health()
+    healthy = all(part["ok"] for part in body.values() if isinstance(part, dict))
+    body["status"] = "ok" if healthy else "error"
+    return jsonify(body), 200 if healthy else 503
 
 
-def create_app(settings: Settings | None = None, engine: sa.Engine | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None, engine: sa.Engine | None = None, runner: Runner | None = None
+) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["MAESTRO_SETTINGS"] = settings
-    app.extensions["maestro.store"] = engine if engine is not None else open_store(settings.database_url)
-    app.register_blueprint(status)
+    app.config["MAESTRO_SECRET"] = secret_of(settings)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_mb * 1024 * 1024
+    app.json.sort_keys = False
+    engine = engine if engine is not None else open_store(settings.database_url)
+    app.extensions["maestro.store"] = engine
+    app.extensions["maestro.artifacts"] = Artifacts(settings.artifacts_dir)
+    app.extensions["maestro.runner"] = runner if runner is not None else make_runner(settings, engine)
+    api.register_errors(app)
+    for blueprint in (status, openapi.bp, accounts.bp, inventory.bulk, *inventory.BLUEPRINTS, graphs.bp,
+                      graphs.public, maestro.bp):  # fmt: skip
+        app.register_blueprint(blueprint)
     return app

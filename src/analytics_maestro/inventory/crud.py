@@ -1,0 +1,151 @@
+"""Single records of the store, read back as the model types: list with filters, get, delete, dependents.
+
+Writes go through the importer (`write_inventory`), so a record written by the API is stored exactly
+as the same record in an imported file. Who may see a record is decided by the caller from
+`readers`: a record is readable when its owner is one of them, or one of them holds a grant on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from analytics_maestro.inventory import schema
+from analytics_maestro.model import Application, Client, Record, Server, System
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    table: sa.Table
+    model: type[Record]
+    filters: tuple[str, ...]  # columns a list may filter on, by equality
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("clients", schema.clients, Client, ()),
+        Kind("systems", schema.systems, System, ()),
+        Kind("applications", schema.applications, Application, ("family", "environment", "provider", "language")),
+        Kind("servers", schema.servers, Server, ("environment", "role")),
+    )
+}
+_SKIP = {"pk", "owner_id", "ext_id"}
+
+
+def _children(connection: Connection, kind: Kind, pks: Sequence[int]) -> dict[int, dict[str, list]]:
+    """The list fields kept in child tables, for the records `pks`."""
+    out: dict[int, dict[str, list]] = {pk: {} for pk in pks}
+    if not pks:
+        return out
+    if kind.name == "applications":
+        deps, systems = schema.dependencies, schema.application_systems
+        rows = connection.execute(
+            sa.select(deps).where(deps.c.app_pk.in_(pks)).order_by(deps.c.app_pk, deps.c.position)
+        )
+        for row in rows:
+            out[row.app_pk].setdefault("deps", []).append({"id": row.target_id, "endpoint": row.endpoint})
+        rows = connection.execute(
+            sa.select(systems).where(systems.c.app_pk.in_(pks)).order_by(systems.c.app_pk, systems.c.position)
+        )
+        for row in rows:
+            out[row.app_pk].setdefault("systems", []).append(row.system_id)
+    elif kind.name == "servers":
+        links = schema.server_applications
+        rows = connection.execute(
+            sa.select(links).where(links.c.server_pk.in_(pks)).order_by(links.c.server_pk, links.c.position)
+        )
+        for row in rows:
+            out[row.server_pk].setdefault("applications", []).append(row.app_id)
+    return out
+
+
+def _models(connection: Connection, kind: Kind, rows: Sequence[Any]) -> list[Record]:
+    children = _children(connection, kind, [row.pk for row in rows])
+    out = []
+    for row in rows:
+        fields = {key: value for key, value in row._mapping.items() if key not in _SKIP and value is not None}
+        out.append(kind.model.model_validate(
+            {**fields, **children[row.pk], "id": row.ext_id, "owner": row.owner_id}
+        ))  # fmt: skip
+    return out
+
+
+def readable(record: Record, readers: Sequence[str]) -> bool:
+    return record.owner in readers or any(role.id in readers for role in record.roles)
+
+
+def get_record(connection: Connection, kind: Kind, owner: str, ext_id: str) -> Record | None:
+    table = kind.table
+    row = connection.execute(sa.select(table).where(table.c.owner_id == owner, table.c.ext_id == ext_id)).one_or_none()
+    return _models(connection, kind, [row])[0] if row is not None else None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Record]
+    total: int
+
+
+def list_records(
+    connection: Connection,
+    kind: Kind,
+    owner: str,
+    readers: Sequence[str],
+    *,
+    q: str | None = None,
+    equal: dict[str, str] | None = None,
+    system: str | None = None,
+    active: bool | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """One page of the owner's records that `readers` may read, in id order."""
+    table = kind.table
+    where = [table.c.owner_id == owner]
+    if q:
+        pattern = f"%{q.lower()}%"
+        name = table.c.hostname if kind.name == "servers" else table.c.name
+        where.append(sa.or_(sa.func.lower(table.c.ext_id).like(pattern), sa.func.lower(name).like(pattern)))
+    for column, value in (equal or {}).items():
+        where.append(table.c[column] == value)
+    if active is not None:
+        where.append(table.c.active.is_(active))
+    if system and kind.name == "applications":
+        links = schema.application_systems
+        where.append(table.c.pk.in_(sa.select(links.c.app_pk).where(links.c.owner_id == owner,
+                                                                    links.c.system_id == system)))  # fmt: skip
+    query = sa.select(table).where(*where).order_by(table.c.ext_id)
+    if owner in readers:
+        total = connection.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one()
+        rows = connection.execute(query.limit(limit).offset(offset)).all()
+        return Page(_models(connection, kind, rows), total)
+    # someone else's records: only those granted to the readers (grants are few; filter here)
+    granted = [row for row in connection.execute(query) if any(r.get("id") in readers for r in row.roles or ())]
+    return Page(_models(connection, kind, granted[offset : offset + limit]), len(granted))
+
+
+def delete_record(connection: Connection, kind: Kind, owner: str, ext_id: str) -> bool:
+    table = kind.table
+    done = connection.execute(sa.delete(table).where(table.c.owner_id == owner, table.c.ext_id == ext_id))
+    return done.rowcount == 1
+
+
+def dependents(connection: Connection, owner: str, app_id: str, readers: Sequence[str]) -> list[dict]:
+    """The owner's applications that list `app_id` as a dependency and `readers` may read."""
+    apps, deps, grants = schema.applications, schema.dependencies, schema.application_grants
+    granted = sa.exists().where(grants.c.app_pk == apps.c.pk, grants.c.principal.in_(list(readers)))
+    rows = connection.execute(
+        sa.select(apps.c.ext_id, apps.c.name, deps.c.endpoint)
+        .join(deps, deps.c.app_pk == apps.c.pk)
+        .where(
+            apps.c.owner_id == owner, deps.c.target_id == app_id, sa.or_(apps.c.owner_id.in_(list(readers)), granted)
+        )
+        .order_by(apps.c.ext_id, deps.c.position)
+    )
+    return [{"id": row.ext_id, "name": row.name, "endpoint": row.endpoint} for row in rows]

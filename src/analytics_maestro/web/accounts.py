@@ -1,0 +1,224 @@
+"""Account routes: log in with a one-time link, who am I, users (site admins) and team members (team admins)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, redirect, request
+from pydantic import BaseModel, ConfigDict, Field
+
+from analytics_maestro.inventory import schema
+from analytics_maestro.model import Id, Permission, Text
+from analytics_maestro.web import auth
+from analytics_maestro.web.api import ApiError, current_user, dump, not_found, operation
+from analytics_maestro.web.owners import ADMIN
+
+bp = Blueprint("accounts", __name__)
+
+
+class Login(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=200, description="the secret of a one-time login link")
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+    user: str
+
+
+class Membership(BaseModel):
+    team: str
+    role: int
+
+
+class Me(BaseModel):
+    id: str
+    name: str
+    admin: bool
+    teams: list[Membership]
+    principals: list[str]
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id
+    name: Text = ""
+    admin: bool = False
+
+
+class UserOut(BaseModel):
+    id: str
+    name: str
+    admin: bool
+
+
+class UserCreated(UserOut):
+    login_url: str
+
+
+class UserList(BaseModel):
+    items: list[UserOut]
+
+
+class LoginLink(BaseModel):
+    login_url: str
+
+
+class MemberSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Permission = Field(description="1 read, 3 write, 7 admin on the team's records")
+
+
+class Member(BaseModel):
+    team: str
+    user: str
+    role: int
+
+
+class MemberList(BaseModel):
+    items: list[Member]
+
+
+def _engine():
+    return current_app.extensions["maestro.store"]
+
+
+def login_url(user_id: str) -> str:
+    return request.host_url.rstrip("/") + "/login?token=" + auth.login_link_token(_engine(), user_id)
+
+
+def _issue(user_id: str):
+    settings = current_app.config["MAESTRO_SETTINGS"]
+    token = auth.issue_token(current_app.config["MAESTRO_SECRET"], user_id, settings.token_ttl)
+    return token, settings.token_ttl
+
+
+def _set_cookie(response, token: str, ttl: int):
+    response.set_cookie(auth.COOKIE, token, max_age=ttl, httponly=True, samesite="Lax", secure=request.is_secure)
+    return response
+
+
+@operation(bp, "POST", "/login", "Exchange a login link's secret for a token", auth="public",
+           body=Login, responses={200: Token})  # fmt: skip
+def login(body: Login):
+    """Each login link works once. The token also comes as an HTTP-only cookie, for the browser."""
+    user = auth.redeem_login(_engine(), body.token)
+    token, ttl = _issue(user)
+    return _set_cookie(dump(Token, {"access_token": token, "expires_in": ttl, "user": user}), token, ttl)
+
+
+@operation(bp, "GET", "/login", "Open a login link in the browser", auth="public", responses={302: None})
+def login_page():
+    """Sets the session cookie and goes to the start page; the link is used up."""
+    user = auth.redeem_login(_engine(), request.args.get("token", ""))
+    token, ttl = _issue(user)
+    return _set_cookie(redirect("/", code=302), token, ttl)
+
+
+@operation(bp, "POST", "/logout", "Forget the session cookie", auth="public", responses={204: None})
+def logout():
+    response = current_app.response_class(status=204)
+    response.delete_cookie(auth.COOKIE)
+    return response
+
+
+@operation(bp, "GET", "/me", "Who am I", responses={200: Me})
+def me():
+    user = current_user()
+    teams = [{"team": team, "role": role} for team, role in sorted(user.teams.items())]
+    return dump(Me, {"id": user.id, "name": user.name, "admin": user.admin, "teams": teams,
+                     "principals": list(user.principals)})  # fmt: skip
+
+
+def _site_admin() -> None:
+    if not current_user().admin:
+        raise ApiError(403, "forbidden", "only a site administrator manages users")
+
+
+@operation(bp, "POST", "/users", "Create a user", body=UserCreate, responses={201: UserCreated}, errors=(409,))
+def create_user(body: UserCreate):
+    """Site administrators only. The answer carries a one-time login link for the new user."""
+    _site_admin()
+    if not auth.create_user(_engine(), body.id, body.name, body.admin):
+        raise ApiError(409, "conflict", f"user {body.id!r} exists already")
+    out = {"id": body.id, "name": body.name or body.id, "admin": body.admin, "login_url": login_url(body.id)}
+    return dump(UserCreated, out, 201)
+
+
+@operation(bp, "GET", "/users", "List users", responses={200: UserList})
+def list_users():
+    _site_admin()
+    with _engine().connect() as connection:
+        rows = connection.execute(sa.select(schema.users).order_by(schema.users.c.id)).all()
+    return dump(UserList, {"items": [{"id": r.id, "name": r.name, "admin": r.admin} for r in rows]})
+
+
+@operation(bp, "DELETE", "/users/<user_id>", "Delete a user", responses={204: None})
+def delete_user(user_id):
+    """Their records stay, under their id; their tokens stop working at once."""
+    _site_admin()
+    if user_id == current_user().id:
+        raise ApiError(409, "conflict", "you cannot delete yourself")
+    with _engine().begin() as connection:
+        done = connection.execute(sa.delete(schema.users).where(schema.users.c.id == user_id))
+    if done.rowcount != 1:
+        raise not_found(f"user {user_id!r}")
+    return "", 204
+
+
+@operation(bp, "POST", "/users/<user_id>/login-link", "A new one-time login link", responses={200: LoginLink})
+def new_login_link(user_id):
+    _site_admin()
+    if auth.load_user(_engine(), user_id) is None:
+        raise not_found(f"user {user_id!r}")
+    return dump(LoginLink, {"login_url": login_url(user_id)})
+
+
+def _team_admin(team: str) -> None:
+    user = current_user()
+    if user.admin or user.teams.get(team, 0) >= ADMIN:
+        return
+    if team in user.teams:
+        raise ApiError(403, "forbidden", f"the admin role in team {team!r} is needed")
+    raise not_found(f"team {team!r}")
+
+
+def _members(team: str) -> list[dict]:
+    members = schema.team_members
+    with _engine().connect() as connection:
+        rows = connection.execute(sa.select(members).where(members.c.team_id == team).order_by(members.c.user_id)).all()
+    return [{"team": r.team_id, "user": r.user_id, "role": r.role} for r in rows]
+
+
+@operation(bp, "GET", "/teams/<team>/members", "List a team's members", responses={200: MemberList})
+def list_members(team):
+    if not (current_user().admin or team in current_user().teams):
+        raise not_found(f"team {team!r}")
+    return dump(MemberList, {"items": _members(team)})
+
+
+@operation(bp, "PUT", "/teams/<team>/members/<user_id>", "Add a member or change their role", body=MemberSet,
+           responses={200: Member})  # fmt: skip
+def set_member(team, user_id, body: MemberSet):
+    """Team admins and site admins. A new team is made by adding its first member (a site admin)."""
+    if _members(team):
+        _team_admin(team)
+    else:
+        _site_admin()
+    if auth.load_user(_engine(), user_id) is None:
+        raise not_found(f"user {user_id!r}")
+    auth.set_member(_engine(), team, user_id, int(body.role))
+    return dump(Member, {"team": team, "user": user_id, "role": int(body.role)})
+
+
+@operation(bp, "DELETE", "/teams/<team>/members/<user_id>", "Remove a member", responses={204: None})
+def remove_member(team, user_id):
+    _team_admin(team)
+    if not any(m["user"] == user_id for m in _members(team)):
+        raise not_found(f"member {user_id!r} of team {team!r}")
+    auth.set_member(_engine(), team, user_id, None)
+    return "", 204

@@ -1,0 +1,175 @@
+"""Who is asking: users and teams in the store, JWT bearer tokens, one-time login links, Maestro's private scheme.
+
+A user's principals are their own id and their teams'. On the records of an owner, a user holds
+the role their membership gives (their own records: admin; a team's: the member's role), raised by
+any grant the record carries for one of their principals (Maestro's 1 read / 3 write / 7 admin).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jwt
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from analytics_maestro.config import Settings
+from analytics_maestro.errors import MaestroError
+from analytics_maestro.inventory import schema
+from analytics_maestro.model import Permission, Role
+
+ALGORITHM = "HS256"
+LOGIN_LINK_TTL = 24 * 3600.0
+COOKIE = "maestro_token"
+
+
+class AuthError(MaestroError):
+    """Missing, malformed or expired credentials: HTTP 401."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    name: str
+    admin: bool = False
+    teams: dict[str, int] = field(default_factory=dict)  # team id -> role
+
+    @property
+    def principals(self) -> tuple[str, ...]:
+        return (self.id, *sorted(self.teams))
+
+    def role_in(self, owner: str) -> int:
+        """The role the user holds on every record of `owner` (0: none)."""
+        return int(Permission.ADMIN) if owner == self.id else self.teams.get(owner, 0)
+
+    def role_on(self, owner: str, roles: Iterable[Role] = ()) -> int:
+        """The role on one record: by membership, or by a grant on the record to a principal."""
+        granted = [int(role.role) for role in roles if role.id in self.principals]
+        return max([self.role_in(owner), *granted])
+
+
+def secret_of(settings: Settings) -> str:
+    """MAESTRO_SECRETJWT, or a secret generated once and kept under the var folder (mode 0600):
+    never a default secret, and tokens survive a restart."""
+    if settings.secret_jwt:
+        return settings.secret_jwt
+    path = Path(settings.var_dir) / "secret-jwt"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def issue_token(secret: str, user_id: str, ttl: float) -> str:
+    now = int(time.time())
+    return jwt.encode({"sub": user_id, "iat": now, "exp": now + int(ttl)}, secret, algorithm=ALGORITHM)
+
+
+def decode(token: str, secret: str, required: tuple[str, ...] = ("exp", "sub")) -> dict:
+    try:
+        return jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": list(required)})
+    except jwt.ExpiredSignatureError:
+        raise AuthError("the token has expired") from None
+    except jwt.MissingRequiredClaimError as exc:
+        raise AuthError(f"the token lacks the claim {exc.claim!r}") from None
+    except jwt.InvalidTokenError:
+        raise AuthError("the token is not valid") from None
+
+
+def bearer(header: str | None, scheme: str = "Bearer") -> str:
+    """The token of an `Authorization: <scheme> <token>` header; AuthError for anything else."""
+    if not header:
+        raise AuthError(f"credentials are missing: send 'Authorization: {scheme} <token>'")
+    given, _, token = header.partition(" ")
+    if given.lower() != scheme.lower() or not token.strip():
+        raise AuthError(f"the Authorization header is malformed: expected '{scheme} <token>'")
+    return token.strip()
+
+
+def load_user(engine: Engine, user_id: str) -> User | None:
+    with engine.connect() as connection:
+        row = connection.execute(sa.select(schema.users).where(schema.users.c.id == user_id)).one_or_none()
+        if row is None:
+            return None
+        members = schema.team_members
+        teams = dict(connection.execute(
+            sa.select(members.c.team_id, members.c.role).where(members.c.user_id == user_id)
+        ).all())  # fmt: skip
+    return User(row.id, row.name, bool(row.admin), teams)
+
+
+def user_of(engine: Engine, secret: str, token: str) -> User:
+    claims = decode(token, secret)
+    user = load_user(engine, str(claims["sub"]))
+    if user is None:
+        raise AuthError("the token's user no longer exists")
+    return user
+
+
+def create_user(engine: Engine, user_id: str, name: str = "", admin: bool = False) -> bool:
+    """A new user; False when the id is taken."""
+    with engine.begin() as connection:
+        taken = connection.execute(sa.select(schema.users.c.id).where(schema.users.c.id == user_id)).first()
+        if taken:
+            return False
+        connection.execute(sa.insert(schema.users).values(id=user_id, name=name or user_id, admin=admin,
+                                                          created_at=time.time()))  # fmt: skip
+    return True
+
+
+def has_users(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return connection.execute(sa.select(schema.users.c.id).limit(1)).first() is not None
+
+
+def set_member(engine: Engine, team: str, user_id: str, role: int | None) -> None:
+    """Add a user to a team with `role`, change the role, or (None) remove them."""
+    members = schema.team_members
+    with engine.begin() as connection:
+        connection.execute(sa.delete(members).where(members.c.team_id == team, members.c.user_id == user_id))
+        if role is not None:
+            connection.execute(sa.insert(members).values(team_id=team, user_id=user_id, role=role))
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def login_link_token(engine: Engine, user_id: str, ttl: float = LOGIN_LINK_TTL) -> str:
+    """A secret for a one-time login link; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    with engine.begin() as connection:
+        connection.execute(sa.delete(schema.login_tokens).where(schema.login_tokens.c.expires_at < time.time()))
+        connection.execute(sa.insert(schema.login_tokens).values(hash=_digest(token), user_id=user_id,
+                                                                 expires_at=time.time() + ttl))  # fmt: skip
+    return token
+
+
+def redeem_login(engine: Engine, token: str) -> str:
+    """The user of a login link, which is used up; AuthError when unknown, used or expired."""
+    table = schema.login_tokens
+    with engine.begin() as connection:
+        row = connection.execute(
+            sa.delete(table).where(table.c.hash == _digest(token)).returning(table.c.user_id, table.c.expires_at)
+        ).one_or_none()
+    if row is None or row.expires_at < time.time():
+        raise AuthError("the login link is unknown, used or expired; ask for a new one")
+    return row.user_id
+
+
+def link_digest(token: str) -> str:
+    return _digest(token)

@@ -1,0 +1,387 @@
+"""Graph routes: create, list, get, re-run and delete diagrams; their artefacts; live progress; public links.
+
+A graph belongs to an owner (the caller, or a team of theirs) and is drawn with the caller's
+principals, so the lookup reaches only what the caller may read. Public links give anyone holding
+the token the diagram and nothing else; a revoked or expired link answers 404.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import queue
+import re
+import secrets
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, current_app, request, stream_with_context
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from analytics_maestro.inventory import schema
+from analytics_maestro.model import GraphRequest, Id, Text
+from analytics_maestro.pipeline import records
+from analytics_maestro.pipeline.stages import png_of
+from analytics_maestro.web.api import ApiError, current_user, dump, not_found, operation
+from analytics_maestro.web.auth import link_digest
+from analytics_maestro.web.owners import ADMIN, READ, WRITE, OwnerQuery, owner_of, require_in
+
+bp = Blueprint("graphs", __name__, url_prefix="/graphs")
+public = Blueprint("public", __name__)
+
+GraphType = Literal["bussiness", "infra"]
+Status = Literal["queued", "processing", "finished", "warning", "error"]
+KEEPALIVE = 15.0
+STREAM_LIMIT = 3600.0
+
+
+class GraphCreate(BaseModel):
+    """Exactly one of `systems`, `clients` or `apps` names the entry points."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text = ""
+    type: GraphType = "bussiness"
+    systems: list[Id] = Field(default_factory=list, max_length=1000)
+    clients: list[Id] = Field(default_factory=list, max_length=1000)
+    apps: list[Id] = Field(default_factory=list, max_length=1000)
+
+    @model_validator(mode="after")
+    def one_selection(self) -> GraphCreate:
+        given = [name for name in ("systems", "clients", "apps") if getattr(self, name)]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of systems, clients or apps (given: {', '.join(given) or 'none'})")
+        return self
+
+
+class Selection(BaseModel):
+    systems: list[str]
+    clients: list[str]
+    apps: list[str]
+
+
+class GraphOut(BaseModel):
+    id: str
+    name: str
+    type: GraphType
+    owner: str
+    selection: Selection
+    run: int
+    status: Status
+    stage: str | None
+    percent: int
+    message: str | None
+    stats: dict[str, Any] | None
+    created_at: float
+    updated_at: float
+    links: dict[str, str]
+
+
+class GraphPage(BaseModel):
+    items: list[GraphOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class GraphQuery(OwnerQuery):
+    status: Status | None = None
+    type: GraphType | None = None
+    q: str | None = Field(None, max_length=200, description="part of the name, any case")
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+class LinkCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expires_in: int | None = Field(None, ge=60, le=366 * 86400, description="seconds; none: until revoked")
+
+
+class PublicLink(BaseModel):
+    id: str
+    graph: str
+    created_by: str
+    created_at: float
+    expires_at: float | None
+    revoked_at: float | None
+    active: bool
+
+
+class PublicLinkCreated(PublicLink):
+    token: str
+    url: str
+
+
+class PublicLinkList(BaseModel):
+    items: list[PublicLink]
+
+
+def _engine():
+    return current_app.extensions["maestro.store"]
+
+
+def _artifacts():
+    return current_app.extensions["maestro.artifacts"]
+
+
+def graph_json(graph: records.GraphRecord) -> dict:
+    base = f"/graphs/{graph.id}"
+    links = {"self": base, "events": f"{base}/events"}
+    if graph.published_run:
+        links |= {"svg": f"{base}.svg", "png": f"{base}.png", "layout": f"{base}/layout.json"}
+    if graph.stats is not None:
+        links["stats"] = f"{base}/stats.json"
+    request_ = graph.request
+    return {
+        "id": graph.id, "name": graph.name, "type": graph.type, "owner": graph.owner,
+        "selection": {"systems": request_.systems, "clients": request_.clients, "apps": request_.apps},
+        "run": graph.run, "status": graph.status, "stage": graph.stage, "percent": graph.percent,
+        "message": graph.message, "stats": graph.stats, "created_at": graph.created_at,
+        "updated_at": graph.updated_at, "links": links,
+    }  # fmt: skip
+
+
+def submit(graph_id: str, run: int) -> None:
+    current_app.extensions["maestro.runner"].submit(graph_id, run)
+
+
+def visible(graph_id: str, needed: int = READ) -> records.GraphRecord:
+    """The graph, if the caller may see it (404 otherwise) and holds `needed` on it (403 otherwise)."""
+    records.expire(_engine())
+    try:
+        graph = records.get(_engine(), graph_id)
+    except records.GraphNotFound:
+        raise not_found(f"graph {graph_id!r}") from None
+    held = current_user().role_in(graph.owner)
+    if held < READ:
+        raise not_found(f"graph {graph_id!r}")
+    if held < needed:
+        raise ApiError(403, "forbidden", f"{'admin' if needed == ADMIN else 'write'} access to the graph is needed")
+    return graph
+
+
+@operation(bp, "POST", "", "Create a graph", query=OwnerQuery, body=GraphCreate, responses={201: GraphOut})
+def create(query, body: GraphCreate):
+    """Queues the graph's first run at once; follow it with GET or the events stream."""
+    owner = owner_of(query)
+    require_in(owner, READ)
+    request_ = GraphRequest(owner=owner, principals=current_user().principals, apps=tuple(body.apps),
+                            systems=tuple(body.systems), clients=tuple(body.clients))  # fmt: skip
+    graph_id = records.create(_engine(), request_, body.name, body.type)
+    submit(graph_id, 1)
+    return dump(GraphOut, graph_json(records.get(_engine(), graph_id)), 201)
+
+
+@operation(bp, "GET", "", "List graphs", query=GraphQuery, responses={200: GraphPage})
+def list_(query: GraphQuery):
+    """Newest first. Without `owner`, the graphs of the caller and of every team of theirs."""
+    owners = [query.owner] if query.owner else list(current_user().principals)
+    if query.owner and current_user().role_in(query.owner) < READ:
+        owners = []
+    records.expire(_engine())
+    found, total = records.list_graphs(_engine(), owners, status=query.status, type_=query.type, q=query.q,
+                                       limit=query.limit, offset=query.offset)  # fmt: skip
+    return dump(GraphPage, {"items": [graph_json(g) for g in found], "total": total, "limit": query.limit,
+                            "offset": query.offset})  # fmt: skip
+
+
+@operation(bp, "GET", "/<graph_id>", "Get a graph", responses={200: GraphOut})
+def get(graph_id):
+    """Status, stage and percent while running; message and statistics when ended."""
+    return dump(GraphOut, graph_json(visible(graph_id)))
+
+
+@operation(bp, "POST", "/<graph_id>/run", "Re-run a graph", responses={202: GraphOut})
+def rerun(graph_id):
+    """A new run with today's inventory; a run still going is superseded and its writes ignored."""
+    visible(graph_id)
+    run = records.rerun(_engine(), graph_id)
+    submit(graph_id, run)
+    return dump(GraphOut, graph_json(records.get(_engine(), graph_id)), 202)
+
+
+@operation(bp, "DELETE", "/<graph_id>", "Delete a graph", responses={204: None})
+def delete(graph_id):
+    """The graph, its artefacts and its public links."""
+    visible(graph_id, WRITE)
+    records.delete(_engine(), graph_id)
+    _artifacts().remove(graph_id)
+    return "", 204
+
+
+def _published(graph: records.GraphRecord) -> int:
+    if not graph.published_run:
+        raise ApiError(409, "not_ready", f"the graph has no diagram yet (status: {graph.status})")
+    return graph.published_run
+
+
+def _filename(graph: records.GraphRecord, suffix: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", graph.name).strip("-.") or graph.id
+    return f"{stem[:80]}{suffix}"
+
+
+def _file(data: bytes, mimetype: str, graph: records.GraphRecord, suffix: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{_filename(graph, suffix)}"'
+    return response
+
+
+@operation(bp, "GET", "/<graph_id>.svg", "The diagram as SVG", responses={200: "image/svg+xml"}, errors=(409,))
+def svg(graph_id):
+    """`?download=1` asks the browser to save it under the graph's name."""
+    graph = visible(graph_id)
+    data = _artifacts().read(graph.id, _published(graph), "diagram.svg")
+    return _file(data, "image/svg+xml", graph, ".svg")
+
+
+@operation(bp, "GET", "/<graph_id>.png", "The diagram as PNG", responses={200: "image/png"}, errors=(409,))
+def png(graph_id):
+    """Made on first request (at most 8,192 pixels on the longer side) and kept."""
+    graph = visible(graph_id)
+    return _file(png_of(_artifacts(), graph.id, _published(graph)), "image/png", graph, ".png")
+
+
+@operation(bp, "GET", "/<graph_id>/layout.json", "The layout", responses={200: "application/json"}, errors=(409,))
+def layout_json(graph_id):
+    """Columns, rows and routes before projection: the `--layout-json` format of the command line."""
+    graph = visible(graph_id)
+    data = _artifacts().read(graph.id, _published(graph), "layout.json")
+    return _file(data, "application/json", graph, ".layout.json")
+
+
+@operation(bp, "GET", "/<graph_id>/stats.json", "The statistics", responses={200: "application/json"}, errors=(409,))
+def stats_json(graph_id):
+    """Histogram per depth, density, connections, families, systems, servers, clients; `maestro`
+    holds the same under Maestro's names."""
+    graph = visible(graph_id)
+    if graph.stats is None:
+        raise ApiError(409, "not_ready", f"the graph has no statistics yet (status: {graph.status})")
+    return _file(json.dumps(graph.stats, sort_keys=True).encode(), "application/json", graph, ".stats.json")
+
+
+def _state(graph: records.GraphRecord) -> dict:
+    return {"graph": graph.id, "run": graph.run, "status": graph.status, "stage": graph.stage,
+            "percent": graph.percent, "message": graph.message}  # fmt: skip
+
+
+def _changes(graph_id: str) -> Iterator[str]:
+    """Server-sent events: the graph's state each time it changes, until its run ends. The store is
+    the truth (it works whatever process runs the graph); in-process events only wake us sooner."""
+    engine, runner = _engine(), current_app.extensions["maestro.runner"]
+    events = getattr(runner, "events", None)
+    inbox = events.subscribe(graph_id) if events is not None else None
+    last, quiet, started = None, time.monotonic(), time.monotonic()
+    try:
+        while time.monotonic() - started < STREAM_LIMIT:
+            try:
+                graph = records.get(engine, graph_id)
+            except records.GraphNotFound:
+                yield "event: deleted\ndata: {}\n\n"
+                return
+            state = _state(graph)
+            if state != last:
+                last, quiet = state, time.monotonic()
+                ended = graph.status in records.ENDED
+                yield f"event: {'end' if ended else 'progress'}\ndata: {json.dumps(state)}\n\n"
+                if ended:
+                    return
+            elif time.monotonic() - quiet > KEEPALIVE:
+                quiet = time.monotonic()
+                yield ": keep-alive\n\n"
+            if inbox is not None:
+                with contextlib.suppress(queue.Empty):  # no event: look at the store anyway
+                    inbox.get(timeout=0.5)
+            else:
+                time.sleep(0.3)
+    finally:
+        if inbox is not None:
+            events.unsubscribe(graph_id, inbox)
+
+
+@operation(bp, "GET", "/<graph_id>/events", "Progress as server-sent events", responses={200: "text/event-stream"})
+def events(graph_id):
+    """`progress` events (status, stage, percent) while the run goes on, then one `end` event with
+    the final status and message; a graph that has ended already gives its `end` event at once."""
+    visible(graph_id)
+    response = Response(stream_with_context(_changes(graph_id)), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _link_json(row: Mapping[str, Any]) -> dict:
+    now = time.time()
+    active = row["revoked_at"] is None and (row["expires_at"] is None or row["expires_at"] > now)
+    fields = ("id", "created_by", "created_at", "expires_at", "revoked_at")
+    return {**{name: row[name] for name in fields}, "graph": row["graph_id"], "active": active}
+
+
+@operation(bp, "POST", "/<graph_id>/links", "Create a public link", body=LinkCreate,
+           responses={201: PublicLinkCreated})  # fmt: skip
+def create_link(graph_id, body: LinkCreate):
+    """Needs the admin role on the graph's owner. The token is shown once; only its hash is kept."""
+    graph = visible(graph_id, ADMIN)
+    token = secrets.token_urlsafe(24)
+    now = time.time()
+    row = {"id": uuid.uuid4().hex, "graph_id": graph.id, "token_hash": link_digest(token),
+           "created_by": current_user().id, "created_at": now,
+           "expires_at": now + body.expires_in if body.expires_in else None, "revoked_at": None}  # fmt: skip
+    with _engine().begin() as connection:
+        connection.execute(sa.insert(schema.public_links).values(**row))
+    url = request.host_url.rstrip("/") + f"/public/{token}"
+    return dump(PublicLinkCreated, {**_link_json(row), "token": token, "url": url}, 201)
+
+
+@operation(bp, "GET", "/<graph_id>/links", "List public links", responses={200: PublicLinkList})
+def list_links(graph_id):
+    graph = visible(graph_id, ADMIN)
+    links = schema.public_links
+    with _engine().connect() as connection:
+        rows = connection.execute(
+            sa.select(links).where(links.c.graph_id == graph.id).order_by(links.c.created_at, links.c.id)
+        ).all()
+    return dump(PublicLinkList, {"items": [_link_json(row._mapping) for row in rows]})
+
+
+@operation(bp, "DELETE", "/<graph_id>/links/<link_id>", "Revoke a public link", responses={204: None})
+def revoke_link(graph_id, link_id):
+    graph = visible(graph_id, ADMIN)
+    links = schema.public_links
+    with _engine().begin() as connection:
+        done = connection.execute(
+            sa.update(links)
+            .where(links.c.id == link_id, links.c.graph_id == graph.id, links.c.revoked_at.is_(None))
+            .values(revoked_at=time.time())
+        )
+    if done.rowcount != 1:
+        raise not_found(f"public link {link_id!r}")
+    return "", 204
+
+
+def _shared(token: str) -> records.GraphRecord:
+    links, now = schema.public_links, time.time()
+    with _engine().connect() as connection:
+        row = connection.execute(sa.select(links).where(links.c.token_hash == link_digest(token))).one_or_none()
+    if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+        raise not_found("public link")
+    graph = records.get(_engine(), row.graph_id)
+    if not graph.published_run:
+        raise not_found("public link")
+    return graph
+
+
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+@operation(public, "GET", "/public/<token>.svg", "A shared diagram", auth="public", responses={200: "image/svg+xml"})
+def public_svg(token):
+    """The diagram of a public link, and nothing else; 404 once revoked or expired."""
+    graph = _shared(token)
+    response = Response(_artifacts().read(graph.id, graph.published_run, "diagram.svg"), mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = SVG_POLICY
+    return response

@@ -1,0 +1,121 @@
+"""Maestro Server's contract: `POST /graph` under the private scheme, statistics under the original names.
+
+Maestro's Data service asks for a diagram with `{_id, owner_id, type, systems | clients | apps}` and
+`Authorization: JWT <token>`, the token signed with MAESTRO_SECRETJWT_PRIVATE and carrying the
+claim `noauth` equal to MAESTRO_NOAUTH. The graph is drawn as `owner_id` sees its inventory. Asking
+again for an `_id` that exists re-runs it, as Maestro does when a user presses "refresh".
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from flask import Blueprint, current_app
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from analytics_maestro.model import GraphRequest, Id
+from analytics_maestro.pipeline import records
+from analytics_maestro.web.api import ApiError, dump, not_found, operation
+
+bp = Blueprint("maestro", __name__)
+
+
+def _ids(value: Any) -> Any:
+    """Maestro sends ids, or objects holding one (`{"_id": ...}`)."""
+    if isinstance(value, list):
+        return [item.get("_id", item.get("id")) if isinstance(item, dict) else item for item in value]
+    return value
+
+
+Ids = Annotated[list[Id], BeforeValidator(_ids), Field(max_length=1000)]
+
+
+class MaestroGraph(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    id: str = Field(alias="_id", pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the graph's id in Maestro")
+    owner_id: Id
+    name: str = Field("", max_length=1000)
+    type: Literal["bussiness", "infra"] = "bussiness"
+    systems: Ids = []
+    clients: Ids = []
+    apps: Ids = []
+
+    @model_validator(mode="after")
+    def one_selection(self) -> MaestroGraph:
+        given = [name for name in ("systems", "clients", "apps") if getattr(self, name)]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of systems, clients or apps (given: {', '.join(given) or 'none'})")
+        return self
+
+
+class Accepted(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str = Field(serialization_alias="_id")
+    run: int
+    run_id: str
+    status: str
+
+
+class MaestroInfo(BaseModel):
+    histograms: list[int]
+    density: str
+    conections: int
+
+
+class MaestroStatus(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str = Field(serialization_alias="_id")
+    owner_id: str
+    status: str
+    msg: str | None
+    percent: int
+    info: MaestroInfo | None = None
+    isystems: int | None = None
+    ifamilies: int | None = None
+    iservers: int | None = None
+    iclients: int | None = None
+
+
+@operation(bp, "POST", "/graph", "Maestro: draw a graph", auth="private", body=MaestroGraph,
+           responses={201: Accepted}, errors=(409,))  # fmt: skip
+def create(body: MaestroGraph):
+    """Queues a run of the graph `_id` (created on first request, re-run afterwards); 201 with the run id."""
+    engine = current_app.extensions["maestro.store"]
+    request_ = GraphRequest(owner=body.owner_id, apps=tuple(body.apps), systems=tuple(body.systems),
+                            clients=tuple(body.clients))  # fmt: skip
+    try:
+        existing = records.get(engine, body.id)
+    except records.GraphNotFound:
+        records.create(engine, request_, body.name, body.type, graph_id=body.id)
+        run = 1
+    else:
+        if existing.owner != body.owner_id:
+            raise ApiError(409, "conflict", f"graph {body.id!r} belongs to another owner")
+        if existing.request != request_ or existing.type != body.type:
+            records.delete(engine, body.id)
+            current_app.extensions["maestro.artifacts"].remove(body.id)
+            records.create(engine, request_, body.name or existing.name, body.type, graph_id=body.id)
+            run = 1
+        else:
+            run = records.rerun(engine, body.id)
+    current_app.extensions["maestro.runner"].submit(body.id, run)
+    return dump(Accepted, {"id": body.id, "run": run, "run_id": f"{body.id}:{run}", "status": "queued"}, 201)
+
+
+@operation(bp, "GET", "/graph/<graph_id>", "Maestro: a graph's status and statistics", auth="private",
+           responses={200: MaestroStatus})  # fmt: skip
+def status(graph_id):
+    """Status, message and, once ended, the statistics under Maestro's names (`info.histograms`,
+    `info.density`, `info.conections`, `isystems`, `ifamilies`, `iservers`, `iclients`)."""
+    engine = current_app.extensions["maestro.store"]
+    records.expire(engine)
+    try:
+        graph = records.get(engine, graph_id)
+    except records.GraphNotFound:
+        raise not_found(f"graph {graph_id!r}") from None
+    names = (graph.stats or {}).get("maestro", {})
+    return dump(MaestroStatus, {"id": graph.id, "owner_id": graph.owner, "status": graph.status,
+                                "msg": graph.message, "percent": graph.percent, **names})  # fmt: skip

@@ -1,0 +1,548 @@
+"""The HTTP API on SQLite and PostgreSQL, with the real local runner: every route, every auth failure,
+roles, cross-owner isolation, public links, the error shape and Maestro's `POST /graph`."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import jwt
+import pytest
+import sqlalchemy as sa
+from markupsafe import escape
+
+from analytics_maestro.inventory import schema
+from analytics_maestro.model import GraphRequest
+from analytics_maestro.pipeline import records
+from analytics_maestro.web import auth
+from analytics_maestro.web.api import OPERATIONS
+from tests.apiclient import NOAUTH, PRIVATE, SECRET, make_world
+
+
+@pytest.fixture
+def world(engine, tmp_path):
+    world = make_world(engine, tmp_path)
+    yield world
+    world.runner.shutdown()
+
+
+def error_of(response, status: int) -> dict:
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:500])
+    body = response.get_json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}, body
+    return body["error"]
+
+
+# --- status, documents ---------------------------------------------------------------------------
+
+
+def test_index_and_health_are_public(world):
+    client = world.client()
+    assert client.get("/").get_json()["name"] == "analytics-maestro"
+    health = client.get("/health")
+    assert health.status_code == 200 and health.get_json()["store"]["applications"] > 0
+
+
+def test_openapi_documents_every_route_and_the_reference_page_shows_them(world):
+    doc = world.client().get("/openapi.json").get_json()
+    documented = {(method.upper(), path) for path, item in doc["paths"].items() for method in item}
+    served = set()
+    for rule in world.app.url_map.iter_rules():
+        if rule.endpoint == "static" or rule.endpoint.startswith("openapi."):
+            continue
+        path = rule.rule.replace("<", "{").replace(">", "}")
+        served |= {(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert served == documented
+    # request bodies and answers come from the models that validate them
+    create = doc["paths"]["/graphs"]["post"]
+    assert create["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/GraphCreate"
+    }
+    assert set(doc["components"]["schemas"]["GraphCreate"]["properties"]) >= {"name", "type", "systems", "apps"}
+    assert "401" in create["responses"] and "400" in create["responses"]
+    page = world.client().get("/reference").get_data(as_text=True)
+    for op in OPERATIONS:
+        assert str(escape(op.summary)) in page
+
+
+# --- authentication ------------------------------------------------------------------------------
+
+NOW = int(time.time())
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Bearertoken",
+        "JWT " + jwt.encode({"sub": "alice", "exp": NOW + 600}, SECRET, algorithm="HS256"),
+        "Basic YWxpY2U6c2VjcmV0",
+        "Bearer not-a-jwt",
+        "Bearer " + jwt.encode({"sub": "alice", "exp": NOW + 600}, "another-secret-of-thirty-two-bytes!!", "HS256"),
+        "Bearer " + jwt.encode({"sub": "alice", "exp": NOW - 10}, SECRET, algorithm="HS256"),
+        "Bearer " + jwt.encode({"sub": "alice"}, SECRET, algorithm="HS256"),
+        "Bearer " + jwt.encode({"exp": NOW + 600}, SECRET, algorithm="HS256"),
+        "Bearer " + jwt.encode({"sub": "nobody", "exp": NOW + 600}, SECRET, algorithm="HS256"),
+        "Bearer " + jwt.encode({"sub": "alice", "exp": NOW + 600}, SECRET, algorithm="HS512"),
+    ],
+    ids=["none", "empty", "scheme-only", "scheme-space", "no-space", "jwt-scheme", "basic", "garbage",
+         "wrong-secret", "expired", "no-exp", "no-sub", "unknown-user", "other-algorithm"],
+)  # fmt: skip
+def test_bad_credentials_are_401_never_500(world, header):
+    client = world.client()
+    headers = {} if header is None else {"Authorization": header}
+    for method, path in (("get", "/applications"), ("post", "/graphs"), ("get", "/me")):
+        response = getattr(client, method)(path, headers=headers, json={})
+        error = error_of(response, 401)
+        assert error["code"] == "unauthorized" and error["message"]
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_deleted_users_token_stops_working(world):
+    alice = world.client("alice")
+    bob = world.client("bob")
+    assert bob.get("/me").status_code == 200
+    assert alice.delete("/users/bob").status_code == 204
+    assert error_of(bob.get("/me"), 401)["message"] == "the token's user no longer exists"
+
+
+def test_login_link_works_once_and_gives_a_token_and_a_cookie(world):
+    token = auth.login_link_token(world.engine, "carol")
+    client = world.client()
+    response = client.post("/login", json={"token": token})
+    assert response.status_code == 200
+    access = response.get_json()["access_token"]
+    assert "HttpOnly" in response.headers["Set-Cookie"] and "SameSite=Lax" in response.headers["Set-Cookie"]
+    assert client.get("/me", headers={"Authorization": f"Bearer {access}"}).get_json()["id"] == "carol"
+    assert error_of(world.client().post("/login", json={"token": token}), 401)["code"] == "unauthorized"
+    # the browser's way: the link sets the cookie and goes home; the cookie authenticates
+    browser = world.client()
+    opened = browser.get("/login?token=" + auth.login_link_token(world.engine, "carol"))
+    assert opened.status_code == 302 and opened.headers["Location"] == "/"
+    me = browser.get("/me").get_json()
+    assert me["id"] == "carol" and me["teams"] == [{"team": "ops", "role": 1}] and me["principals"] == ["carol", "ops"]
+    assert browser.post("/logout").status_code == 204
+    assert browser.get("/me").status_code == 401
+
+
+def test_an_expired_login_link_is_refused(world):
+    token = auth.login_link_token(world.engine, "carol", ttl=-1)
+    assert error_of(world.client().post("/login", json={"token": token}), 401)["message"].startswith("the login link")
+
+
+# --- users and teams -----------------------------------------------------------------------------
+
+
+def test_site_admins_manage_users_and_others_may_not(world):
+    alice, bob = world.client("alice"), world.client("bob")
+    created = alice.post("/users", json={"id": "frank", "name": "Frank"})
+    assert created.status_code == 201
+    url = created.get_json()["login_url"]
+    assert url.startswith("http://localhost/login?token=")
+    assert world.client().post("/login", json={"token": url.split("token=")[1]}).get_json()["user"] == "frank"
+    assert error_of(alice.post("/users", json={"id": "frank"}), 409)["code"] == "conflict"
+    assert [u["id"] for u in alice.get("/users").get_json()["items"]] == ["alice", "bob", "carol", "dave", "erin",
+                                                                           "frank"]  # fmt: skip
+    assert "login_url" in alice.post("/users/frank/login-link").get_json()
+    error_of(alice.post("/users/nobody/login-link"), 404)
+    for response in (bob.get("/users"), bob.post("/users", json={"id": "x"}), bob.delete("/users/carol")):
+        error_of(response, 403)
+    error_of(alice.delete("/users/alice"), 409)
+    error_of(alice.delete("/users/nobody"), 404)
+
+
+def test_team_admins_manage_members(world):
+    erin, dave, bob = world.client("erin"), world.client("dave"), world.client("bob")
+    assert erin.put("/teams/ops/members/bob", json={"role": 3}).get_json() == {"team": "ops", "user": "bob", "role": 3}
+    assert bob.get("/me").get_json()["teams"] == [{"team": "ops", "role": 3}]
+    error_of(dave.put("/teams/ops/members/bob", json={"role": 7}), 403)
+    error_of(erin.put("/teams/ops/members/bob", json={"role": 5}), 400)
+    assert [m["user"] for m in dave.get("/teams/ops/members").get_json()["items"]] == ["bob", "carol", "dave", "erin"]
+    assert erin.delete("/teams/ops/members/bob").status_code == 204
+    error_of(bob.get("/teams/ops/members"), 404)
+    error_of(erin.delete("/teams/ops/members/bob"), 404)
+    # a new team is started by a site admin
+    error_of(bob.put("/teams/new/members/bob", json={"role": 7}), 403)
+    assert world.client("alice").put("/teams/new/members/bob", json={"role": 7}).status_code == 200
+
+
+# --- inventory -----------------------------------------------------------------------------------
+
+SAMPLES = {
+    "applications": {"id": "x-api", "name": "X API", "family": "ApiGateway", "systems": ["shop"],
+                     "deps": [{"id": "frontend", "endpoint": "https"}]},
+    "systems": {"id": "x-sys", "name": "X", "entries": ["x-api"], "clients": ["boutique-inc"]},
+    "clients": {"id": "x-client", "name": "X Corp"},
+    "servers": {"id": "x-srv", "hostname": "x-01", "cpu": 4, "memory": 8, "os": {"base": "Linux"},
+                "datacenter": {"provider": "aws", "region": "eu-west-1"}, "applications": ["x-api"]},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(SAMPLES))
+def test_create_read_update_list_and_delete_each_kind(world, kind):
+    alice = world.client("alice")
+    sample = SAMPLES[kind]
+    created = alice.post(f"/{kind}", json=sample)
+    assert created.status_code == 201, created.get_json()
+    record = created.get_json()["record"]
+    assert record["id"] == sample["id"] and record["owner"] == "alice"
+    assert alice.get(f"/{kind}/{sample['id']}").get_json() == record
+    assert error_of(alice.post(f"/{kind}", json=sample), 409)["message"].endswith("exists already; PUT replaces it")
+
+    name_field = "hostname" if kind == "servers" else "name"
+    replaced = alice.put(f"/{kind}/{sample['id']}", json={name_field: "renamed"})
+    assert replaced.status_code == 200 and replaced.get_json()["record"][name_field] == "renamed"
+    # PUT replaces the whole record, lists included
+    assert alice.get(f"/{kind}/{sample['id']}").get_json().get("deps", []) == []
+
+    page = alice.get(f"/{kind}", query_string={"q": "RENAMED"}).get_json()
+    assert [item["id"] for item in page["items"]] == [sample["id"]] and page["total"] == 1
+    assert alice.delete(f"/{kind}/{sample['id']}").status_code == 204
+    error_of(alice.get(f"/{kind}/{sample['id']}"), 404)
+    error_of(alice.delete(f"/{kind}/{sample['id']}"), 404)
+    assert alice.put(f"/{kind}/{sample['id']}", json=sample).status_code == 201
+
+
+def test_list_filters_and_pages(world):
+    alice = world.client("alice")
+    everything = alice.get("/applications", query_string={"limit": 500}).get_json()
+    ids = [item["id"] for item in everything["items"]]
+    assert ids == sorted(ids) and everything["total"] == len(ids) == 23
+    first = alice.get("/applications", query_string={"limit": 5}).get_json()
+    second = alice.get("/applications", query_string={"limit": 5, "offset": 5}).get_json()
+    assert [i["id"] for i in first["items"] + second["items"]] == ids[:10]
+    databases = alice.get("/applications", query_string={"family": "Database"}).get_json()["items"]
+    assert databases and all(item["family"] == "Database" for item in databases)
+    shop = alice.get("/applications", query_string={"system": "shop", "limit": 500}).get_json()["items"]
+    assert shop and all("shop" in item["systems"] for item in shop)
+    assert alice.get("/servers", query_string={"q": "gke-shop"}).get_json()["total"] >= 1
+    error = error_of(alice.get("/applications", query_string={"limit": 0, "offset": -1}), 400)
+    assert {d["field"] for d in error["details"]} == {"query.limit", "query.offset"}
+
+
+def test_every_validation_problem_is_listed_with_its_field_and_value(world):
+    alice = world.client("alice")
+    error = error_of(alice.post("/servers", json={"id": "", "cpu": -2, "memory": "lots", "os": 3}), 400)
+    fields = {d["field"]: d["message"] for d in error["details"]}
+    assert set(fields) == {"id", "cpu", "memory", "os"}
+    assert "-2" in fields["cpu"] and "'lots'" in fields["memory"]
+    error = error_of(alice.put("/applications/a", json={"id": "b"}), 400)
+    assert error["details"] == [{"field": "id", "message": "'b' differs from the id in the path, 'a'"}]
+    error_of(alice.post("/applications", data="id: a", content_type="text/plain"), 415)
+    error_of(alice.post("/applications", data="{not json", content_type="application/json"), 400)
+    error_of(alice.post("/applications", json=["a list"]), 400)
+
+
+def test_an_unknown_family_falls_back_with_a_warning(world):
+    written = world.client("alice").post("/applications", json={"id": "odd", "family": "Mainframe"}).get_json()
+    assert written["record"]["family"] == "Application"
+    assert written["warnings"][0]["field"] == "family" and "Mainframe" in written["warnings"][0]["message"]
+
+
+def test_dependencies_and_dependents(world):
+    body = world.client("alice").get("/applications/checkoutservice/dependencies").get_json()
+    assert {"id": "paymentservice", "name": "paymentservice", "endpoint": "grpc", "found": True} in body["dependencies"]
+    assert [d["id"] for d in body["dependents"]] == ["frontend"]
+    bob = world.client("bob").get("/applications/frontend/dependencies").get_json()
+    assert {"id": "cartservice", "name": None, "endpoint": None, "found": False} in bob["dependencies"]
+
+
+def test_bulk_import_reports_like_the_command_line_and_writes_nothing_on_error(world):
+    alice = world.client("alice")
+    before = alice.get("/applications").get_json()["total"]
+    bad = {"applications": [{"id": "n1", "deps": [{"id": "ghost"}]}, {"id": "n1"}, {"id": "n2", "cpu": "x"}]}
+    error = error_of(alice.post("/inventory", json=bad), 400)
+    assert error["code"] == "invalid_inventory"
+    assert {"field": "applications[1].id", "message": "duplicate id 'n1' (first at applications[0])",
+            "level": "error"} in error["details"]  # fmt: skip
+    assert {"field": "applications[0].deps[0].id", "message": "unknown application 'ghost'",
+            "level": "warning"} in error["details"]  # fmt: skip
+    assert alice.get("/applications").get_json()["total"] == before
+    yaml_doc = "applications:\n  - {id: n1, family: cache}\n  - {id: n2, deps: [{id: n1}]}\n"
+    done = alice.post("/inventory", data=yaml_doc, content_type="application/yaml").get_json()
+    assert done["created"]["applications"] == 2 and done["warnings"][0]["field"] == "applications[0].family"
+    again = alice.post("/inventory", json={"applications": [{"id": "n1"}]}).get_json()
+    assert again["updated"]["applications"] == 1
+    error_of(alice.post("/inventory", data="a: [", content_type="application/yaml"), 400)
+    error_of(alice.post("/inventory", data="x", content_type="text/csv"), 415)
+
+
+def test_a_body_above_the_limit_is_413(engine, tmp_path):
+    world = make_world(engine, tmp_path, MAESTRO_MAX_BODY_MB="1")
+    try:
+        big = {"applications": [{"id": f"a{i}", "name": "x" * 100} for i in range(12000)]}
+        error = error_of(world.client("alice").post("/inventory", json=big), 413)
+        assert "limit of 1048576 bytes" in error["message"]
+    finally:
+        world.runner.shutdown()
+
+
+# --- roles and owners ----------------------------------------------------------------------------
+
+
+def test_team_roles_read_write_admin(world):
+    carol, dave, erin = world.client("carol"), world.client("dave"), world.client("erin")
+    ops = {"owner": "ops"}
+    assert carol.get("/applications/frontend", query_string=ops).get_json()["owner"] == "ops"
+    error_of(carol.put("/applications/frontend", query_string=ops, json={"name": "x"}), 403)
+    error_of(carol.post("/applications", query_string=ops, json={"id": "new"}), 403)
+    assert dave.put("/applications/frontend", query_string=ops, json={"name": "x"}).status_code == 200
+    assert dave.post("/applications", query_string=ops, json={"id": "new"}).status_code == 201
+    error_of(dave.delete("/applications/new", query_string=ops), 403)
+    assert erin.delete("/applications/new", query_string=ops).status_code == 204
+    error_of(carol.post("/inventory", query_string=ops, json={"clients": [{"id": "c"}]}), 403)
+
+
+def test_another_owners_records_are_404_and_never_listed(world):
+    bob = world.client("bob")
+    assert bob.get("/applications", query_string={"owner": "alice"}).get_json() == {
+        "items": [], "total": 0, "limit": 50, "offset": 0}  # fmt: skip
+    for response in (
+        bob.get("/applications/shop-cdn", query_string={"owner": "alice"}),
+        bob.put("/applications/shop-cdn", query_string={"owner": "alice"}, json={"name": "pwned"}),
+        bob.delete("/applications/shop-cdn", query_string={"owner": "alice"}),
+        bob.get("/applications/shop-cdn/dependencies", query_string={"owner": "alice"}),
+    ):
+        assert error_of(response, 404)["message"] == "application 'shop-cdn' not found"
+    # the same answer as for an id nobody has
+    assert error_of(bob.get("/applications/no-such", query_string={"owner": "alice"}), 404)["message"] == (
+        "application 'no-such' not found"
+    )
+    error_of(bob.post("/applications", query_string={"owner": "alice"}, json={"id": "x"}), 403)
+    assert world.client("alice").get("/applications/shop-cdn").get_json()["name"] == "shop-cdn"
+
+
+def test_a_grant_on_a_record_lets_another_user_read_it(world):
+    alice, bob = world.client("alice"), world.client("bob")
+    alice.put("/applications/sso", json={"name": "sso", "roles": [{"id": "bob", "role": 1}]})
+    listed = bob.get("/applications", query_string={"owner": "alice"}).get_json()
+    assert [item["id"] for item in listed["items"]] == ["sso"]
+    assert bob.get("/applications/sso", query_string={"owner": "alice"}).status_code == 200
+    error_of(bob.put("/applications/sso", query_string={"owner": "alice"}, json={"name": "x"}), 403)
+
+
+# --- graphs --------------------------------------------------------------------------------------
+
+
+def test_a_graph_from_creation_to_artefacts(world):
+    alice = world.client("alice")
+    created = alice.post("/graphs", json={"name": "Shop", "systems": ["shop"]})
+    assert created.status_code == 201
+    graph = created.get_json()
+    assert graph["status"] in ("queued", "processing", "finished") and graph["selection"]["systems"] == ["shop"]
+    done = world.wait("alice", graph["id"])
+    assert done["status"] == "finished" and done["percent"] == 100 and done["message"].startswith("19 applications")
+    stats = alice.get(f"/graphs/{graph['id']}/stats.json").get_json()
+    assert stats == done["stats"] and sum(stats["histogram"]) == 19 and stats["maestro"]["info"]["conections"] > 0
+    svg = alice.get(f"/graphs/{graph['id']}.svg")
+    assert svg.mimetype == "image/svg+xml" and b'id="graph"' in svg.data and b"tool-frontend" in svg.data
+    download = alice.get(f"/graphs/{graph['id']}.svg?download=1")
+    assert download.headers["Content-Disposition"] == 'attachment; filename="Shop.svg"'
+    png = alice.get(f"/graphs/{graph['id']}.png")
+    assert png.mimetype == "image/png" and png.data[:8] == b"\x89PNG\r\n\x1a\n"
+    layout = alice.get(f"/graphs/{graph['id']}/layout.json").get_json()
+    assert len(layout["nodes"]) == 19 and layout["edges"]
+    listed = alice.get("/graphs").get_json()
+    assert [item["id"] for item in listed["items"]] == [graph["id"]]
+    assert alice.get("/graphs", query_string={"status": "error"}).get_json()["total"] == 0
+    assert alice.get("/graphs", query_string={"q": "sho"}).get_json()["total"] == 1
+
+
+def test_graph_requests_are_validated(world):
+    alice = world.client("alice")
+    for body in ({}, {"systems": ["shop"], "apps": ["frontend"]}, {"systems": []}):
+        error = error_of(alice.post("/graphs", json=body), 400)
+        assert "give exactly one of systems, clients or apps" in error["details"][0]["message"]
+    error = error_of(alice.post("/graphs", json={"apps": ["a"], "type": "flowchart", "colour": "red"}), 400)
+    assert {d["field"] for d in error["details"]} == {"body.type", "body.colour"}
+
+
+def test_rerun_events_and_delete(world):
+    alice = world.client("alice")
+    graph_id = alice.post("/graphs", json={"apps": ["checkoutservice"]}).get_json()["id"]
+    world.wait("alice", graph_id)
+    rerun = alice.post(f"/graphs/{graph_id}/run")
+    assert rerun.status_code == 202 and rerun.get_json()["run"] == 2
+    stream = alice.get(f"/graphs/{graph_id}/events")
+    assert stream.mimetype == "text/event-stream"
+    events = [block for block in stream.get_data(as_text=True).split("\n\n") if block.startswith("event:")]
+    last = events[-1].split("\n")
+    assert last[0] == "event: end"
+    state = json.loads(last[1].removeprefix("data: "))
+    assert state["run"] == 2 and state["status"] == "finished" and state["percent"] == 100
+    assert all(block.startswith("event: progress") for block in events[:-1])
+    assert alice.delete(f"/graphs/{graph_id}").status_code == 204
+    error_of(alice.get(f"/graphs/{graph_id}"), 404)
+    error_of(alice.get(f"/graphs/{graph_id}.svg"), 404)
+    assert not (world.app.extensions["maestro.artifacts"].root / graph_id).exists()
+
+
+def test_artefacts_of_a_graph_not_drawn_yet_are_409(world):
+    graph_id = records.create(world.engine, GraphRequest(owner="alice", apps=("frontend",)), "waiting")
+    alice = world.client("alice")
+    for path in (f"/graphs/{graph_id}.svg", f"/graphs/{graph_id}.png", f"/graphs/{graph_id}/layout.json",
+                 f"/graphs/{graph_id}/stats.json"):  # fmt: skip
+        assert error_of(alice.get(path), 409)["code"] == "not_ready"
+
+
+def test_graphs_never_cross_owners(world):
+    alice, bob = world.client("alice"), world.client("bob")
+    mine = alice.post("/graphs", json={"apps": ["frontend"]}).get_json()["id"]
+    for response in (bob.get(f"/graphs/{mine}"), bob.get(f"/graphs/{mine}.svg"), bob.post(f"/graphs/{mine}/run"),
+                     bob.delete(f"/graphs/{mine}"), bob.get(f"/graphs/{mine}/events"),
+                     bob.post(f"/graphs/{mine}/links", json={})):  # fmt: skip
+        error_of(response, 404)
+    assert bob.get("/graphs").get_json()["total"] == 0
+    assert bob.get("/graphs", query_string={"owner": "alice"}).get_json()["total"] == 0
+    # bob's frontend is his own: the lookup never reaches alice's applications of the same ids
+    theirs = bob.post("/graphs", json={"apps": ["frontend"]}).get_json()["id"]
+    done = world.wait("bob", theirs)
+    layout = bob.get(f"/graphs/{theirs}/layout.json").get_json()
+    assert sorted(node["id"] for node in layout["nodes"]) == ["bob-db", "frontend"]
+    assert "1 dependencies on applications that are not in the inventory" in done["message"]
+    # an id only alice has is no entry point for bob
+    other = bob.post("/graphs", json={"apps": ["shop-cdn"]}).get_json()["id"]
+    assert world.wait("bob", other)["status"] == "warning"
+    error_of(bob.post("/graphs", query_string={"owner": "alice"}, json={"apps": ["shop-cdn"]}), 403)
+
+
+def test_team_graphs_use_the_teams_inventory(world):
+    carol = world.client("carol")
+    graph = carol.post("/graphs", query_string={"owner": "ops"}, json={"systems": ["shop"]}).get_json()
+    assert graph["owner"] == "ops"
+    assert world.wait("carol", graph["id"])["status"] == "finished"
+    assert world.client("dave").get(f"/graphs/{graph['id']}").status_code == 200
+    error_of(carol.delete(f"/graphs/{graph['id']}"), 403)
+    error_of(world.client("bob").get(f"/graphs/{graph['id']}"), 404)
+
+
+# --- public links --------------------------------------------------------------------------------
+
+
+def test_public_links_show_the_diagram_to_anyone_until_revoked(world):
+    alice = world.client("alice")
+    graph_id = alice.post("/graphs", json={"apps": ["frontend"]}).get_json()["id"]
+    world.wait("alice", graph_id)
+    link = alice.post(f"/graphs/{graph_id}/links", json={})
+    assert link.status_code == 201
+    link = link.get_json()
+    assert link["active"] and link["expires_at"] is None and link["url"].endswith(f"/public/{link['token']}")
+    anyone = world.client()
+    shared = anyone.get(f"/public/{link['token']}.svg")
+    assert shared.status_code == 200 and shared.data == alice.get(f"/graphs/{graph_id}.svg").data
+    assert "default-src 'none'" in shared.headers["Content-Security-Policy"]
+    # the token opens the diagram only
+    error_of(anyone.get(f"/graphs/{graph_id}", headers={"Authorization": f"Bearer {link['token']}"}), 401)
+    listed = alice.get(f"/graphs/{graph_id}/links").get_json()["items"]
+    assert [item["id"] for item in listed] == [link["id"]] and "token" not in listed[0]
+    assert alice.delete(f"/graphs/{graph_id}/links/{link['id']}").status_code == 204
+    error_of(anyone.get(f"/public/{link['token']}.svg"), 404)
+    assert alice.get(f"/graphs/{graph_id}/links").get_json()["items"][0]["active"] is False
+    error_of(alice.delete(f"/graphs/{graph_id}/links/{link['id']}"), 404)
+    error_of(anyone.get("/public/made-up-token.svg"), 404)
+
+
+def test_an_expired_link_is_404_and_only_admins_make_links(world):
+    alice = world.client("alice")
+    graph_id = alice.post("/graphs", json={"apps": ["frontend"]}).get_json()["id"]
+    world.wait("alice", graph_id)
+    link = alice.post(f"/graphs/{graph_id}/links", json={"expires_in": 3600}).get_json()
+    assert link["expires_at"] > time.time() + 3500
+    assert world.client().get(f"/public/{link['token']}.svg").status_code == 200
+    with world.engine.begin() as connection:
+        connection.execute(sa.update(schema.public_links).values(expires_at=time.time() - 1))
+    error_of(world.client().get(f"/public/{link['token']}.svg"), 404)
+    error_of(alice.post(f"/graphs/{graph_id}/links", json={"expires_in": 5}), 400)
+    team_graph = world.client("dave").post("/graphs", query_string={"owner": "ops"}, json={"apps": ["sso"]})
+    team_id = team_graph.get_json()["id"]
+    error_of(world.client("dave").post(f"/graphs/{team_id}/links", json={}), 403)
+    assert world.client("erin").post(f"/graphs/{team_id}/links", json={}).status_code == 201
+
+
+# --- Maestro compatibility -----------------------------------------------------------------------
+
+
+def private(claims: dict | None = None, secret: str = PRIVATE) -> dict:
+    token = jwt.encode(claims if claims is not None else {"noauth": NOAUTH}, secret, algorithm="HS256")
+    return {"Authorization": f"JWT {token}"}
+
+
+def test_maestro_post_graph_draws_with_the_original_statistics(world):
+    client = world.client()
+    body = {"_id": "5f1c0ffee0000000000000aa", "owner_id": "alice", "type": "bussiness",
+            "systems": [{"_id": "shop"}]}  # fmt: skip
+    response = client.post("/graph", json=body, headers=private())
+    assert response.status_code == 201
+    accepted = response.get_json()
+    assert accepted == {"_id": body["_id"], "run": 1, "run_id": f"{body['_id']}:1", "status": "queued"}
+    world.wait("alice", body["_id"])
+    state = client.get(f"/graph/{body['_id']}", headers=private()).get_json()
+    stats = world.client("alice").get(f"/graphs/{body['_id']}/stats.json").get_json()
+    assert state["status"] == "finished" and state["_id"] == body["_id"]
+    assert state["info"] == {"histograms": stats["histogram"], "density": stats["density"],
+                             "conections": stats["connections"]}  # fmt: skip
+    assert (state["isystems"], state["ifamilies"], state["iservers"], state["iclients"]) == (
+        len(stats["systems"]), len(stats["families"]), stats["servers"], len(stats["clients"]))  # fmt: skip
+    assert isinstance(state["info"]["density"], str) and len(state["info"]["density"].split(".")[1]) == 2
+    again = client.post("/graph", json=body, headers=private()).get_json()
+    assert again["run"] == 2
+    error_of(client.post("/graph", json={**body, "owner_id": "bob"}, headers=private()), 409)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "JWT"},
+        {"Authorization": "JWTtoken"},
+        {"Authorization": "Bearer " + jwt.encode({"noauth": NOAUTH}, PRIVATE, algorithm="HS256")},
+        private({"noauth": "wrong"}),
+        private({}),
+        private(secret="not-the-private-secret-of-32-bytes!!"),
+    ],
+    ids=["none", "scheme-only", "no-space", "bearer", "wrong-noauth", "no-noauth", "wrong-secret"],
+)
+def test_maestro_private_scheme_refuses_bad_credentials(world, headers):
+    body = {"_id": "abc", "owner_id": "alice", "apps": ["frontend"]}
+    error_of(world.client().post("/graph", json=body, headers=headers), 401)
+    error_of(world.client("alice").get("/graph/abc", headers=headers or None), 401)
+
+
+def test_maestro_private_scheme_is_off_unless_configured(engine, tmp_path):
+    world = make_world(engine, tmp_path, MAESTRO_SECRETJWT_PRIVATE="", MAESTRO_NOAUTH="")
+    try:
+        response = world.client().post("/graph", json={"_id": "a", "owner_id": "alice", "apps": ["x"]},
+                                       headers=private())  # fmt: skip
+        assert "not configured" in error_of(response, 401)["message"]
+    finally:
+        world.runner.shutdown()
+
+
+def test_maestro_requests_are_validated(world):
+    error = error_of(world.client().post("/graph", json={"_id": "../etc", "owner_id": "alice"}, headers=private()), 400)
+    assert {d["field"] for d in error["details"]} == {"body._id"}
+
+
+# --- secrets -------------------------------------------------------------------------------------
+
+
+def test_without_a_configured_secret_one_is_generated_once_and_kept(tmp_path):
+    from analytics_maestro.config import Settings
+
+    settings = Settings.from_env({"MAESTRO_VAR_DIR": str(tmp_path)})
+    first = auth.secret_of(settings)
+    assert len(first) >= 48 and auth.secret_of(settings) == first
+    assert (tmp_path / "secret-jwt").stat().st_mode & 0o777 == 0o600
+    assert auth.secret_of(Settings.from_env({"MAESTRO_VAR_DIR": str(tmp_path), "MAESTRO_SECRETJWT": "s"})) == "s"
+
+
+def test_unexpected_errors_are_500_json_without_a_traceback(world):
+    world.app.extensions["maestro.artifacts"].root = None  # a bug in waiting: any artefact read fails
+    alice = world.client("alice")
+    graph_id = records.create(world.engine, GraphRequest(owner="alice", apps=("frontend",)))
+    records.update(world.engine, graph_id, 1, published_run=1)
+    error = error_of(alice.get(f"/graphs/{graph_id}.svg"), 500)
+    assert error["code"] == "internal_error" and "Traceback" not in error["message"]
