@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -73,6 +74,19 @@ def test_serve_with_demo_data_answers_on_its_port(tmp_path):
                 time.sleep(0.2)
         assert health["store"]["applications"] == 23 and health["store"]["systems"] == 3
         assert (tmp_path / "maestro.db").exists()
+        # no users yet: an administrator and a one-time login link, which opens a session once
+        lines = [server.stdout.readline().decode() for _ in range(4)]
+        link = next(line.strip() for line in lines if "/login?token=" in line)
+        assert link.startswith(f"http://127.0.0.1:{port}/login?token=")
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        with opener.open(link, timeout=5) as response:
+            assert json.load(response)["name"] == "analytics-maestro"  # redirected home, logged in
+        with opener.open(f"http://127.0.0.1:{port}/me", timeout=5) as response:
+            assert json.load(response)["id"] == "local"
+        with pytest.raises(urllib.error.HTTPError) as used:
+            urllib.request.urlopen(link, timeout=5)
+        assert used.value.code == 401
+        assert (tmp_path / "secret-jwt").exists()
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -257,18 +257,67 @@ def generate_(n: int, seed: int, dot: bool, output) -> None:
 @click.option("--demo", is_flag=True, help="Load the demo inventory when the owner has no applications.")
 @click.pass_obj
 def serve(settings: Settings, demo: bool) -> None:
-    """Serve the web application on $MAESTRO_HOST:$MAESTRO_PORT."""
-    from werkzeug.serving import run_simple
+    """Serve the API and the front with gunicorn on $MAESTRO_HOST:$MAESTRO_PORT ($MAESTRO_GWORKERS workers).
+
+    With no users yet, creates the administrator $MAESTRO_OWNER and prints a one-time login link.
+    """
+    import os
 
     from analytics_maestro.inventory.store import counts, open_store
-    from analytics_maestro.web.app import create_app
+    from analytics_maestro.web import auth
 
-    if demo and counts(open_store(settings.database_url), settings.owner)["applications"] == 0:
+    engine = open_store(settings.database_url)
+    if demo and counts(engine, settings.owner)["applications"] == 0:
         with as_file(DEMO_INVENTORY) as path:
             _import(settings, path, settings.owner)
-    app = create_app(settings)
-    click.echo(f"Analytics Maestro on http://{settings.host}:{settings.port}/health")
-    run_simple(settings.host, settings.port, app, threaded=True)
+    auth.secret_of(settings)  # made once here, so that every worker signs with the same secret
+    if not auth.has_users(engine):
+        auth.create_user(engine, settings.owner, settings.owner, admin=True)
+        click.echo(f"Created the administrator {settings.owner!r}. Log in once with this link:")
+        click.echo(f"    {_base_url(settings)}/login?token={auth.login_link_token(engine, settings.owner)}")
+    engine.dispose()
+    click.echo(f"Analytics Maestro on {_base_url(settings)}/ (API reference: {_base_url(settings)}/reference)")
+    sys.stdout.flush()
+    app = "analytics_maestro.web.app:create_app()"
+    args = [sys.executable, "-m", "gunicorn", "-c", "python:analytics_maestro.web.gunicorn_config", app]
+    os.execv(sys.executable, args)
+
+
+def _base_url(settings: Settings) -> str:
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    return f"http://{host}:{settings.port}"
+
+
+@main.command("login-link")
+@click.argument("user")
+@click.option("--create", is_flag=True, help="Create the user when missing.")
+@click.option("--admin", is_flag=True, help="With --create: a site administrator.")
+@click.pass_obj
+def login_link(settings: Settings, user: str, create: bool, admin: bool) -> None:
+    """Print a one-time login link for USER (valid 24 hours)."""
+    from analytics_maestro.inventory.store import open_store
+    from analytics_maestro.web import auth
+
+    engine = open_store(settings.database_url)
+    if auth.load_user(engine, user) is None:
+        if not create:
+            raise MaestroError(f"user {user!r} does not exist (add --create to create it)")
+        auth.create_user(engine, user, user, admin)
+    click.echo(f"{_base_url(settings)}/login?token={auth.login_link_token(engine, user)}")
+
+
+@main.command()
+@click.argument("user")
+@click.option("--ttl", type=click.IntRange(60), default=3600, show_default=True, help="Seconds until it expires.")
+@click.pass_obj
+def token(settings: Settings, user: str, ttl: int) -> None:
+    """Print a bearer token for USER, for scripts: `Authorization: Bearer <token>`."""
+    from analytics_maestro.inventory.store import open_store
+    from analytics_maestro.web import auth
+
+    if auth.load_user(open_store(settings.database_url), user) is None:
+        raise MaestroError(f"user {user!r} does not exist")
+    click.echo(auth.issue_token(auth.secret_of(settings), user, ttl))
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
