@@ -103,7 +103,7 @@ def _set_cookie(response, token: str, ttl: int):
 
 
 @operation(bp, "POST", "/login", "Exchange a login link's secret for a token", auth="public",
-           body=Login, responses={200: Token})  # fmt: skip
+           body=Login, responses={200: Token}, errors=(401,))  # fmt: skip
 def login(body: Login):
     """Each login link works once. The token also comes as an HTTP-only cookie, for the browser."""
     user = auth.redeem_login(_engine(), body.token)
@@ -111,7 +111,8 @@ def login(body: Login):
     return _set_cookie(dump(Token, {"access_token": token, "expires_in": ttl, "user": user}), token, ttl)
 
 
-@operation(bp, "GET", "/login", "Open a login link in the browser", auth="public", responses={302: None})
+@operation(bp, "GET", "/login", "Open a login link in the browser", auth="public", responses={302: None},
+           errors=(401,))  # fmt: skip
 def login_page():
     """Sets the session cookie and goes to the start page; the link is used up."""
     user = auth.redeem_login(_engine(), request.args.get("token", ""))

@@ -27,7 +27,7 @@ from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.stages import png_of
 from analytics_maestro.web.api import ApiError, current_user, dump, not_found, operation
 from analytics_maestro.web.auth import link_digest
-from analytics_maestro.web.owners import ADMIN, READ, WRITE, OwnerQuery, owner_of, require_in
+from analytics_maestro.web.owners import ADMIN, MAX_OFFSET, READ, WRITE, OwnerQuery, owner_of, require_in
 
 bp = Blueprint("graphs", __name__, url_prefix="/graphs")
 public = Blueprint("public", __name__)
@@ -92,7 +92,7 @@ class GraphQuery(OwnerQuery):
     type: GraphType | None = None
     q: str | None = Field(None, max_length=200, description="part of the name, any case")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class LinkCreate(BaseModel):

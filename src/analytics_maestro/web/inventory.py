@@ -17,7 +17,7 @@ from analytics_maestro.inventory.importer import write_inventory
 from analytics_maestro.inventory.validate import InventoryError, Problem, validate, validate_record
 from analytics_maestro.model import Application, Client, Id, Inventory, Record, Server, System
 from analytics_maestro.web.api import ApiError, current_user, dump, json_body, not_found, operation
-from analytics_maestro.web.owners import ADMIN, READ, WRITE, OwnerQuery, owner_of, require_in, require_on
+from analytics_maestro.web.owners import ADMIN, MAX_OFFSET, READ, WRITE, OwnerQuery, owner_of, require_in, require_on
 
 
 class Warning_(BaseModel):
@@ -69,7 +69,7 @@ def _list_query(kind: crud.Kind) -> type[BaseModel]:
         q=(str | None, Field(None, max_length=200, description="part of the id or name, any case")),
         active=(bool | None, None),
         limit=(int, Field(50, ge=1, le=500)),
-        offset=(int, Field(0, ge=0)),
+        offset=(int, Field(0, ge=0, le=MAX_OFFSET)),
         **extra,
     )
 

@@ -16,6 +16,7 @@ from analytics_maestro.model import Id, Permission, Role
 from analytics_maestro.web.api import ApiError, current_user, not_found
 
 READ, WRITE, ADMIN = int(Permission.READ), int(Permission.WRITE), int(Permission.ADMIN)
+MAX_OFFSET = 10**9  # past what a 64-bit OFFSET holds, the database would fail
 _NAMES = {READ: "read", WRITE: "write", ADMIN: "admin"}
 
 
