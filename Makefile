@@ -42,3 +42,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/layout.py
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/api.py

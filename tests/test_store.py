@@ -16,7 +16,7 @@ def test_migrations_match_the_schema(raw_engine):
     with raw_engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), schema.metadata)
         version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
-    assert diff == [] and version == "0002"
+    assert diff == [] and version == "0003"
 
 
 def test_the_lookup_has_its_indexes(engine):

@@ -15,12 +15,12 @@ import pytest
 
 from analytics_maestro.config import Settings
 from analytics_maestro.web.app import create_app
-from tests.conftest import load
+from tests.conftest import load, unavailable
 
 
 @pytest.fixture
-def client(engine):
-    app = create_app(Settings.from_env({}), engine=engine)
+def client(engine, tmp_path):
+    app = create_app(Settings.from_env({"MAESTRO_VAR_DIR": str(tmp_path)}), engine=engine)
     return app.test_client()
 
 
@@ -38,8 +38,8 @@ def test_health_reports_the_store_and_its_contents(client, engine):
     assert store["backend"] == engine.url.get_backend_name()
 
 
-def test_health_is_503_when_the_store_is_gone(engine):
-    app = create_app(Settings.from_env({}), engine=engine)
+def test_health_is_503_when_the_store_is_gone(engine, tmp_path):
+    app = create_app(Settings.from_env({"MAESTRO_VAR_DIR": str(tmp_path)}), engine=engine)
     engine.dispose()
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE server_applications")
@@ -90,3 +90,17 @@ def test_serve_with_demo_data_answers_on_its_port(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_health_under_celery_reports_the_broker_and_the_results(engine, tmp_path):
+    """MAESTRO_RUNNER=celery: /health also asks RabbitMQ and Redis (the real ones)."""
+    from analytics_maestro.celery import CeleryRunner
+
+    settings = Settings.from_env({"MAESTRO_VAR_DIR": str(tmp_path), "MAESTRO_RUNNER": "celery"})
+    app = create_app(settings, engine=engine, runner=CeleryRunner(engine))
+    response = app.test_client().get("/health")
+    body = response.get_json()
+    if not (body["broker"]["ok"] and body["results"]["ok"]):
+        hint = "start them: `rabbitmq-server -detached`, `redis-server --daemonize yes`"
+        unavailable(f"RabbitMQ or Redis is unreachable ({body}); {hint}")
+    assert response.status_code == 200 and body["status"] == "ok"
