@@ -11,12 +11,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
-venv: $(STAMP)
+# Browser libraries from the npm registry, copied into the static folder (not kept in git)
+VENDOR := src/analytics_maestro/web/static/vendor/svg-pan-zoom.min.js
+$(VENDOR): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(dir $@)
+	cp node_modules/svg-pan-zoom/dist/svg-pan-zoom.min.js $@
 
-run: $(STAMP)
+venv: $(STAMP) $(VENDOR)
+
+run: $(STAMP) $(VENDOR)
 	$(BIN)/analytics-maestro serve --demo
 
-test: $(STAMP)
+test: $(STAMP) $(VENDOR)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest
 
@@ -36,7 +43,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 
 clean:
-	rm -rf $(VENV) var build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) var node_modules src/analytics_maestro/web/static/vendor build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
 
 bench: $(STAMP)
 	$(BIN)/python bench/layout.py

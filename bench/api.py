@@ -45,6 +45,7 @@ class Server:
     process: subprocess.Popen
     base: str
     token: str
+    env: dict
 
     def stop(self) -> None:
         self.process.terminate()
@@ -73,7 +74,7 @@ def start_server(var_dir: Path, workers: int = 2, timeout: float = 60.0) -> Serv
                 ) from None
             time.sleep(0.2)
     token = subprocess.run([COMMAND, "token", "local"], env=env, capture_output=True, text=True, check=True)
-    return Server(process, base, token.stdout.strip())
+    return Server(process, base, token.stdout.strip(), env)
 
 
 def call(server: Server, method: str, path: str, body: dict | None = None) -> dict:

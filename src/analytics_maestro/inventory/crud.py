@@ -101,6 +101,7 @@ def list_records(
     q: str | None = None,
     equal: dict[str, str] | None = None,
     system: str | None = None,
+    application: str | None = None,
     active: bool | None = None,
     limit: int = 50,
     offset: int = 0,
@@ -120,6 +121,10 @@ def list_records(
         links = schema.application_systems
         where.append(table.c.pk.in_(sa.select(links.c.app_pk).where(links.c.owner_id == owner,
                                                                     links.c.system_id == system)))  # fmt: skip
+    if application and kind.name == "servers":
+        hosts = schema.server_applications
+        where.append(table.c.pk.in_(sa.select(hosts.c.server_pk).where(hosts.c.owner_id == owner,
+                                                                      hosts.c.app_id == application)))  # fmt: skip
     query = sa.select(table).where(*where).order_by(table.c.ext_id)
     if owner in readers:
         total = connection.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one()

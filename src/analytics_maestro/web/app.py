@@ -12,7 +12,7 @@ from analytics_maestro.config import Settings
 from analytics_maestro.inventory.store import counts, open_store
 from analytics_maestro.pipeline import Runner, make_runner
 from analytics_maestro.pipeline.artifacts import Artifacts
-from analytics_maestro.web import accounts, api, graphs, inventory, maestro, openapi
+from analytics_maestro.web import accounts, api, graphs, inventory, maestro, openapi, pages
 from analytics_maestro.web.auth import secret_of
 
 status = Blueprint("status", __name__)
@@ -20,6 +20,9 @@ status = Blueprint("status", __name__)
 
 @api.operation(status, "GET", "/", "Name and version", auth="public", responses={200: None})
 def index():
+    """A browser (asking for HTML) is sent to the front."""
+    if pages.wants_page():
+        return pages.home()
     return jsonify(name="analytics-maestro", version=version("analytics-maestro"))
 
 
@@ -76,6 +79,6 @@ def create_app(
     app.extensions["maestro.runner"] = runner if runner is not None else make_runner(settings, engine)
     api.register_errors(app)
     for blueprint in (status, openapi.bp, accounts.bp, inventory.bulk, *inventory.BLUEPRINTS, graphs.bp,
-                      graphs.public, maestro.bp):  # fmt: skip
+                      graphs.public, maestro.bp, pages.bp, pages.public_page):  # fmt: skip
         app.register_blueprint(blueprint)
     return app

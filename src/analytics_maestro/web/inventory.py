@@ -63,6 +63,8 @@ def _list_query(kind: crud.Kind) -> type[BaseModel]:
     extra: dict[str, Any] = {name: (str | None, None) for name in kind.filters}
     if kind.name == "applications":
         extra["system"] = (Id | None, Field(None, description="members of this system"))
+    if kind.name == "servers":
+        extra["application"] = (Id | None, Field(None, description="the servers this application runs on"))
     return create_model(  # type: ignore[call-overload]
         f"{kind.model.__name__}ListQuery",
         __base__=OwnerQuery,
@@ -113,7 +115,8 @@ def record_blueprint(kind: crud.Kind) -> Blueprint:
         with _engine().connect() as connection:
             page = crud.list_records(
                 connection, kind, owner_of(query), current_user().principals, q=query.q, equal=equal,
-                system=getattr(query, "system", None), active=query.active, limit=query.limit, offset=query.offset,
+                system=getattr(query, "system", None), application=getattr(query, "application", None),
+                active=query.active, limit=query.limit, offset=query.offset,
             )  # fmt: skip
         return dump(page_model, {"items": page.items, "total": page.total, "limit": query.limit,
                                  "offset": query.offset})  # fmt: skip

@@ -1,0 +1,98 @@
+"""The front: server-rendered pages (graphs, one graph with its viewer, inventory, a shared diagram).
+
+Pages read with the browser's session cookie and act through the same API as any client (small
+ES modules under static/); what a page shows is what the API lets its user see.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from analytics_maestro.pipeline import records
+from analytics_maestro.web import auth
+from analytics_maestro.web.graphs import _shared, graph_json
+from analytics_maestro.web.owners import READ
+
+bp = Blueprint("pages", __name__, url_prefix="/app")
+public_page = Blueprint("public_page", __name__)
+
+PAGE_POLICY = (
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+# A shared diagram may be embedded in wikis (an iframe), nothing else is allowed
+PUBLIC_POLICY = PAGE_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
+
+
+def _user() -> auth.User | None:
+    token = request.cookies.get(auth.COOKIE)
+    if not token:
+        return None
+    try:
+        return auth.user_of(current_app.extensions["maestro.store"], current_app.config["MAESTRO_SECRET"], token)
+    except auth.AuthError:
+        return None
+
+
+def _page(template: str, status: int = 200, policy: str = PAGE_POLICY, **context):
+    response = current_app.make_response((render_template(template, **context), status))
+    response.headers["Content-Security-Policy"] = policy
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def wants_page() -> bool:
+    """A browser asking for `/` gets the front; a script gets the API's name and version."""
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["application/json"]
+
+
+def home():
+    return redirect(url_for("pages.graphs"))
+
+
+@bp.before_request
+def logged_in():
+    user = _user()
+    if user is None:
+        return _page("login.html", 401, user=None)
+    request.environ["maestro.user"] = user
+    return None
+
+
+@bp.get("/graphs")
+def graphs():
+    user = request.environ["maestro.user"]
+    engine = current_app.extensions["maestro.store"]
+    records.expire(engine)
+    found, total = records.list_graphs(engine, user.principals, limit=500)
+    return _page("graphs.html", user=user, graphs=[graph_json(g) for g in found], total=total)
+
+
+@bp.get("/graphs/<graph_id>")
+def graph(graph_id: str):
+    user = request.environ["maestro.user"]
+    engine = current_app.extensions["maestro.store"]
+    records.expire(engine)
+    try:
+        found = records.get(engine, graph_id)
+    except records.GraphNotFound:
+        found = None
+    if found is None or user.role_in(found.owner) < READ:
+        return _page("missing.html", 404, user=user, what=f"graph {graph_id!r}")
+    return _page("graph.html", user=user, graph=graph_json(found), can_share=user.role_in(found.owner) >= 7)
+
+
+@bp.get("/inventory")
+def inventory():
+    return _page("inventory.html", user=request.environ["maestro.user"])
+
+
+@public_page.get("/public/<token>")
+def shared(token: str):
+    """A shared diagram in the viewer, and nothing else; 404 once revoked or expired."""
+    try:
+        graph = _shared(token)
+    except Exception:  # unknown, revoked, expired: the same page
+        return _page("missing.html", 404, PUBLIC_POLICY, user=None, what="shared diagram")
+    return _page("public.html", policy=PUBLIC_POLICY, user=None, name=graph.name or "Diagram", token=token)

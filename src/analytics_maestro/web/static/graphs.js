@@ -1,0 +1,78 @@
+// The graphs page: filter the list; create a graph by system, client or app with search as you type.
+import { api, el, problems } from "./api.js";
+
+const filter = document.getElementById("filter");
+filter.addEventListener("input", () => {
+  const words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+  for (const row of document.querySelectorAll("#graphs tbody tr[data-search]")) {
+    row.hidden = !words.every((w) => row.dataset.search.includes(w));
+  }
+});
+
+const LABEL = { systems: "systems", clients: "clients", apps: "applications" };
+const PATH = { systems: "/systems", clients: "/clients", apps: "/applications" };
+let kind = "systems";
+const chosen = new Map();
+const search = document.getElementById("search");
+const suggestions = document.getElementById("suggestions");
+const chips = document.getElementById("chosen");
+const errorBox = document.getElementById("create-error");
+
+for (const tab of document.querySelectorAll("#new-graph [role=tab]")) {
+  tab.addEventListener("click", () => {
+    kind = tab.dataset.kind;
+    for (const other of document.querySelectorAll("#new-graph [role=tab]")) {
+      other.setAttribute("aria-selected", String(other === tab));
+    }
+    chosen.clear();
+    drawChips();
+    search.placeholder = `Type to search ${LABEL[kind]}`;
+    search.value = "";
+    suggest();
+  });
+}
+
+function drawChips() {
+  chips.replaceChildren(
+    ...[...chosen].map(([id, name]) =>
+      el("span", { class: "chip" }, name === id ? id : `${name} (${id})`,
+        el("button", { type: "button", class: "link", "aria-label": `Remove ${id}`,
+          onclick: () => { chosen.delete(id); drawChips(); } }, "×")),
+    ),
+  );
+}
+
+let asked = 0;
+async function suggest() {
+  const ticket = ++asked;
+  const query = new URLSearchParams({ q: search.value.trim(), limit: "12" });
+  const page = await api("GET", `${PATH[kind]}?${query}`);
+  if (ticket !== asked) return; // a newer keystroke has asked since
+  suggestions.replaceChildren(
+    ...page.items.map((item) =>
+      el("li", { role: "option", "data-id": item.id,
+        onclick: () => { chosen.set(item.id, item.name || item.id); drawChips(); } },
+        el("b", {}, item.name || item.id), " ", el("span", { class: "muted" }, item.id)),
+    ),
+  );
+  if (!page.items.length) suggestions.append(el("li", { class: "muted" }, "Nothing found"));
+}
+search.addEventListener("input", suggest);
+search.addEventListener("focus", suggest);
+
+document.getElementById("create").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  errorBox.textContent = "";
+  if (!chosen.size) {
+    errorBox.textContent = `Choose one or more ${LABEL[kind]} first.`;
+    return;
+  }
+  const body = { name: document.getElementById("name").value, type: document.getElementById("type").value };
+  body[kind] = [...chosen.keys()];
+  try {
+    const graph = await api("POST", "/graphs", body);
+    location.href = `/app/graphs/${graph.id}`;
+  } catch (error) {
+    errorBox.textContent = problems(error);
+  }
+});

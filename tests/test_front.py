@@ -1,0 +1,223 @@
+"""The front in Debian's Chromium, driven by Playwright, against the real server (`serve --demo`:
+gunicorn, local runner, SQLite): log in, create a graph through the UI, follow it to the end, compare
+the statistics with the API's, hover, zoom, find, details and impact, export, share and revoke.
+Screenshots go to build/screenshots/."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+from bench.api import COMMAND, call, start_server
+from playwright.sync_api import expect
+
+from tests.conftest import unavailable
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        unavailable("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    server = start_server(tmp_path_factory.mktemp("front"), workers=2)
+    yield server
+    server.stop()
+
+
+def login_link(server) -> str:
+    done = subprocess.run([COMMAND, "login-link", "local"], env=server.env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def logged_in(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(login_link(server))
+    page.wait_for_url("**/app/graphs")
+    return context, page
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path):
+    context, page = logged_in(browser, server)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    shot(page, "1-graphs-empty")
+
+    # New graph: by system, search as you type, a name, draw
+    page.fill("#search", "bouti")
+    page.click("#suggestions li[data-id=shop]")
+    assert page.inner_text("#chosen").startswith("Online Boutique (shop)")
+    page.fill("#name", "Boutique <b>bold</b>")
+    page.click("#create button[type=submit]")
+    page.wait_for_url("**/app/graphs/*")
+    graph_id = page.url.rsplit("/", 1)[1]
+    page.wait_for_selector("#stats", timeout=60000)  # the page follows the run and redraws when it ends
+    page.wait_for_selector("#viewer g.app")
+    assert page.inner_text("#status") == "finished"
+    assert "<b>bold</b>" in page.inner_text("h1")  # a name is text, never markup
+    shot(page, "2-graph-finished")
+
+    # statistics as the API gives them
+    stats = call(server, "GET", f"/graphs/{graph_id}/stats.json")
+    shown = {key: page.inner_text(f"#stat-{key}") for key in ("nodes", "connections", "density", "systems",
+                                                               "families", "servers", "clients")}  # fmt: skip
+    assert shown == {"nodes": str(stats["applications"]), "connections": str(stats["connections"]),
+                     "density": stats["density"], "systems": str(len(stats["systems"])),
+                     "families": str(len(stats["families"])), "servers": str(stats["servers"]),
+                     "clients": str(len(stats["clients"]))}  # fmt: skip
+    assert page.locator("#histogram g.bar").count() == len(stats["histogram"])
+
+    # hover an application: its tooltip, its links highlighted, the rest dimmed
+    page.hover("#viewer g.app[data-app-id=checkoutservice]")
+    assert page.get_attribute("#viewer #tool-checkoutservice", "visibility") == "visible"
+    touching = page.locator(
+        "#viewer g.edge[data-source=checkoutservice], #viewer g.edge[data-target=checkoutservice]"
+    ).count()
+    assert touching > 0 and page.locator("#viewer g.edge.hl").count() == touching
+    shot(page, "3-hover-application")
+    # hover a link: its protocol
+    edge = page.locator("#viewer g.edge[data-source=checkoutservice][data-target=paymentservice]")
+    edge.locator("path.conector_h").hover(force=True)
+    label = edge.locator("text.endpoint")
+    assert label.text_content() == "grpc"
+    assert label.evaluate("node => getComputedStyle(node).visibility") == "visible"
+
+    # zoom with the buttons and the wheel
+    def scale() -> float:
+        return page.evaluate("window.viewer.zoom.getZoom()")
+
+    before = scale()
+    page.click("#zoom-in")
+    assert scale() > before
+    page.mouse.move(600, 600)
+    page.mouse.wheel(0, 400)
+    page.wait_for_timeout(200)
+    after_wheel = scale()
+    assert after_wheel < scale() * 1.0001 and after_wheel != before
+    page.click("#fit")
+
+    # find and centre; click for details; show impact
+    page.fill("#find", "redis-cart")
+    page.dispatch_event("#find", "change")
+    assert "found" in page.get_attribute("#viewer g.app[data-app-id=redis-cart]", "class")
+    page.click("#viewer g.app[data-app-id=cartservice]", force=True)
+    page.wait_for_selector("#details-users li")
+    assert not page.is_hidden("#details")
+    users = page.locator("#details-users li").all_inner_texts()
+    assert any(text.startswith("checkoutservice") for text in users) and any(t.startswith("frontend") for t in users)
+    page.click("#impact")
+    impacted = set(page.eval_on_selector_all("#viewer g.app.hl", "nodes => nodes.map(n => n.dataset.appId)"))
+    assert {"cartservice", "frontend", "checkoutservice", "shop-lb", "shop-cdn"} <= impacted
+    assert "redis-cart" not in impacted
+    shot(page, "4-details-and-impact")
+
+    # exports: what the browser saves is what the API serves
+    for button, check in (("#export-svg", lambda data: b'id="graph"' in data[:400]),
+                          ("#export-png", lambda data: data[:8] == b"\x89PNG\r\n\x1a\n")):  # fmt: skip
+        with page.expect_download() as download:
+            page.click(button)
+        path = tmp_path / download.value.suggested_filename
+        download.value.save_as(path)
+        assert check(path.read_bytes()), button
+        assert path.name.startswith("Boutique-b-bold-b")
+    with urllib.request.urlopen(urllib.request.Request(
+        f"{server.base}/graphs/{graph_id}.svg", headers={"Authorization": f"Bearer {server.token}"}
+    )) as response:  # fmt: skip
+        assert (tmp_path / "Boutique-b-bold-b.svg").read_bytes() == response.read()
+
+    # share: a public link works logged out, shows the diagram only, and stops when revoked
+    page.click("#create-link")
+    page.wait_for_selector("#links tbody tr")
+    url = page.input_value("#link-url")
+    assert url.startswith(server.base + "/public/") and url in page.input_value("#embed")
+    stranger = browser.new_context(viewport={"width": 1200, "height": 800})
+    public = stranger.new_page()
+    public.goto(url)
+    public.wait_for_selector("#viewer g.app[data-app-id=frontend]")
+    assert public.locator("header.top, #details, #share, #stats").count() == 0
+    shot(public, "5-public-link")
+    page.click("#links button.revoke")
+    page.wait_for_selector("#links .badge.error")
+    assert stranger.new_page().goto(url).status == 404
+    stranger.close()
+    assert errors == []
+    context.close()
+
+
+def test_inventory_page_browses_and_reports_an_upload(browser, server, tmp_path):
+    context, page = logged_in(browser, server)
+    page.goto(server.base + "/app/inventory")
+    page.wait_for_selector("#records tbody tr td")
+    assert "of 23" in page.inner_text("#page-info")
+    page.fill("#inventory-search", "redis")
+    expect(page.locator("#page-info")).to_contain_text("of 1")
+    page.click("[role=tab][data-kind=servers]")
+    page.wait_for_selector("#records th:has-text('hostname')")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("applications:\n  - {id: x}\n  - {id: x}\n")
+    page.set_input_files("#file", str(bad))
+    page.click("#upload button")
+    page.wait_for_selector("#report .error")
+    assert "duplicate id 'x'" in page.inner_text("#report")
+    shot(page, "6-inventory-upload-report")
+    context.close()
+
+
+def test_panning_a_five_thousand_application_diagram(browser, server):
+    """Frame times while dragging the diagram; printed for the record (`-s` shows them)."""
+    from analytics_maestro.inventory.generate import generate
+
+    doc = generate(6500, 1)
+    body = json.dumps(doc).encode()
+    request = urllib.request.Request(f"{server.base}/inventory?owner=local", data=body, method="POST", headers={
+        "Authorization": f"Bearer {server.token}", "Content-Type": "application/json"})  # fmt: skip
+    with urllib.request.urlopen(request, timeout=300):
+        pass
+    systems = sorted(s["id"] for s in doc["systems"])
+    graph = call(server, "POST", "/graphs", {"name": "large", "systems": systems})
+    context, page = logged_in(browser, server)
+    page.goto(f"{server.base}/app/graphs/{graph['id']}")
+    page.wait_for_selector("#viewer g.app", timeout=180000)
+    nodes = page.locator("#viewer g.app").count()
+    assert nodes >= 5000
+    page.evaluate("""() => { window.frames_ = []; let last = performance.now();
+        const tick = (now) => {
+            window.frames_.push(now - last); last = now;
+            if (window.frames_.length < 400) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick); }""")  # fmt: skip
+    page.mouse.move(700, 500)
+    page.mouse.down()
+    for step in range(120):
+        page.mouse.move(700 + (step % 40) * 6, 500 + (step % 30) * 4)
+    page.mouse.up()
+    frames = page.evaluate("window.frames_.slice(2)")
+    assert len(frames) > 30
+    p50, p95 = statistics.median(frames), sorted(frames)[int(len(frames) * 0.95)]
+    shot(page, "7-large-diagram")
+    print(f"\npanning {nodes} applications: {len(frames)} frames, p50 {p50:.1f} ms, p95 {p95:.1f} ms,"
+          f" max {max(frames):.1f} ms")  # fmt: skip
+    (SHOTS / "frame-times.txt").write_text(f"{nodes} applications: p50 {p50:.1f} ms, p95 {p95:.1f} ms\n")
+    context.close()
