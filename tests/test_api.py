@@ -353,6 +353,12 @@ def test_a_graph_from_creation_to_artefacts(world):
 
 def test_graph_requests_are_validated(world):
     alice = world.client("alice")
+    error = error_of(alice.post("/graphs", json={"systems": ["nope", "gone"]}), 422)
+    assert error["code"] == "no_entry_point" and [d["message"] for d in error["details"]] == [
+        "unknown system 'nope'", "unknown system 'gone'"]  # fmt: skip
+    partly = alice.post("/graphs", json={"systems": ["nope", "shop"]})
+    assert partly.status_code == 201
+    assert "unknown system 'nope'" in world.wait("alice", partly.get_json()["id"])["message"]
     for body in ({}, {"systems": ["shop"], "apps": ["frontend"]}, {"systems": []}):
         error = error_of(alice.post("/graphs", json=body), 400)
         assert "give exactly one of systems, clients or apps" in error["details"][0]["message"]
@@ -403,9 +409,11 @@ def test_graphs_never_cross_owners(world):
     layout = bob.get(f"/graphs/{theirs}/layout.json").get_json()
     assert sorted(node["id"] for node in layout["nodes"]) == ["bob-db", "frontend"]
     assert "1 dependencies on applications that are not in the inventory" in done["message"]
-    # an id only alice has is no entry point for bob
-    other = bob.post("/graphs", json={"apps": ["shop-cdn"]}).get_json()["id"]
-    assert world.wait("bob", other)["status"] == "warning"
+    # an id only alice has is no entry point for bob, and answers exactly as an id nobody has
+    theirs_only = error_of(bob.post("/graphs", json={"apps": ["shop-cdn"]}), 422)
+    nobodys = error_of(bob.post("/graphs", json={"apps": ["no-such-app"]}), 422)
+    assert theirs_only["details"] == [{"field": "apps", "message": "unknown application 'shop-cdn'"}]
+    assert nobodys["details"] == [{"field": "apps", "message": "unknown application 'no-such-app'"}]
     error_of(bob.post("/graphs", query_string={"owner": "alice"}, json={"apps": ["shop-cdn"]}), 403)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -249,7 +250,10 @@ def test_a_stage_past_its_time_limit_ends_the_run_in_error(cluster):
         ended = wait_ended(engine, [big], timeout=60)[big]
     finally:
         limited.stop_all()
-    assert (ended.status, ended.message) == ("error", "stage network failed: the stage ran past its time limit (0.2 s)")
+    # network is the stage that takes longest; on a loaded machine the lookup may pass 0.2 s first
+    assert ended.status == "error"
+    assert re.fullmatch(r"stage (graphlookup|network) failed: the stage ran past its time limit \(0\.2 s\)",
+                        ended.message), ended.message  # fmt: skip
 
 
 def test_a_locked_store_is_retried_with_backoff(cluster):

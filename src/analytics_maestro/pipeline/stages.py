@@ -181,6 +181,8 @@ def notification(run: Run) -> None:
     stats["clients"] = run.read("clients.json")
     stats["maestro"] = maestro_names(stats)
     notes = []
+    if found["ids"] and found["problems"]:  # some of the selection resolved, not all
+        notes.extend(found["problems"])
     if subgraph.missing:
         notes.append(f"{len(subgraph.missing)} dependencies on applications that are not in the inventory")
     if subgraph.truncated:

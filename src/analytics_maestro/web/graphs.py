@@ -22,6 +22,8 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analytics_maestro.inventory import schema
+from analytics_maestro.inventory.entry import resolve
+from analytics_maestro.inventory.sql import SqlInventory
 from analytics_maestro.model import GraphRequest, Id, Text
 from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.stages import png_of
@@ -164,13 +166,22 @@ def visible(graph_id: str, needed: int = READ) -> records.GraphRecord:
     return graph
 
 
-@operation(bp, "POST", "", "Create a graph", query=OwnerQuery, body=GraphCreate, responses={201: GraphOut})
+@operation(bp, "POST", "", "Create a graph", query=OwnerQuery, body=GraphCreate, responses={201: GraphOut},
+           errors=(422,))  # fmt: skip
 def create(query, body: GraphCreate):
-    """Queues the graph's first run at once; follow it with GET or the events stream."""
+    """Queues the graph's first run at once; follow it with GET or the events stream. 422 when
+    nothing in the selection is an entry point you can draw from (every id is listed); ids that
+    do not resolve among others are named in the finished graph's message."""
     owner = owner_of(query)
     require_in(owner, READ)
     request_ = GraphRequest(owner=owner, principals=current_user().principals, apps=tuple(body.apps),
                             systems=tuple(body.systems), clients=tuple(body.clients))  # fmt: skip
+    with _engine().connect() as connection:
+        entries = resolve(SqlInventory(connection), request_)
+    if not entries.ids:
+        details = [{"field": problem.split(":", 1)[0], "message": problem.split(": ", 1)[1]}
+                   for problem in entries.problems]  # fmt: skip
+        raise ApiError(422, "no_entry_point", "nothing in the selection is an entry point to draw from", details)
     graph_id = records.create(_engine(), request_, body.name, body.type)
     submit(graph_id, 1)
     return dump(GraphOut, graph_json(records.get(_engine(), graph_id)), 201)

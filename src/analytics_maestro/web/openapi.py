@@ -22,6 +22,7 @@ _STATUS_TEXT = {
     409: "Conflicts with the current state",
     413: "The body is larger than the limit",
     415: "The body's media type is not accepted",
+    422: "Understood, but nothing can be done with it (see `details`)",
 }
 SECURITY = {
     "user": [{"bearer": []}, {"cookie": []}],

@@ -80,7 +80,30 @@ def graph(graph_id: str):
         found = None
     if found is None or user.role_in(found.owner) < READ:
         return _page("missing.html", 404, user=user, what=f"graph {graph_id!r}")
-    return _page("graph.html", user=user, graph=graph_json(found), can_share=user.role_in(found.owner) >= 7)
+    return _page(
+        "graph.html",
+        user=user,
+        graph=graph_json(found),
+        can_share=user.role_in(found.owner) >= 7,
+        servers=_servers(found),
+    )
+
+
+SHOWN_SERVERS = 200
+
+
+def _servers(graph: records.GraphRecord) -> dict | None:
+    """The distinct servers of the diagram's applications (the first few hundred by hostname)."""
+    if not graph.published_run:
+        return None
+    artifacts = current_app.extensions["maestro.artifacts"]
+    try:
+        by_app = artifacts.read_json(graph.id, graph.published_run, "enrichment.json")
+    except FileNotFoundError:
+        return None
+    hosts = {server["id"]: server for group in by_app.values() for server in group}
+    ordered = sorted(hosts.values(), key=lambda s: (s.get("hostname") or s["id"], s["id"]))
+    return {"items": ordered[:SHOWN_SERVERS], "total": len(ordered)}
 
 
 @bp.get("/inventory")

@@ -72,15 +72,22 @@ export async function openViewer(container, { onSelect } = {}) {
       const node = apps.get(id);
       if (!node) return false;
       if (zoom.getZoom() < 1) zoom.zoom(1);
-      const box = node.getBoundingClientRect();
-      const frame = container.getBoundingClientRect();
-      zoom.panBy({ x: frame.left + frame.width / 2 - (box.left + box.width / 2),
-                   y: frame.top + frame.height / 2 - (box.top + box.height / 2) });
+      look(zoom, node, 0.5);
       node.classList.add("found");
       setTimeout(() => node.classList.remove("found"), 2000);
       return true;
     },
   };
+  // A large diagram fitted whole shows specks: start instead at a readable size, on the first entry
+  const first = svg.querySelector("g.app:has(path.entry)") || svg.querySelector("g.app");
+  const READABLE = 48; // pixels across an application's tile
+  if (first && first.getBoundingClientRect().width < READABLE / 4) {
+    zoom.zoom((zoom.getZoom() * READABLE) / first.getBoundingClientRect().width);
+    look(zoom, first, 0.25);
+  }
+
+  cullOffscreen(svg, zoom, container);
+
   const on = (id, action) => document.getElementById(id)?.addEventListener("click", action);
   on("zoom-in", () => zoom.zoomIn());
   on("zoom-out", () => zoom.zoomOut());
@@ -94,4 +101,66 @@ export async function openViewer(container, { onSelect } = {}) {
   document.addEventListener("fullscreenchange", () => { zoom.resize(); zoom.fit(); zoom.center(); });
   window.viewer = controls; // for the browser console, and the tests
   return controls;
+}
+
+// Pan so that `node` is at `where` (a fraction of the width and height) of the view. From its box in
+// drawing units, through the viewer's own state: the node may be culled, and the view's transform
+// reaches the page only at the next frame.
+function look(zoom, node, where) {
+  const box = node.getBBox();
+  const sizes = zoom.getSizes();
+  zoom.pan({ x: sizes.width * where - sizes.realZoom * (box.x + box.width / 2),
+             y: sizes.height * where - sizes.realZoom * (box.y + box.height / 2) });
+}
+
+// Panning a drawing of thousands of applications repaints all of them at every frame. Past a few
+// thousand elements, those outside the view (with a margin) are taken out of rendering, found
+// through a grid of cells over the drawing, and put back as the view moves.
+const CULL_FROM = 3000;
+const CELL = 400; // drawing units
+
+function cullOffscreen(svg, zoom, container) {
+  const items = [...svg.querySelectorAll("g.edges > g, g.apps > g, g.labels > *")];
+  if (items.length < CULL_FROM) return;
+  const cells = new Map();
+  const always = [];
+  items.forEach((item, index) => {
+    const box = item.getBBox();
+    const x0 = Math.floor(box.x / CELL), x1 = Math.floor((box.x + box.width) / CELL);
+    const y0 = Math.floor(box.y / CELL), y1 = Math.floor((box.y + box.height) / CELL);
+    if ((x1 - x0 + 1) * (y1 - y0 + 1) > 64) { always.push(index); return; }
+    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) {
+      const key = x + ":" + y;
+      if (!cells.has(key)) cells.set(key, []);
+      cells.get(key).push(index);
+    }
+  });
+  const viewport = svg.querySelector(".svg-pan-zoom_viewport");
+  let shown = new Set(items.keys());
+  let pending = false;
+  function update() {
+    pending = false;
+    const frame = container.getBoundingClientRect();
+    const toDrawing = viewport.getScreenCTM().inverse();
+    const a = new DOMPoint(frame.left - frame.width / 2, frame.top - frame.height / 2).matrixTransform(toDrawing);
+    const b = new DOMPoint(frame.right + frame.width / 2, frame.bottom + frame.height / 2).matrixTransform(toDrawing);
+    const x0 = Math.floor(Math.min(a.x, b.x) / CELL), x1 = Math.floor(Math.max(a.x, b.x) / CELL);
+    const y0 = Math.floor(Math.min(a.y, b.y) / CELL), y1 = Math.floor(Math.max(a.y, b.y) / CELL);
+    let visible;
+    if ((x1 - x0 + 1) * (y1 - y0 + 1) > cells.size) {
+      visible = new Set(items.keys()); // the whole drawing is in view
+    } else {
+      visible = new Set(always);
+      for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) {
+        for (const index of cells.get(x + ":" + y) || []) visible.add(index);
+      }
+    }
+    for (const index of shown) if (!visible.has(index)) items[index].style.display = "none";
+    for (const index of visible) if (!shown.has(index)) items[index].style.display = "";
+    shown = visible;
+  }
+  zoom.setOnUpdatedCTM(() => {
+    if (!pending) { pending = true; requestAnimationFrame(update); }
+  });
+  update();
 }
