@@ -9,6 +9,7 @@ fails the tests; elsewhere they are skipped with a message saying how to start i
 from __future__ import annotations
 
 import gc
+import json
 import os
 import re
 import signal
@@ -282,3 +283,31 @@ def test_a_locked_store_is_retried_with_backoff(cluster):
     assert ended.status == "finished", (ended.status, ended.message)
     logs = "".join(p.read_text(errors="replace") for p in root.glob("test-*.log"))
     assert "Retry in" in logs and "OperationalError" in logs
+
+
+def test_the_api_sends_graphs_to_workers_and_streams_their_progress(cluster, tmp_path):
+    """MAESTRO_RUNNER=celery behind the API: the graph runs on a worker; its progress stream is woken
+    by the workers' events on Redis; the diagram is served."""
+    from analytics_maestro.celery import CeleryRunner
+    from analytics_maestro.config import Settings
+    from analytics_maestro.web import auth
+    from analytics_maestro.web.app import create_app
+
+    engine, artifacts, workers, root = cluster
+    workers.start(concurrency=2)
+    auth.create_user(engine, "acme")
+    settings = Settings.from_env({"MAESTRO_VAR_DIR": str(tmp_path), "MAESTRO_RUNNER": "celery",
+                                  "MAESTRO_ARTIFACTS_DIR": str(root / "artifacts")})  # fmt: skip
+    app = create_app(settings, engine, CeleryRunner(engine))
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + auth.issue_token(auth.secret_of(settings), "acme", 600)
+    graph_id = client.post("/graphs", json={"name": "on workers", "systems": ["shop"]}).get_json()["id"]
+    stream = client.get(f"/graphs/{graph_id}/events").get_data(as_text=True)
+    events = [block.split("\n") for block in stream.split("\n\n") if block.startswith("event:")]
+    assert events[-1][0] == "event: end" and '"status": "finished"' in events[-1][1]
+    stages = {json.loads(data.removeprefix("data: "))["stage"] for kind, data in events[:-1]}
+    assert len(events) >= 3 and stages - {None}, stream
+    svg = client.get(f"/graphs/{graph_id}.svg")
+    assert svg.status_code == 200 and svg.data == artifacts.read(graph_id, 1, "diagram.svg")
+    health = client.get("/health").get_json()
+    assert health["broker"]["ok"] and health["results"]["ok"]

@@ -160,7 +160,8 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
     assert url.startswith(server.base + "/public/") and url in page.input_value("#embed")
     stranger = browser.new_context(viewport={"width": 1200, "height": 800})
     public = stranger.new_page()
-    public.goto(url)
+    opened = public.goto(url)
+    assert "frame-ancestors *" in opened.headers["content-security-policy"]  # embeddable in a wiki
     public.wait_for_selector("#viewer g.app[data-app-id=frontend]")
     assert public.locator("header.top, #details, #share, #stats").count() == 0
     shot(public, "5-public-link")
@@ -168,6 +169,16 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
     page.wait_for_selector("#links .badge.error")
     assert stranger.new_page().goto(url).status == 404
     stranger.close()
+
+    # the list: the graph with its badge; the filter hides what does not match
+    page.goto(server.base + "/app/graphs")
+    row = page.locator("#graphs tbody tr", has_text="Boutique")
+    assert row.locator(".badge").inner_text() == "finished"
+    page.fill("#filter", "no such graph")
+    expect(row).to_be_hidden()
+    page.fill("#filter", "boutique finished")
+    expect(row).to_be_visible()
+    shot(page, "0-graphs-list")
     assert errors == []
     context.close()
 

@@ -104,3 +104,21 @@ def test_health_under_celery_reports_the_broker_and_the_results(engine, tmp_path
         hint = "start them: `rabbitmq-server -detached`, `redis-server --daemonize yes`"
         unavailable(f"RabbitMQ or Redis is unreachable ({body}); {hint}")
     assert response.status_code == 200 and body["status"] == "ok"
+
+
+def test_gunicorn_reads_the_port_and_the_number_of_workers():
+    env = {**os.environ, "MAESTRO_PORT": "6123", "MAESTRO_GWORKERS": "3", "MAESTRO_HOST": "0.0.0.0"}
+    code = "import analytics_maestro.web.gunicorn_config as c; print(c.bind, c.workers, c.worker_class)"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["0.0.0.0:6123", "3", "gthread"]
+    defaults = {k: v for k, v in os.environ.items() if k not in ("MAESTRO_PORT", "MAESTRO_GWORKERS", "MAESTRO_HOST")}
+    out = subprocess.run([sys.executable, "-c", code], env=defaults, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["127.0.0.1:5020", "2", "gthread"]
+
+
+def test_a_browser_is_sent_to_the_front_and_a_script_gets_json(client):
+    assert client.get("/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}).status_code == 302
+    assert client.get("/", headers={"Accept": "application/json"}).get_json()["name"] == "analytics-maestro"
+    page = client.get("/app/graphs")
+    assert page.status_code == 401 and b"analytics-maestro login-link" in page.data
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]

@@ -16,6 +16,7 @@ import atexit
 import json
 import logging
 import os
+import queue
 import threading
 from typing import ClassVar
 
@@ -102,6 +103,27 @@ class RedisEvents:
         except Exception:  # progress is a courtesy: a lost event never fails a run
             log.warning("could not publish a progress event", exc_info=True)
 
+    def subscribe(self, graph_id: str) -> _Inbox:
+        pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+        pubsub.subscribe(f"maestro:graph:{graph_id}")
+        return _Inbox(pubsub)
+
+    def unsubscribe(self, graph_id: str, inbox: _Inbox) -> None:
+        inbox.pubsub.close()
+
+
+class _Inbox:
+    """A subscription read like the local runner's queues: `get(timeout)`, queue.Empty when quiet."""
+
+    def __init__(self, pubsub):
+        self.pubsub = pubsub
+
+    def get(self, timeout: float) -> dict:
+        message = self.pubsub.get_message(timeout=timeout)
+        if message is None:
+            raise queue.Empty
+        return json.loads(message["data"])
+
 
 class _Worker:
     """What a worker process opens once: the store, the artefacts folder and the event channel."""
@@ -177,6 +199,7 @@ class CeleryRunner:
 
     def __init__(self, engine: sa.Engine, time_limit: float = 900.0):
         self.engine, self.time_limit = engine, time_limit
+        self.events = RedisEvents(app.conf.result_backend)  # what progress streams listen to
 
     def submit(self, graph_id: str, run: int) -> str | None:
         """Queue a run; the id of its last task, or None when the run was superseded already.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import queue
 import re
 import secrets
@@ -31,6 +32,7 @@ from analytics_maestro.web.api import ApiError, current_user, dump, not_found, o
 from analytics_maestro.web.auth import link_digest
 from analytics_maestro.web.owners import ADMIN, MAX_OFFSET, READ, WRITE, OwnerQuery, owner_of, require_in
 
+log = logging.getLogger(__name__)
 bp = Blueprint("graphs", __name__, url_prefix="/graphs")
 public = Blueprint("public", __name__)
 
@@ -284,8 +286,11 @@ def _changes(graph_id: str) -> Iterator[str]:
     """Server-sent events: the graph's state each time it changes, until its run ends. The store is
     the truth (it works whatever process runs the graph); in-process events only wake us sooner."""
     engine, runner = _engine(), current_app.extensions["maestro.runner"]
-    events = getattr(runner, "events", None)
-    inbox = events.subscribe(graph_id) if events is not None else None
+    events = getattr(runner, "events", None)  # the local runner's queues, or Redis under Celery
+    try:
+        inbox = events.subscribe(graph_id) if events is not None else None
+    except Exception:  # Redis away: the store alone still tells
+        inbox = None
     last, quiet, started = None, time.monotonic(), time.monotonic()
     try:
         while time.monotonic() - started < STREAM_LIMIT:
@@ -304,14 +309,20 @@ def _changes(graph_id: str) -> Iterator[str]:
             elif time.monotonic() - quiet > KEEPALIVE:
                 quiet = time.monotonic()
                 yield ": keep-alive\n\n"
-            if inbox is not None:
-                with contextlib.suppress(queue.Empty):  # no event: look at the store anyway
-                    inbox.get(timeout=0.5)
-            else:
+            if inbox is None:
                 time.sleep(0.3)
+                continue
+            try:
+                inbox.get(timeout=0.5)
+            except queue.Empty:  # no event: look at the store anyway
+                pass
+            except Exception:  # the event channel broke: go on with the store alone
+                log.warning("progress events of graph %s: channel lost", graph_id, exc_info=True)
+                inbox = None
     finally:
         if inbox is not None:
-            events.unsubscribe(graph_id, inbox)
+            with contextlib.suppress(Exception):
+                events.unsubscribe(graph_id, inbox)
 
 
 @operation(bp, "GET", "/<graph_id>/events", "Progress as server-sent events", responses={200: "text/event-stream"})
