@@ -122,3 +122,16 @@ def test_a_browser_is_sent_to_the_front_and_a_script_gets_json(client):
     page = client.get("/app/graphs")
     assert page.status_code == 401 and b"analytics-maestro login-link" in page.data
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+
+
+def test_a_used_login_link_opened_in_a_browser_says_so(engine, tmp_path):
+    from analytics_maestro.web import auth
+
+    app = create_app(Settings.from_env({"MAESTRO_VAR_DIR": str(tmp_path)}), engine=engine)
+    auth.create_user(engine, "ann")
+    link = "/login?token=" + auth.login_link_token(engine, "ann")
+    browser = {"Accept": "text/html,*/*;q=0.8"}
+    assert app.test_client().get(link, headers=browser).status_code == 302
+    again = app.test_client().get(link, headers=browser)
+    assert again.status_code == 401 and b"The login link is unknown, used or expired" in again.data
+    assert app.test_client().get(link).get_json()["error"]["code"] == "unauthorized"

@@ -170,15 +170,20 @@ def update(engine: Engine, graph_id: str, run: int, **values: Any) -> bool:
 
 
 def expire(engine: Engine, now: float | None = None) -> int:
-    """Mark as error every run still queued or processing past its deadline; returns how many."""
+    """Mark as error every run still queued or processing past its deadline; returns how many.
+
+    Called on every read of graphs, so it looks first and writes only when there is something to
+    end (an UPDATE would take SQLite's write lock even when it changes nothing)."""
     now = time.time() if now is None else now
     graphs = schema.graphs
+    overdue = (graphs.c.status.in_(("queued", "processing")), graphs.c.deadline.is_not(None), graphs.c.deadline < now)
+    with engine.connect() as connection:
+        if connection.execute(sa.select(graphs.c.id).where(*overdue).limit(1)).first() is None:
+            return 0
     with engine.begin() as connection:
         done = connection.execute(
             sa.update(graphs)
-            .where(
-                graphs.c.status.in_(("queued", "processing")), graphs.c.deadline.is_not(None), graphs.c.deadline < now
-            )
+            .where(*overdue)
             .values(status="error", message="the run did not finish within its time limit", updated_at=now)
         )
     return done.rowcount

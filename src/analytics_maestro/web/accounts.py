@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from analytics_maestro.inventory import schema
 from analytics_maestro.model import Id, Permission, Text
-from analytics_maestro.web import auth
+from analytics_maestro.web import auth, pages
 from analytics_maestro.web.api import ApiError, current_user, dump, not_found, operation
 from analytics_maestro.web.owners import ADMIN
 
@@ -114,8 +114,14 @@ def login(body: Login):
 @operation(bp, "GET", "/login", "Open a login link in the browser", auth="public", responses={302: None},
            errors=(401,))  # fmt: skip
 def login_page():
-    """Sets the session cookie and goes to the start page; the link is used up."""
-    user = auth.redeem_login(_engine(), request.args.get("token", ""))
+    """Sets the session cookie and goes to the start page; the link is used up. A browser given a
+    used or expired link gets the login page with the reason; a script gets the JSON error."""
+    try:
+        user = auth.redeem_login(_engine(), request.args.get("token", ""))
+    except auth.AuthError as exc:
+        if not pages.wants_page():
+            raise
+        return pages.login_page(str(exc))
     token, ttl = _issue(user)
     return _set_cookie(redirect("/", code=302), token, ttl)
 

@@ -47,6 +47,10 @@ def wants_page() -> bool:
     return best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["application/json"]
 
 
+def login_page(reason: str | None = None):
+    return _page("login.html", 401, user=None, reason=reason)
+
+
 def home():
     return redirect(url_for("pages.graphs"))
 
@@ -55,7 +59,7 @@ def home():
 def logged_in():
     user = _user()
     if user is None:
-        return _page("login.html", 401, user=None)
+        return login_page()
     request.environ["maestro.user"] = user
     return None
 
