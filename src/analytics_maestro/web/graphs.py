@@ -42,7 +42,18 @@ KEEPALIVE = 15.0
 STREAM_LIMIT = 3600.0
 
 
-class GraphCreate(BaseModel):
+class OneSelection(BaseModel):
+    """A graph request names its entry points by exactly one of `systems`, `clients` or `apps`."""
+
+    @model_validator(mode="after")
+    def one_selection(self) -> OneSelection:
+        given = [name for name in ("systems", "clients", "apps") if getattr(self, name)]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of systems, clients or apps (given: {', '.join(given) or 'none'})")
+        return self
+
+
+class GraphCreate(OneSelection):
     """Exactly one of `systems`, `clients` or `apps` names the entry points."""
 
     model_config = ConfigDict(extra="forbid")
@@ -52,13 +63,6 @@ class GraphCreate(BaseModel):
     systems: list[Id] = Field(default_factory=list, max_length=1000)
     clients: list[Id] = Field(default_factory=list, max_length=1000)
     apps: list[Id] = Field(default_factory=list, max_length=1000)
-
-    @model_validator(mode="after")
-    def one_selection(self) -> GraphCreate:
-        given = [name for name in ("systems", "clients", "apps") if getattr(self, name)]
-        if len(given) != 1:
-            raise ValueError(f"give exactly one of systems, clients or apps (given: {', '.join(given) or 'none'})")
-        return self
 
 
 class Selection(BaseModel):
@@ -244,12 +248,15 @@ def _file(data: bytes, mimetype: str, graph: records.GraphRecord, suffix: str) -
     return response
 
 
+def _published_file(graph_id: str, name: str, mimetype: str, suffix: str) -> Response:
+    graph = visible(graph_id)
+    return _file(_artifacts().read(graph.id, _published(graph), name), mimetype, graph, suffix)
+
+
 @operation(bp, "GET", "/<graph_id>.svg", "The diagram as SVG", responses={200: "image/svg+xml"}, errors=(409,))
 def svg(graph_id):
     """`?download=1` asks the browser to save it under the graph's name."""
-    graph = visible(graph_id)
-    data = _artifacts().read(graph.id, _published(graph), "diagram.svg")
-    return _file(data, "image/svg+xml", graph, ".svg")
+    return _published_file(graph_id, "diagram.svg", "image/svg+xml", ".svg")
 
 
 @operation(bp, "GET", "/<graph_id>.png", "The diagram as PNG", responses={200: "image/png"}, errors=(409,))
@@ -262,9 +269,7 @@ def png(graph_id):
 @operation(bp, "GET", "/<graph_id>/layout.json", "The layout", responses={200: "application/json"}, errors=(409,))
 def layout_json(graph_id):
     """Columns, rows and routes before projection: the `--layout-json` format of the command line."""
-    graph = visible(graph_id)
-    data = _artifacts().read(graph.id, _published(graph), "layout.json")
-    return _file(data, "application/json", graph, ".layout.json")
+    return _published_file(graph_id, "layout.json", "application/json", ".layout.json")
 
 
 @operation(bp, "GET", "/<graph_id>/stats.json", "The statistics", responses={200: "application/json"}, errors=(409,))

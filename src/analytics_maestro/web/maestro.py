@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from flask import Blueprint, current_app
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from analytics_maestro.model import GraphRequest, Id
 from analytics_maestro.pipeline import records
 from analytics_maestro.web.api import ApiError, dump, not_found, operation
+from analytics_maestro.web.graphs import OneSelection
 
 bp = Blueprint("maestro", __name__)
 
@@ -30,23 +31,16 @@ def _ids(value: Any) -> Any:
 Ids = Annotated[list[Id], BeforeValidator(_ids), Field(max_length=1000)]
 
 
-class MaestroGraph(BaseModel):
+class MaestroGraph(OneSelection):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     id: str = Field(alias="_id", pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the graph's id in Maestro")
     owner_id: Id
     name: str = Field("", max_length=1000)
     type: Literal["bussiness", "infra"] = "bussiness"
-    systems: Ids = []
-    clients: Ids = []
-    apps: Ids = []
-
-    @model_validator(mode="after")
-    def one_selection(self) -> MaestroGraph:
-        given = [name for name in ("systems", "clients", "apps") if getattr(self, name)]
-        if len(given) != 1:
-            raise ValueError(f"give exactly one of systems, clients or apps (given: {', '.join(given) or 'none'})")
-        return self
+    systems: Ids = Field(default_factory=list)
+    clients: Ids = Field(default_factory=list)
+    apps: Ids = Field(default_factory=list)
 
 
 class Accepted(BaseModel):
