@@ -94,6 +94,7 @@ def _record_from(kind: crud.Kind, body: Any, owner: str, path_id: str | None = N
 def record_blueprint(kind: crud.Kind) -> Blueprint:
     bp = Blueprint(kind.name, __name__, url_prefix=f"/{kind.name}")
     model, singular = kind.model, kind.name.removesuffix("s")
+    a = "an" if singular[0] in "aeiou" else "a"
     page_model = create_model(f"{model.__name__}Page", __base__=Page, items=(list[model], ...))  # type: ignore
     written = create_model(f"{model.__name__}Written", record=(model, ...), warnings=(list[Warning_], []))  # type: ignore
     list_query = _list_query(kind)
@@ -121,7 +122,7 @@ def record_blueprint(kind: crud.Kind) -> Blueprint:
         return dump(page_model, {"items": page.items, "total": page.total, "limit": query.limit,
                                  "offset": query.offset})  # fmt: skip
 
-    @operation(bp, "POST", "", f"Create a {singular}", query=OwnerQuery, body=model, raw_body=True,
+    @operation(bp, "POST", "", f"Create {a} {singular}", query=OwnerQuery, body=model, raw_body=True,
                responses={201: written}, errors=(409,))  # fmt: skip
     def create(query):
         owner = owner_of(query)
@@ -133,14 +134,14 @@ def record_blueprint(kind: crud.Kind) -> Blueprint:
         _write(kind, owner, record)
         return dump(written, {"record": found(owner, record.id), "warnings": _warnings(warnings)}, 201)
 
-    @operation(bp, "GET", "/<ident>", f"Get a {singular}", query=OwnerQuery, responses={200: model})
+    @operation(bp, "GET", "/<ident>", f"Get {a} {singular}", query=OwnerQuery, responses={200: model})
     def get(ident, query):
         owner = owner_of(query)
         record = found(owner, ident)
         require_on(what(ident), owner, record.roles, READ)
         return dump(model, record)
 
-    @operation(bp, "PUT", "/<ident>", f"Create or replace a {singular}", query=OwnerQuery, body=model,
+    @operation(bp, "PUT", "/<ident>", f"Create or replace {a} {singular}", query=OwnerQuery, body=model,
                raw_body=True, responses={200: written, 201: written})  # fmt: skip
     def put(ident, query):
         """Replaces the whole record, its lists included (as a re-import of it would)."""
@@ -156,7 +157,7 @@ def record_blueprint(kind: crud.Kind) -> Blueprint:
         return dump(written, {"record": found(owner, ident), "warnings": _warnings(warnings)},
                     201 if existing is None else 200)  # fmt: skip
 
-    @operation(bp, "DELETE", "/<ident>", f"Delete a {singular}", query=OwnerQuery, responses={204: None})
+    @operation(bp, "DELETE", "/<ident>", f"Delete {a} {singular}", query=OwnerQuery, responses={204: None})
     def delete(ident, query):
         """Needs the admin role on the record. Dependencies on it remain, drawn as missing."""
         owner = owner_of(query)

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, render_template
 from pydantic import BaseModel
 
-from analytics_maestro.web.api import OPERATIONS, Operation, error_body
+from analytics_maestro.web.api import OPERATIONS, Operation
 
 bp = Blueprint("openapi", __name__)
 REF = "#/components/schemas/{model}"
@@ -77,7 +77,7 @@ def _parameters(op: Operation, names: list[str], components: dict) -> list[dict]
     return params
 
 
-def _responses(op: Operation, components: dict) -> dict:
+def _responses(op: Operation, path: str, components: dict) -> dict:
     out: dict[str, Any] = {}
     for status, model in op.responses.items():
         entry: dict[str, Any] = {"description": "Success" if status < 300 else "Redirect"}
@@ -87,7 +87,11 @@ def _responses(op: Operation, components: dict) -> dict:
             entry["content"] = {"application/json": {"schema": _schema(model, components, "serialization")}}
         out[str(status)] = entry
     error = {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}
-    statuses = {400, 404, *op.errors} | ({401, 403} if op.auth != "public" else set())
+    statuses = {*op.errors} | ({401, 403} if op.auth != "public" else set())
+    if op.query is not None or op.body is not None:
+        statuses.add(400)
+    if "{" in path:
+        statuses.add(404)
     if op.body is not None:
         statuses |= {413, 415}
     if op.auth == "private":
@@ -109,7 +113,7 @@ def document() -> dict:
             "summary": op.summary,
             "tags": [op.tag],
             "parameters": _parameters(op, names, components),
-            "responses": _responses(op, components),
+            "responses": _responses(op, path, components),
             "security": SECURITY[op.auth],
         }
         if op.description:
@@ -124,7 +128,8 @@ def document() -> dict:
             "title": "Analytics Maestro",
             "version": version("analytics-maestro"),
             "description": "Business architecture diagrams from an inventory of applications, dependencies "
-            "and servers. Errors share one shape: " + str(error_body("code", "message", [])).replace("'", '"'),
+            'and servers. Every error has one shape: `{"error": {"code", "message", "details"}}`; a 400 lists '
+            "every problem of the request in `details`, each with its field.",
         },
         "paths": dict(sorted(paths.items())),
         "components": {

@@ -52,7 +52,7 @@ async function suggest() {
     ...page.items.map((item) =>
       el("li", { role: "option", "data-id": item.id,
         onclick: () => { chosen.set(item.id, item.name || item.id); drawChips(); } },
-        el("b", {}, item.name || item.id), " ", el("span", { class: "muted" }, item.id)),
+        el("b", {}, item.name || item.id), item.name && item.name !== item.id ? el("span", { class: "muted" }, ` ${item.id}`) : ""),
     ),
   );
   if (!page.items.length) suggestions.append(el("li", { class: "muted" }, "Nothing found"));
