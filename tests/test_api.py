@@ -341,6 +341,12 @@ def test_a_graph_from_creation_to_artefacts(world):
     assert svg.mimetype == "image/svg+xml" and b'id="graph"' in svg.data and b"tool-frontend" in svg.data
     download = alice.get(f"/graphs/{graph['id']}.svg?download=1")
     assert download.headers["Content-Disposition"] == 'attachment; filename="Shop.svg"'
+    flat = alice.get(f"/graphs/{graph['id']}.svg?style=flat&download=1")
+    assert b'class="flat"' in flat.data[:300] and b"tool-frontend" in flat.data
+    assert flat.headers["Content-Disposition"] == 'attachment; filename="Shop-flat.svg"'
+    flat_png = alice.get(f"/graphs/{graph['id']}.png?style=flat")
+    assert flat_png.data[:8] == b"\x89PNG\r\n\x1a\n"
+    error_of(alice.get(f"/graphs/{graph['id']}.svg?style=3d"), 400)
     png = alice.get(f"/graphs/{graph['id']}.png")
     assert png.mimetype == "image/png" and png.data[:8] == b"\x89PNG\r\n\x1a\n"
     layout = alice.get(f"/graphs/{graph['id']}/layout.json").get_json()
@@ -442,6 +448,7 @@ def test_public_links_show_the_diagram_to_anyone_until_revoked(world):
     shared = anyone.get(f"/public/{link['token']}.svg")
     assert shared.status_code == 200 and shared.data == alice.get(f"/graphs/{graph_id}.svg").data
     assert "default-src 'none'" in shared.headers["Content-Security-Policy"]
+    assert b'class="flat"' in anyone.get(f"/public/{link['token']}.svg?style=flat").data[:300]
     # the token opens the diagram only
     error_of(anyone.get(f"/graphs/{graph_id}", headers={"Authorization": f"Bearer {link['token']}"}), 401)
     listed = alice.get(f"/graphs/{graph_id}/links").get_json()["items"]

@@ -148,6 +148,19 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
         download.value.save_as(path)
         assert check(path.read_bytes()), button
         assert path.name.startswith("Boutique-b-bold-b")
+    # the flat style: the same diagram as plain boxes, in the viewer and in the exports
+    page.click("[data-style=flat]")
+    page.wait_for_selector("#viewer svg.flat g.app[data-app-id=frontend]")
+    assert page.get_attribute("[data-style=flat]", "aria-pressed") == "true"
+    shot(page, "4b-flat-style")
+    with page.expect_download() as download:
+        page.click("#export-svg")
+    assert download.value.suggested_filename == "Boutique-b-bold-b-flat.svg"
+    assert b'class="flat"' in Path(download.value.path()).read_bytes()[:300]
+    page.hover("#viewer g.app[data-app-id=frontend]")
+    assert page.get_attribute("#viewer #tool-frontend", "visibility") == "visible"
+    page.click("[data-style=iso]")
+    page.wait_for_selector("#viewer svg.iso g.app")
     with urllib.request.urlopen(urllib.request.Request(
         f"{server.base}/graphs/{graph_id}.svg", headers={"Authorization": f"Bearer {server.token}"}
     )) as response:  # fmt: skip

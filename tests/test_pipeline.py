@@ -55,7 +55,7 @@ def test_a_run_finishes_with_statistics_and_artefacts(runner):
     folder = runner.artifacts.folder(graph.id, 1)
     assert {p.name for p in folder.iterdir()} == {
         "entry.json", "subgraph.json", "view.json", "layout.json", "enrichment.json", "info.json", "clients.json",
-        "diagram.svg",
+        "diagram.svg", "diagram-flat.svg",
     }  # fmt: skip
     png = png_of(runner.artifacts, graph.id, 1)  # made on first request, then kept
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and png_of(runner.artifacts, graph.id, 1) == png
@@ -64,10 +64,12 @@ def test_a_run_finishes_with_statistics_and_artefacts(runner):
 
 def test_the_pipeline_draws_the_same_bytes_as_draw_from_the_file(runner, tmp_path):
     graph = run_to_end(runner, GraphRequest(owner="acme", systems=("shop",)))
-    out = tmp_path / "direct.svg"
     command = Path(sys.executable).with_name("analytics-maestro")
-    subprocess.run([command, "draw", DEMO, "--system", "shop", "-o", out], check=True, capture_output=True)
-    assert runner.artifacts.read(graph.id, 1, "diagram.svg") == out.read_bytes()
+    for style, name in (("iso", "diagram.svg"), ("flat", "diagram-flat.svg")):
+        out = tmp_path / f"direct-{style}.svg"
+        subprocess.run([command, "draw", DEMO, "--system", "shop", "--style", style, "-o", out], check=True,
+                       capture_output=True)  # fmt: skip
+        assert runner.artifacts.read(graph.id, 1, name) == out.read_bytes()
 
 
 def test_no_entry_point_is_a_warning(runner):

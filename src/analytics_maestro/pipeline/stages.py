@@ -140,13 +140,18 @@ def clients(run: Run) -> None:
     run.write("clients.json", sorted({c for s in found for c in s.clients}))
 
 
+# The diagram in each style: isometric (Maestro's look) and flat (for very large diagrams and print)
+DIAGRAMS = {"iso": "diagram.svg", "flat": "diagram-flat.svg"}
+
+
 def draw(run: Run) -> None:
     run.enter("draw")
     subgraph = subgraph_from_json(run.read("view.json"))
     grid = grid_from_json(run.artifacts.read(run.graph_id, run.run, "layout.json").decode())
     servers = servers_from_json(run.read("enrichment.json"))
-    svg = exports.svg(grid, {n.id: n for n in subgraph.nodes}, servers, "iso")
-    run.artifacts.write(run.graph_id, run.run, "diagram.svg", svg)
+    nodes = {n.id: n for n in subgraph.nodes}
+    for style, name in DIAGRAMS.items():
+        run.artifacts.write(run.graph_id, run.run, name, exports.svg(grid, nodes, servers, style))
 
 
 def publish(run: Run) -> None:
@@ -156,19 +161,20 @@ def publish(run: Run) -> None:
     seconds and gigabytes, and most diagrams are only ever viewed as SVG.
     """
     run.enter("publish")
-    for name in ("diagram.svg", "layout.json", "view.json"):
+    for name in (*DIAGRAMS.values(), "layout.json", "view.json"):
         if not run.artifacts.path(run.graph_id, run.run, name).exists():
             raise FileNotFoundError(f"{name} of run {run.run} is missing")
     if not records.update(run.engine, run.graph_id, run.run, published_run=run.run):
         raise Superseded
 
 
-def png_of(artifacts: Artifacts, graph_id: str, run: int) -> bytes:
+def png_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso") -> bytes:
     """The published diagram as PNG, made on first request and kept."""
-    path = artifacts.path(graph_id, run, "diagram.png")
+    name = DIAGRAMS[style]
+    path = artifacts.path(graph_id, run, name.replace(".svg", ".png"))
     if not path.exists():
-        svg = artifacts.read(graph_id, run, "diagram.svg").decode()
-        artifacts.write(graph_id, run, "diagram.png", exports.png(svg))
+        svg = artifacts.read(graph_id, run, name).decode()
+        artifacts.write(graph_id, run, path.name, exports.png(svg))
     return path.read_bytes()
 
 

@@ -16,6 +16,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -27,7 +28,7 @@ from analytics_maestro.inventory.entry import resolve
 from analytics_maestro.inventory.sql import SqlInventory
 from analytics_maestro.model import GraphRequest, Id, Text
 from analytics_maestro.pipeline import records
-from analytics_maestro.pipeline.stages import png_of
+from analytics_maestro.pipeline.stages import DIAGRAMS, png_of
 from analytics_maestro.web.api import ApiError, current_user, dump, not_found, operation
 from analytics_maestro.web.auth import link_digest
 from analytics_maestro.web.owners import ADMIN, MAX_OFFSET, READ, WRITE, OwnerQuery, owner_of, require_in
@@ -101,6 +102,19 @@ class GraphQuery(OwnerQuery):
     q: str | None = Field(None, max_length=200, description="part of the name, any case")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class DiagramQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    style: Literal["iso", "flat"] = Field("iso", description="isometric (Maestro's look) or flat")
+    download: bool = Field(False, description="ask the browser to save it under the graph's name")
+
+
+class FileQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    download: bool = Field(False, description="ask the browser to save it under the graph's name")
 
 
 class LinkCreate(BaseModel):
@@ -241,45 +255,69 @@ def _filename(graph: records.GraphRecord, suffix: str) -> str:
     return f"{stem[:80]}{suffix}"
 
 
-def _file(data: bytes, mimetype: str, graph: records.GraphRecord, suffix: str) -> Response:
+def _file(data: bytes, mimetype: str, graph: records.GraphRecord, suffix: str, download: bool) -> Response:
     response = Response(data, mimetype=mimetype)
-    if request.args.get("download"):
+    if download:
         response.headers["Content-Disposition"] = f'attachment; filename="{_filename(graph, suffix)}"'
     return response
 
 
-def _published_file(graph_id: str, name: str, mimetype: str, suffix: str) -> Response:
+def _published_file(graph_id: str, name: str, mimetype: str, suffix: str, download: bool) -> Response:
     graph = visible(graph_id)
-    return _file(_artifacts().read(graph.id, _published(graph), name), mimetype, graph, suffix)
+    return _file(_read(graph, _published(graph), name), mimetype, graph, suffix, download)
 
 
-@operation(bp, "GET", "/<graph_id>.svg", "The diagram as SVG", responses={200: "image/svg+xml"}, errors=(409,))
-def svg(graph_id):
-    """`?download=1` asks the browser to save it under the graph's name."""
-    return _published_file(graph_id, "diagram.svg", "image/svg+xml", ".svg")
+def _read(graph: records.GraphRecord, run: int, name: str) -> bytes:
+    return _present(graph, run, name).read_bytes()
 
 
-@operation(bp, "GET", "/<graph_id>.png", "The diagram as PNG", responses={200: "image/png"}, errors=(409,))
-def png(graph_id):
+def _present(graph: records.GraphRecord, run: int, name: str) -> Path:
+    path = _artifacts().path(graph.id, run, name)
+    if not path.exists():  # a run drawn before this artefact existed
+        raise ApiError(409, "not_ready", f"run {run} of the graph has no {name}; re-run the graph")
+    return path
+
+
+def _suffix(style: str, extension: str) -> str:
+    return f"-flat{extension}" if style == "flat" else extension
+
+
+@operation(bp, "GET", "/<graph_id>.svg", "The diagram as SVG", query=DiagramQuery, responses={200: "image/svg+xml"},
+           errors=(409,))  # fmt: skip
+def svg(graph_id, query: DiagramQuery):
+    """Isometric by default, `?style=flat` for plain boxes; `?download=1` saves it."""
+    return _published_file(graph_id, DIAGRAMS[query.style], "image/svg+xml", _suffix(query.style, ".svg"),
+                           query.download)  # fmt: skip
+
+
+@operation(bp, "GET", "/<graph_id>.png", "The diagram as PNG", query=DiagramQuery, responses={200: "image/png"},
+           errors=(409,))  # fmt: skip
+def png(graph_id, query: DiagramQuery):
     """Made on first request (at most 8,192 pixels on the longer side) and kept."""
     graph = visible(graph_id)
-    return _file(png_of(_artifacts(), graph.id, _published(graph)), "image/png", graph, ".png")
+    run = _published(graph)
+    _present(graph, run, DIAGRAMS[query.style])
+    data = png_of(_artifacts(), graph.id, run, query.style)
+    return _file(data, "image/png", graph, _suffix(query.style, ".png"), query.download)
 
 
-@operation(bp, "GET", "/<graph_id>/layout.json", "The layout", responses={200: "application/json"}, errors=(409,))
-def layout_json(graph_id):
+@operation(bp, "GET", "/<graph_id>/layout.json", "The layout", query=FileQuery, responses={200: "application/json"},
+           errors=(409,))  # fmt: skip
+def layout_json(graph_id, query: FileQuery):
     """Columns, rows and routes before projection: the `--layout-json` format of the command line."""
-    return _published_file(graph_id, "layout.json", "application/json", ".layout.json")
+    return _published_file(graph_id, "layout.json", "application/json", ".layout.json", query.download)
 
 
-@operation(bp, "GET", "/<graph_id>/stats.json", "The statistics", responses={200: "application/json"}, errors=(409,))
-def stats_json(graph_id):
+@operation(bp, "GET", "/<graph_id>/stats.json", "The statistics", query=FileQuery, responses={200: "application/json"},
+           errors=(409,))  # fmt: skip
+def stats_json(graph_id, query: FileQuery):
     """Histogram per depth, density, connections, families, systems, servers, clients; `maestro`
     holds the same under Maestro's names."""
     graph = visible(graph_id)
     if graph.stats is None:
         raise ApiError(409, "not_ready", f"the graph has no statistics yet (status: {graph.status})")
-    return _file(json.dumps(graph.stats, sort_keys=True).encode(), "application/json", graph, ".stats.json")
+    data = json.dumps(graph.stats, sort_keys=True).encode()
+    return _file(data, "application/json", graph, ".stats.json", query.download)
 
 
 def _state(graph: records.GraphRecord) -> dict:
@@ -405,10 +443,15 @@ def _shared(token: str) -> records.GraphRecord:
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-@operation(public, "GET", "/public/<token>.svg", "A shared diagram", auth="public", responses={200: "image/svg+xml"})
-def public_svg(token):
+@operation(public, "GET", "/public/<token>.svg", "A shared diagram", auth="public", query=DiagramQuery,
+           responses={200: "image/svg+xml"})  # fmt: skip
+def public_svg(token, query: DiagramQuery):
     """The diagram of a public link, and nothing else; 404 once revoked or expired."""
     graph = _shared(token)
-    response = Response(_artifacts().read(graph.id, graph.published_run, "diagram.svg"), mimetype="image/svg+xml")
+    try:
+        data = _artifacts().read(graph.id, graph.published_run, DIAGRAMS[query.style])
+    except FileNotFoundError:
+        raise not_found("public link") from None
+    response = Response(data, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_POLICY
     return response

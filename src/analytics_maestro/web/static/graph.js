@@ -1,6 +1,6 @@
 // One graph: live progress while it runs, then the viewer, its details panel, exports and sharing.
 import { api, el, problems, when } from "./api.js";
-import { openViewer } from "./viewer.js";
+import { viewerIn } from "./viewer.js";
 
 const page = document.getElementById("graph-page");
 const graphId = page.dataset.graph;
@@ -37,8 +37,21 @@ const viewerBox = document.getElementById("viewer");
 if (viewerBox) {
   const details = document.getElementById("details");
   let selected = null;
-  const viewer = await openViewer(viewerBox, {
+  const handle = viewerIn(viewerBox, {
+    onLoad: (style) => {
+      details.hidden = true;
+      resetImpact();
+      for (const [id, suffix] of [["export-svg", ".svg"], ["export-png", ".png"]]) {
+        document.getElementById(id).href = `/graphs/${graphId}${suffix}?download=1${style === "flat" ? "&style=flat" : ""}`;
+      }
+      names.replaceChildren();
+      for (const [id, node] of handle.current.apps) {
+        const label = node.querySelector("text.label")?.textContent;
+        names.append(el("option", { value: id }, label && label !== id ? label : ""));
+      }
+    },
     onSelect: async (id, node) => {
+      const viewer = handle.current;
       selected = id;
       details.hidden = false;
       document.getElementById("details-name").textContent = id;
@@ -66,26 +79,31 @@ if (viewerBox) {
       }
     },
   });
-  document.getElementById("details-close").addEventListener("click", () => { details.hidden = true; viewer.clear(); });
+  const names = document.getElementById("app-names");
   const impact = document.getElementById("impact");
+  function resetImpact() {
+    delete impact.dataset.on;
+    impact.textContent = "Show impact";
+  }
+  document.getElementById("details-close").addEventListener("click", () => {
+    details.hidden = true;
+    handle.current.clear();
+    resetImpact();
+  });
   impact.addEventListener("click", () => {
-    if (impact.dataset.on) { viewer.clear(); delete impact.dataset.on; impact.textContent = "Show impact"; return; }
-    const reached = viewer.impact(selected);
+    if (impact.dataset.on) { handle.current.clear(); resetImpact(); return; }
+    const reached = handle.current.impact(selected);
     impact.dataset.on = "1";
     impact.textContent = `Clear impact (${reached.size - 1} depend on it)`;
   });
-  const names = document.getElementById("app-names");
-  for (const [id, node] of viewer.apps) {
-    const label = node.querySelector("text.label")?.textContent;
-    names.append(el("option", { value: id }, label && label !== id ? label : ""));
-  }
   const find = document.getElementById("find");
   find.addEventListener("change", () => {
+    const apps = [...handle.current.apps.keys()];
     const wanted = find.value.trim().toLowerCase();
-    const hit = [...viewer.apps.keys()].find((id) => id.toLowerCase() === wanted)
-      || [...viewer.apps.keys()].find((id) => id.toLowerCase().includes(wanted));
-    find.classList.toggle("invalid", !hit || !viewer.centre(hit));
+    const hit = apps.find((id) => id.toLowerCase() === wanted) || apps.find((id) => id.toLowerCase().includes(wanted));
+    find.classList.toggle("invalid", !hit || !handle.current.centre(hit));
   });
+  await handle.load("iso");
 }
 
 const share = document.getElementById("share");

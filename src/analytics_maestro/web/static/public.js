@@ -1,3 +1,3 @@
-import { openViewer } from "./viewer.js";
+import { viewerIn } from "./viewer.js";
 
-openViewer(document.getElementById("viewer"));
+viewerIn(document.getElementById("viewer")).load("iso");

@@ -1,7 +1,42 @@
-// The diagram viewer: pan and zoom (svg-pan-zoom), fit, reset, fullscreen; hover an application for its
-// tooltip and its links; hover a link for its protocol; click for details; impact; find and centre.
-export async function openViewer(container, { onSelect } = {}) {
-  const response = await fetch(container.dataset.src, { credentials: "same-origin" });
+// The diagram viewer: pan and zoom (svg-pan-zoom), fit, reset, fullscreen, isometric or flat; hover an
+// application for its tooltip and its links; hover a link for its protocol; click for details;
+// impact; find and centre.
+
+// One viewer in `container`, its toolbar bound once; `load(style)` (re)draws it in a style.
+export function viewerIn(container, { onSelect, onLoad } = {}) {
+  let current = null;
+  const on = (id, action) => document.getElementById(id)?.addEventListener("click", () => current && action(current.zoom));
+  on("zoom-in", (zoom) => zoom.zoomIn());
+  on("zoom-out", (zoom) => zoom.zoomOut());
+  on("fit", (zoom) => { zoom.resize(); zoom.fit(); zoom.center(); });
+  on("reset", (zoom) => { zoom.resize(); zoom.reset(); });
+  on("fullscreen", () => {
+    const target = container.closest(".viewer-card") || container;
+    if (document.fullscreenElement) document.exitFullscreen();
+    else target.requestFullscreen?.();
+  });
+  document.addEventListener("fullscreenchange", () => {
+    if (current) { current.zoom.resize(); current.zoom.fit(); current.zoom.center(); }
+  });
+  const styles = [...document.querySelectorAll("[data-style]")];
+  const handle = {
+    get current() { return current; },
+    async load(style = "iso") {
+      const src = container.dataset.src + (style === "flat" ? "?style=flat" : "");
+      current?.zoom.destroy();
+      current = await openViewer(container, src, { onSelect });
+      for (const button of styles) button.setAttribute("aria-pressed", String(button.dataset.style === style));
+      window.viewer = current; // for the browser console, and the tests
+      onLoad?.(style, current);
+      return current;
+    },
+  };
+  for (const button of styles) button.addEventListener("click", () => handle.load(button.dataset.style));
+  return handle;
+}
+
+async function openViewer(container, src, { onSelect } = {}) {
+  const response = await fetch(src, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`the diagram did not load (HTTP ${response.status})`);
   container.innerHTML = await response.text(); // our own renderer's SVG: every name in it is escaped
   const svg = container.querySelector("svg");
@@ -88,18 +123,6 @@ export async function openViewer(container, { onSelect } = {}) {
 
   cullOffscreen(svg, zoom, container);
 
-  const on = (id, action) => document.getElementById(id)?.addEventListener("click", action);
-  on("zoom-in", () => zoom.zoomIn());
-  on("zoom-out", () => zoom.zoomOut());
-  on("fit", () => { zoom.resize(); zoom.fit(); zoom.center(); });
-  on("reset", () => { zoom.resize(); zoom.reset(); });
-  on("fullscreen", () => {
-    const target = container.closest(".viewer-card") || container;
-    if (document.fullscreenElement) document.exitFullscreen();
-    else target.requestFullscreen?.();
-  });
-  document.addEventListener("fullscreenchange", () => { zoom.resize(); zoom.fit(); zoom.center(); });
-  window.viewer = controls; // for the browser console, and the tests
   return controls;
 }
 
