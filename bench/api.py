@@ -52,12 +52,15 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def start_server(var_dir: Path, workers: int = 2, timeout: float = 60.0) -> Server:
-    """`serve --demo` on a free port; returns once /health answers, with a token for the admin."""
+def start_server(var_dir: Path, workers: int = 2, timeout: float = 60.0, database_url: str | None = None) -> Server:
+    """`serve --demo` on a free port (SQLite under `var_dir`, or `database_url`); returns once
+    /health answers, with a token for the admin."""
     port = free_port()
     env = {**os.environ, "MAESTRO_VAR_DIR": str(var_dir), "MAESTRO_PORT": str(port),
            "MAESTRO_GWORKERS": str(workers), "MAESTRO_RUNNER": "local"}  # fmt: skip
     env.pop("MAESTRO_DATABASE_URL", None)
+    if database_url:
+        env["MAESTRO_DATABASE_URL"] = database_url
     log = open(var_dir / "serve.log", "wb")  # noqa: SIM115  (the server's lifetime)
     process = subprocess.Popen([COMMAND, "serve", "--demo"], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -127,9 +130,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--graphs", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database-url", help="a PostgreSQL store (an empty database or schema); default SQLite")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="maestro-api-bench-") as folder:
-        server = start_server(Path(folder), args.workers)
+        server = start_server(Path(folder), args.workers, database_url=args.database_url)
         try:
             result = load(server, args.clients, args.graphs)
         finally:
