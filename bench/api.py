@@ -1,6 +1,6 @@
 """API load: concurrent clients creating graphs against `analytics-maestro serve` (gunicorn, local runner).
 
-    python bench/api.py [--clients 20] [--graphs 200] [--workers 2]
+    python bench/api.py [--clients 20] [--graphs 200] [--workers 2] [--database-url URL]
 
 Starts the service on a free port with the demo inventory in a temporary folder (SQLite store),
 then `--clients` threads create `--graphs` graphs in all, each create timed; then waits until every
@@ -140,7 +140,8 @@ def main() -> None:
             server.stop()
     finished = sum(result.statuses.get(g) == "finished" for g in result.created)
     print(
-        f"API load: {args.clients} clients, {args.graphs} graphs, gunicorn {args.workers} workers, local runner, SQLite"
+        f"API load: {args.clients} clients, {args.graphs} graphs, gunicorn {args.workers} workers, local runner, "
+        + ("PostgreSQL" if args.database_url else "SQLite")
     )
     print(f"  create latency  p50 {result.percentile(50) * 1000:7.1f} ms   p95 {result.percentile(95) * 1000:7.1f} ms"
           f"   max {max(result.latencies) * 1000:7.1f} ms")  # fmt: skip
