@@ -229,9 +229,17 @@ def test_panning_a_five_thousand_application_diagram(browser, server):
     graph = call(server, "POST", "/graphs", {"name": "large", "systems": systems})
     context, page = logged_in(browser, server)
     page.goto(f"{server.base}/app/graphs/{graph['id']}")
+    # live progress: the stage shown changes as the run goes (a 5,000-application run takes seconds)
+    # (kept in sessionStorage: the page reloads itself when the run ends)
+    page.evaluate("""() => { const stage = document.getElementById('stage');
+        new MutationObserver(() => sessionStorage.setItem('stages',
+            (sessionStorage.getItem('stages') || '') + stage.textContent + ' ')).observe(stage, {childList: true});
+    }""")  # fmt: skip
     page.wait_for_selector("#viewer g.app", timeout=180000)
     nodes = page.locator("#viewer g.app").count()
     assert nodes >= 5000
+    seen = page.evaluate("sessionStorage.getItem('stages')").split()
+    assert {"draw", "publish"} & set(seen) and seen[-1] in ("notification", "finished"), seen
     # fitted whole, 5,000 tiles would be specks: the viewer opens at a readable size on an entry
     entry_width = page.locator("#viewer g.app:has(path.entry)").first.bounding_box()["width"]
     assert entry_width >= 24
