@@ -20,6 +20,7 @@ from tests.conftest import unavailable
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+DEMO = Path(__file__).resolve().parent.parent / "src/analytics_maestro/demo/inventory.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -196,6 +197,52 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
     context.close()
 
 
+def test_people_admins_make_users_and_teams(browser, server):
+    context, page = logged_in(browser, server)
+    page.goto(server.base + "/app/people")
+    page.fill("#user-id", "ann")
+    page.fill("#user-name", "Ann <i>")
+    page.click("#new-user button")
+    page.wait_for_selector("#users tr[data-user=ann]")
+    link = page.input_value("#login-url")
+    assert link.startswith(server.base + "/login?token=")
+    assert "Ann <i> (ann)" in page.inner_text("#users tr[data-user=ann]")
+    page.fill("#team", "ops")
+    page.fill("#member-user", "ann")
+    page.select_option("#member-role", "3")
+    page.click("#add-member button")
+    page.wait_for_selector("#members tr[data-user=ann]")
+    assert "3 write" in page.inner_text("#members tr[data-user=ann]")
+    shot(page, "9-people")
+    # ann opens her link in her own browser: logged in, a member of ops who may not manage users
+    ann = browser.new_context()
+    mine = ann.new_page()
+    mine.goto(link)
+    mine.wait_for_url("**/app/graphs")
+    mine.goto(server.base + "/app/people")
+    assert mine.locator("#new-user").count() == 0
+    mine.wait_for_selector("#members tr[data-user=ann]")
+    mine.click("#members tr[data-user=ann] button.remove")  # only team admins may
+    expect(mine.locator("#team-error")).to_contain_text("admin role in team 'ops'")
+    # and draws from the team's inventory (the demo's, which she imports for ops with her write role)
+    token = subprocess.run([COMMAND, "token", "ann"], env=server.env, capture_output=True, text=True, check=True)
+    with urllib.request.urlopen(urllib.request.Request(
+        f"{server.base}/inventory?owner=ops", method="POST", data=DEMO.read_bytes(),
+        headers={"Authorization": f"Bearer {token.stdout.strip()}", "Content-Type": "application/yaml"})):  # fmt: skip
+        pass
+    mine.goto(server.base + "/app/graphs")
+    mine.select_option("#owner", "ops")
+    mine.fill("#search", "online")
+    mine.click("#suggestions li[data-id=shop]")
+    mine.click("#create button[type=submit]")
+    mine.wait_for_selector("#stats", timeout=60000)
+    assert "19 applications" in mine.inner_text("#message")
+    ann.close()
+    page.click("#members tr[data-user=ann] button.remove")
+    expect(page.locator("#members tr[data-user=ann]")).to_have_count(0)
+    context.close()
+
+
 def test_inventory_page_browses_and_reports_an_upload(browser, server, tmp_path):
     context, page = logged_in(browser, server)
     page.goto(server.base + "/app/inventory")
@@ -228,6 +275,11 @@ def test_panning_a_five_thousand_application_diagram(browser, server):
     systems = sorted(s["id"] for s in doc["systems"])
     graph = call(server, "POST", "/graphs", {"name": "large", "systems": systems})
     context, page = logged_in(browser, server)
+    listing = context.new_page()  # the list, open while the graph runs, follows it without a reload
+    listing.goto(f"{server.base}/app/graphs")
+    badge = listing.locator(f"#graphs tr[data-id='{graph['id']}'] .badge")
+    assert badge.inner_text() in ("queued", "processing")
+    listing.evaluate("window.notReloaded = true")
     page.goto(f"{server.base}/app/graphs/{graph['id']}")
     # live progress: the stage shown changes as the run goes (a 5,000-application run takes seconds)
     # (kept in sessionStorage: the page reloads itself when the run ends)
@@ -238,6 +290,9 @@ def test_panning_a_five_thousand_application_diagram(browser, server):
     page.wait_for_selector("#viewer g.app", timeout=180000)
     nodes = page.locator("#viewer g.app").count()
     assert nodes >= 5000
+    expect(badge).to_have_text("finished")
+    assert listing.evaluate("window.notReloaded") is True
+    listing.close()
     seen = page.evaluate("sessionStorage.getItem('stages')").split()
     assert {"draw", "publish"} & set(seen) and seen[-1] in ("notification", "finished"), seen
     # fitted whole, 5,000 tiles would be specks: the viewer opens at a readable size on an entry

@@ -115,6 +115,11 @@ def inventory():
     return _page("inventory.html", user=request.environ["maestro.user"])
 
 
+@bp.get("/people")
+def people():
+    return _page("people.html", user=request.environ["maestro.user"])
+
+
 @public_page.get("/public/<token>")
 def shared(token: str):
     """A shared diagram in the viewer, and nothing else; 404 once revoked or expired."""

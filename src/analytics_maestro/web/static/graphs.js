@@ -9,6 +9,30 @@ filter.addEventListener("input", () => {
   }
 });
 
+// Graphs still running: their badges and messages follow without a reload
+async function refresh() {
+  const running = [...document.querySelectorAll("#graphs tbody tr[data-id]")]
+    .filter((row) => row.dataset.status === "queued" || row.dataset.status === "processing");
+  if (!running.length) return;
+  try {
+    const page = await api("GET", "/graphs?limit=500");
+    const byId = new Map(page.items.map((graph) => [graph.id, graph]));
+    for (const row of running) {
+      const graph = byId.get(row.dataset.id);
+      if (!graph) continue;
+      row.dataset.status = graph.status;
+      const badge = row.querySelector(".badge");
+      badge.textContent = graph.status === "processing" ? `${graph.stage || "processing"} ${graph.percent}%` : graph.status;
+      badge.className = `badge ${graph.status}`;
+      row.querySelector(".message").textContent = graph.message || "";
+      row.dataset.search = `${graph.name} ${graph.status} ${graph.type}`.toLowerCase();
+    }
+  } finally {
+    setTimeout(refresh, 1500);
+  }
+}
+setTimeout(refresh, 1500);
+
 const LABEL = { systems: "systems", clients: "clients", apps: "applications" };
 const PATH = { systems: "/systems", clients: "/clients", apps: "/applications" };
 let kind = "systems";
@@ -42,10 +66,15 @@ function drawChips() {
   );
 }
 
+const ownerSelect = document.getElementById("owner"); // only when the user is in teams
+const owner = () => (ownerSelect ? ownerSelect.value : "");
+ownerSelect?.addEventListener("change", () => { chosen.clear(); drawChips(); suggest(); });
+
 let asked = 0;
 async function suggest() {
   const ticket = ++asked;
   const query = new URLSearchParams({ q: search.value.trim(), limit: "12" });
+  if (owner()) query.set("owner", owner());
   const page = await api("GET", `${PATH[kind]}?${query}`);
   if (ticket !== asked) return; // a newer keystroke has asked since
   suggestions.replaceChildren(
@@ -70,7 +99,7 @@ document.getElementById("create").addEventListener("submit", async (event) => {
   const body = { name: document.getElementById("name").value, type: document.getElementById("type").value };
   body[kind] = [...chosen.keys()];
   try {
-    const graph = await api("POST", "/graphs", body);
+    const graph = await api("POST", owner() ? `/graphs?owner=${encodeURIComponent(owner())}` : "/graphs", body);
     location.href = `/app/graphs/${graph.id}`;
   } catch (error) {
     errorBox.textContent = problems(error);
