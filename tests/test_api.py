@@ -561,3 +561,21 @@ def test_unexpected_errors_are_500_json_without_a_traceback(world):
     records.update(world.engine, graph_id, 1, published_run=1)
     error = error_of(alice.get(f"/graphs/{graph_id}.svg"), 500)
     assert error["code"] == "internal_error" and "Traceback" not in error["message"]
+
+
+def test_another_sites_page_cannot_use_the_session_cookie(world):
+    browser = world.client()
+    browser.get("/login?token=" + auth.login_link_token(world.engine, "alice"))
+    ours = browser.post("/graphs", json={"apps": ["frontend"]}, headers={"Origin": "http://localhost"})
+    assert ours.status_code == 201
+    graph_id = ours.get_json()["id"]
+    evil = {"Origin": "https://evil.example"}
+    assert (
+        "cannot use this site's session"
+        in error_of(browser.post(f"/graphs/{graph_id}/run", headers=evil), 403)["message"]
+    )
+    error_of(browser.delete(f"/graphs/{graph_id}", headers=evil), 403)
+    assert browser.get(f"/graphs/{graph_id}", headers=evil).status_code == 200  # reading is not a change
+    # a bearer token is not sent by browsers on their own: no origin check for it
+    bearer = world.client("alice")
+    assert bearer.post(f"/graphs/{graph_id}/run", headers=evil).status_code == 202

@@ -127,6 +127,20 @@ def current_user() -> auth.User:
     return g.user
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _same_origin() -> None:
+    """A change made with the session cookie must come from our own pages: browsers name the page's
+    origin on such requests, and another site's does not match (the SameSite cookie is the first
+    guard, this the second)."""
+    origin = request.headers.get("Origin")
+    if request.method in SAFE_METHODS or origin is None:
+        return
+    if origin.rstrip("/") != request.host_url.rstrip("/"):
+        raise ApiError(403, "forbidden", f"a request from {origin} cannot use this site's session")
+
+
 def _authenticate(kind: Auth) -> None:
     settings = current_app.config["MAESTRO_SETTINGS"]
     engine = current_app.extensions["maestro.store"]
@@ -135,6 +149,8 @@ def _authenticate(kind: Auth) -> None:
         token = request.cookies.get(auth.COOKIE) if header is None else auth.bearer(header)
         if not token:
             auth.bearer(None)
+        if header is None:
+            _same_origin()
         g.user = auth.user_of(engine, current_app.config["MAESTRO_SECRET"], token)
     elif kind == "private":
         if not (settings.secret_jwt_private and settings.noauth):
