@@ -19,7 +19,7 @@ from analytics_maestro.web import auth
 from analytics_maestro.web.app import create_app
 
 DEMO = Path(__file__).resolve().parent.parent / "src/analytics_maestro/demo/inventory.yaml"
-SECRET = "test-secret-of-at-least-thirty-two-bytes!"
+SECRET = "test-secret-long-enough-for-every-hmac-of-pyjwt-even-sha-512-0123456789"
 PRIVATE = "private-secret-of-at-least-thirty-two-bytes"
 NOAUTH = "maestro-noauth-value"
 ENDED = ("finished", "warning", "error")
