@@ -140,28 +140,40 @@ def clients(run: Run) -> None:
     run.write("clients.json", sorted({c for s in found for c in s.clients}))
 
 
-# The diagram in each style: isometric (Maestro's look) and flat (for very large diagrams and print)
+# The diagram in each style: isometric (Maestro's look, drawn by the run) and flat (for very large
+# diagrams and print, drawn from the same artefacts when first asked for)
 DIAGRAMS = {"iso": "diagram.svg", "flat": "diagram-flat.svg"}
+
+
+def _render(artifacts: Artifacts, graph_id: str, run: int, style: str) -> str:
+    subgraph = subgraph_from_json(artifacts.read_json(graph_id, run, "view.json"))
+    grid = grid_from_json(artifacts.read(graph_id, run, "layout.json").decode())
+    servers = servers_from_json(artifacts.read_json(graph_id, run, "enrichment.json"))
+    return exports.svg(grid, {n.id: n for n in subgraph.nodes}, servers, style)
 
 
 def draw(run: Run) -> None:
     run.enter("draw")
-    subgraph = subgraph_from_json(run.read("view.json"))
-    grid = grid_from_json(run.artifacts.read(run.graph_id, run.run, "layout.json").decode())
-    servers = servers_from_json(run.read("enrichment.json"))
-    nodes = {n.id: n for n in subgraph.nodes}
-    for style, name in DIAGRAMS.items():
-        run.artifacts.write(run.graph_id, run.run, name, exports.svg(grid, nodes, servers, style))
+    run.artifacts.write(run.graph_id, run.run, DIAGRAMS["iso"], _render(run.artifacts, run.graph_id, run.run, "iso"))
+
+
+def diagram_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso") -> bytes:
+    """A published run's diagram in `style`; the flat one is drawn on first request and kept."""
+    path = artifacts.path(graph_id, run, DIAGRAMS[style])
+    if not path.exists() and style != "iso":
+        artifacts.write(graph_id, run, path.name, _render(artifacts, graph_id, run, style))
+    return path.read_bytes()
 
 
 def publish(run: Run) -> None:
     """Make this run's artefacts the graph's: the viewer and exports read the published run.
 
     The PNG is not made here but when first asked for (`png_of`): rasterising a large diagram takes
-    seconds and gigabytes, and most diagrams are only ever viewed as SVG.
+    seconds and gigabytes, and most diagrams are only ever viewed as SVG. Nor is the flat diagram
+    (`diagram_of`): most are only ever viewed in the isometric style.
     """
     run.enter("publish")
-    for name in (*DIAGRAMS.values(), "layout.json", "view.json"):
+    for name in (DIAGRAMS["iso"], "layout.json", "view.json", "enrichment.json"):
         if not run.artifacts.path(run.graph_id, run.run, name).exists():
             raise FileNotFoundError(f"{name} of run {run.run} is missing")
     if not records.update(run.engine, run.graph_id, run.run, published_run=run.run):
@@ -170,10 +182,9 @@ def publish(run: Run) -> None:
 
 def png_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso") -> bytes:
     """The published diagram as PNG, made on first request and kept."""
-    name = DIAGRAMS[style]
-    path = artifacts.path(graph_id, run, name.replace(".svg", ".png"))
+    path = artifacts.path(graph_id, run, DIAGRAMS[style].replace(".svg", ".png"))
     if not path.exists():
-        svg = artifacts.read(graph_id, run, name).decode()
+        svg = diagram_of(artifacts, graph_id, run, style).decode()
         artifacts.write(graph_id, run, path.name, exports.png(svg))
     return path.read_bytes()
 

@@ -16,7 +16,6 @@ import secrets
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -28,7 +27,7 @@ from analytics_maestro.inventory.entry import resolve
 from analytics_maestro.inventory.sql import SqlInventory
 from analytics_maestro.model import GraphRequest, Id, Text
 from analytics_maestro.pipeline import records
-from analytics_maestro.pipeline.stages import DIAGRAMS, png_of
+from analytics_maestro.pipeline.stages import diagram_of, png_of
 from analytics_maestro.web.api import ApiError, current_user, dump, not_found, operation
 from analytics_maestro.web.auth import link_digest
 from analytics_maestro.web.owners import ADMIN, MAX_OFFSET, READ, WRITE, OwnerQuery, owner_of, require_in
@@ -262,22 +261,6 @@ def _file(data: bytes, mimetype: str, graph: records.GraphRecord, suffix: str, d
     return response
 
 
-def _published_file(graph_id: str, name: str, mimetype: str, suffix: str, download: bool) -> Response:
-    graph = visible(graph_id)
-    return _file(_read(graph, _published(graph), name), mimetype, graph, suffix, download)
-
-
-def _read(graph: records.GraphRecord, run: int, name: str) -> bytes:
-    return _present(graph, run, name).read_bytes()
-
-
-def _present(graph: records.GraphRecord, run: int, name: str) -> Path:
-    path = _artifacts().path(graph.id, run, name)
-    if not path.exists():  # a run drawn before this artefact existed
-        raise ApiError(409, "not_ready", f"run {run} of the graph has no {name}; re-run the graph")
-    return path
-
-
 def _suffix(style: str, extension: str) -> str:
     return f"-flat{extension}" if style == "flat" else extension
 
@@ -285,9 +268,10 @@ def _suffix(style: str, extension: str) -> str:
 @operation(bp, "GET", "/<graph_id>.svg", "The diagram as SVG", query=DiagramQuery, responses={200: "image/svg+xml"},
            errors=(409,))  # fmt: skip
 def svg(graph_id, query: DiagramQuery):
-    """Isometric by default, `?style=flat` for plain boxes; `?download=1` saves it."""
-    return _published_file(graph_id, DIAGRAMS[query.style], "image/svg+xml", _suffix(query.style, ".svg"),
-                           query.download)  # fmt: skip
+    """Isometric by default, `?style=flat` for plain boxes (drawn on first request); `?download=1` saves it."""
+    graph = visible(graph_id)
+    data = diagram_of(_artifacts(), graph.id, _published(graph), query.style)
+    return _file(data, "image/svg+xml", graph, _suffix(query.style, ".svg"), query.download)
 
 
 @operation(bp, "GET", "/<graph_id>.png", "The diagram as PNG", query=DiagramQuery, responses={200: "image/png"},
@@ -295,9 +279,7 @@ def svg(graph_id, query: DiagramQuery):
 def png(graph_id, query: DiagramQuery):
     """Made on first request (at most 8,192 pixels on the longer side) and kept."""
     graph = visible(graph_id)
-    run = _published(graph)
-    _present(graph, run, DIAGRAMS[query.style])
-    data = png_of(_artifacts(), graph.id, run, query.style)
+    data = png_of(_artifacts(), graph.id, _published(graph), query.style)
     return _file(data, "image/png", graph, _suffix(query.style, ".png"), query.download)
 
 
@@ -305,7 +287,9 @@ def png(graph_id, query: DiagramQuery):
            errors=(409,))  # fmt: skip
 def layout_json(graph_id, query: FileQuery):
     """Columns, rows and routes before projection: the `--layout-json` format of the command line."""
-    return _published_file(graph_id, "layout.json", "application/json", ".layout.json", query.download)
+    graph = visible(graph_id)
+    data = _artifacts().read(graph.id, _published(graph), "layout.json")
+    return _file(data, "application/json", graph, ".layout.json", query.download)
 
 
 @operation(bp, "GET", "/<graph_id>/stats.json", "The statistics", query=FileQuery, responses={200: "application/json"},
@@ -448,10 +432,6 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 def public_svg(token, query: DiagramQuery):
     """The diagram of a public link, and nothing else; 404 once revoked or expired."""
     graph = _shared(token)
-    try:
-        data = _artifacts().read(graph.id, graph.published_run, DIAGRAMS[query.style])
-    except FileNotFoundError:
-        raise not_found("public link") from None
-    response = Response(data, mimetype="image/svg+xml")
+    response = Response(diagram_of(_artifacts(), graph.id, graph.published_run, query.style), mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_POLICY
     return response
