@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from analytics_maestro.pipeline import records
 from analytics_maestro.web import auth
+from analytics_maestro.web.api import ApiError
 from analytics_maestro.web.graphs import _shared, graph_json
 from analytics_maestro.web.owners import READ
 
@@ -125,6 +126,6 @@ def shared(token: str):
     """A shared diagram in the viewer, and nothing else; 404 once revoked or expired."""
     try:
         graph = _shared(token)
-    except Exception:  # unknown, revoked, expired: the same page
+    except (ApiError, records.GraphNotFound):  # unknown, revoked, expired: the same page
         return _page("missing.html", 404, PUBLIC_POLICY, user=None, what="shared diagram")
     return _page("public.html", policy=PUBLIC_POLICY, user=None, name=graph.name or "Diagram", token=token)
