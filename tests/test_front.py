@@ -128,6 +128,13 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
     page.fill("#find", "redis-cart")
     page.dispatch_event("#find", "change")
     assert "found" in page.get_attribute("#viewer g.app[data-app-id=redis-cart]", "class")
+    page.wait_for_timeout(100)  # the view's transform reaches the page at the next frame
+    found, frame = (
+        page.locator("#viewer g.app[data-app-id=redis-cart]").bounding_box(),
+        page.locator("#viewer").bounding_box(),
+    )
+    assert abs(found["x"] + found["width"] / 2 - (frame["x"] + frame["width"] / 2)) < 30
+    assert abs(found["y"] + found["height"] / 2 - (frame["y"] + frame["height"] / 2)) < 30
     page.click("#viewer g.app[data-app-id=cartservice]", force=True)
     page.wait_for_selector("#details-users li")
     assert not page.is_hidden("#details")
