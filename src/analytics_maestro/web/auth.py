@@ -145,7 +145,8 @@ def set_member(engine: Engine, team: str, user_id: str, role: int | None) -> Non
             connection.execute(sa.insert(members).values(team_id=team, user_id=user_id, role=role))
 
 
-def _digest(secret: str) -> str:
+def digest(secret: str) -> str:
+    """What the store keeps of a login link's or public link's secret."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -154,7 +155,7 @@ def login_link_token(engine: Engine, user_id: str, ttl: float = LOGIN_LINK_TTL) 
     token = secrets.token_urlsafe(32)
     with engine.begin() as connection:
         connection.execute(sa.delete(schema.login_tokens).where(schema.login_tokens.c.expires_at < time.time()))
-        connection.execute(sa.insert(schema.login_tokens).values(hash=_digest(token), user_id=user_id,
+        connection.execute(sa.insert(schema.login_tokens).values(hash=digest(token), user_id=user_id,
                                                                  expires_at=time.time() + ttl))  # fmt: skip
     return token
 
@@ -164,12 +165,8 @@ def redeem_login(engine: Engine, token: str) -> str:
     table = schema.login_tokens
     with engine.begin() as connection:
         row = connection.execute(
-            sa.delete(table).where(table.c.hash == _digest(token)).returning(table.c.user_id, table.c.expires_at)
+            sa.delete(table).where(table.c.hash == digest(token)).returning(table.c.user_id, table.c.expires_at)
         ).one_or_none()
     if row is None or row.expires_at < time.time():
         raise AuthError("the login link is unknown, used or expired; ask for a new one")
     return row.user_id
-
-
-def link_digest(token: str) -> str:
-    return _digest(token)

@@ -15,7 +15,7 @@ import re
 import secrets
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -29,7 +29,7 @@ from analytics_maestro.model import GraphRequest, Id, Text
 from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.stages import diagram_of, png_of
 from analytics_maestro.web.api import ApiError, current_user, dump, not_found, operation
-from analytics_maestro.web.auth import link_digest
+from analytics_maestro.web.auth import digest
 from analytics_maestro.web.owners import ADMIN, MAX_OFFSET, READ, WRITE, OwnerQuery, owner_of, require_in
 
 log = logging.getLogger(__name__)
@@ -261,26 +261,26 @@ def _file(data: bytes, mimetype: str, graph: records.GraphRecord, suffix: str, d
     return response
 
 
-def _suffix(style: str, extension: str) -> str:
-    return f"-flat{extension}" if style == "flat" else extension
+def _diagram(graph_id: str, query: DiagramQuery, make: Callable, mimetype: str, extension: str) -> Response:
+    """The published diagram in the asked style, made by `make(artifacts, graph id, run, style)`."""
+    graph = visible(graph_id)
+    data = make(_artifacts(), graph.id, _published(graph), query.style)
+    suffix = f"-flat{extension}" if query.style == "flat" else extension
+    return _file(data, mimetype, graph, suffix, query.download)
 
 
 @operation(bp, "GET", "/<graph_id>.svg", "The diagram as SVG", query=DiagramQuery, responses={200: "image/svg+xml"},
            errors=(409,))  # fmt: skip
 def svg(graph_id, query: DiagramQuery):
     """Isometric by default, `?style=flat` for plain boxes (drawn on first request); `?download=1` saves it."""
-    graph = visible(graph_id)
-    data = diagram_of(_artifacts(), graph.id, _published(graph), query.style)
-    return _file(data, "image/svg+xml", graph, _suffix(query.style, ".svg"), query.download)
+    return _diagram(graph_id, query, diagram_of, "image/svg+xml", ".svg")
 
 
 @operation(bp, "GET", "/<graph_id>.png", "The diagram as PNG", query=DiagramQuery, responses={200: "image/png"},
            errors=(409,))  # fmt: skip
 def png(graph_id, query: DiagramQuery):
     """Made on first request (at most 8,192 pixels on the longer side) and kept."""
-    graph = visible(graph_id)
-    data = png_of(_artifacts(), graph.id, _published(graph), query.style)
-    return _file(data, "image/png", graph, _suffix(query.style, ".png"), query.download)
+    return _diagram(graph_id, query, png_of, "image/png", ".png")
 
 
 @operation(bp, "GET", "/<graph_id>/layout.json", "The layout", query=FileQuery, responses={200: "application/json"},
@@ -377,7 +377,7 @@ def create_link(graph_id, body: LinkCreate):
     graph = visible(graph_id, ADMIN)
     token = secrets.token_urlsafe(24)
     now = time.time()
-    row = {"id": uuid.uuid4().hex, "graph_id": graph.id, "token_hash": link_digest(token),
+    row = {"id": uuid.uuid4().hex, "graph_id": graph.id, "token_hash": digest(token),
            "created_by": current_user().id, "created_at": now,
            "expires_at": now + body.expires_in if body.expires_in else None, "revoked_at": None}  # fmt: skip
     with _engine().begin() as connection:
@@ -415,7 +415,7 @@ def revoke_link(graph_id, link_id):
 def _shared(token: str) -> records.GraphRecord:
     links, now = schema.public_links, time.time()
     with _engine().connect() as connection:
-        row = connection.execute(sa.select(links).where(links.c.token_hash == link_digest(token))).one_or_none()
+        row = connection.execute(sa.select(links).where(links.c.token_hash == digest(token))).one_or_none()
     if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         raise not_found("public link")
     graph = records.get(_engine(), row.graph_id)
