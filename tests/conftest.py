@@ -47,7 +47,8 @@ def pytest_addoption(parser):
 
 
 @pytest.fixture
-def pg_engine():
+def pg_schema():
+    """An empty schema of its own on the PostgreSQL server, dropped afterwards."""
     admin = sa.create_engine(PG_URL, connect_args={"connect_timeout": 5})
     schema = f"t_{uuid.uuid4().hex[:12]}"
     try:
@@ -56,14 +57,19 @@ def pg_engine():
     except sa.exc.OperationalError as exc:
         admin.dispose()
         _unreachable(exc)
-    engine = create_store_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
     try:
-        yield engine
+        yield schema
     finally:
-        engine.dispose()
         with admin.begin() as connection:
             connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_engine(pg_schema):
+    engine = create_store_engine(PG_URL, connect_args={"options": f"-csearch_path={pg_schema}"})
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

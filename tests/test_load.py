@@ -4,13 +4,10 @@ finish."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-import sqlalchemy as sa
 from bench.api import load, start_server
 
-from tests.conftest import PG_URL, unavailable
+from tests.conftest import PG_URL
 
 
 def _twenty_clients_two_hundred_graphs(tmp_path, database_url: str | None = None) -> None:
@@ -31,17 +28,5 @@ def test_twenty_clients_two_hundred_graphs_none_lost_on_sqlite(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_twenty_clients_two_hundred_graphs_none_lost_on_postgresql(tmp_path):
-    admin = sa.create_engine(PG_URL, connect_args={"connect_timeout": 5})
-    schema = f"load_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    except sa.exc.OperationalError as exc:
-        unavailable(f"PostgreSQL at {PG_URL} is unreachable ({exc.__class__.__name__})")
-    try:
-        _twenty_clients_two_hundred_graphs(tmp_path, f"{PG_URL}?options=-csearch_path%3D{schema}")
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+def test_twenty_clients_two_hundred_graphs_none_lost_on_postgresql(tmp_path, pg_schema):
+    _twenty_clients_two_hundred_graphs(tmp_path, f"{PG_URL}?options=-csearch_path%3D{pg_schema}")
