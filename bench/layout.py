@@ -8,7 +8,8 @@ system's entries and all they reach) and writes it as DOT too. It prints:
 - layout: our layout time in-process (lookup result in, Grid out), and `dot -Tplain`'s on the same
   graph, with the ratio; then our iso rendering time and the SVG's size;
 - crossings, overlaps and edges through nodes of both, by the project's own measure
-  (`analytics_maestro.layout.quality`);
+  (`analytics_maestro.layout.quality`); also the crossings of `dot` held to our rule that the
+  entries open the first column (`rank=source`), the like-for-like comparison;
 - draw: the whole `analytics-maestro draw` process (start-up, reading the file, lookup, layout,
   SVG) against `dot -Tsvg` on the same graph and on the whole inventory graph (orphan
   applications that no entry reaches included, as `generate --dot` writes it), with ratios and our
@@ -27,12 +28,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from analytics_maestro.inventory.generate import generate, to_dot
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
 from analytics_maestro.layout import layout
+from analytics_maestro.layout.grid import Grid
 from analytics_maestro.layout.quality import from_layout_json, from_plain, measure
 from analytics_maestro.model import GraphRequest, Subgraph
 from analytics_maestro.render import exports
@@ -70,11 +73,30 @@ def run_dot(args: list[str], timeout: float) -> float | None:
     return time.perf_counter() - started
 
 
-def subgraph_dot(graph: Subgraph) -> str:
+def subgraph_dot(graph: Subgraph, first: Sequence[str] = ()) -> str:
+    """The graph in DOT; the nodes in `first` (the entries our layout puts in column 0) are held in
+    dot's first rank too when given, so that both drawings obey the same rule."""
     lines = ["digraph G {", "  rankdir=LR;", "  node [shape=box];"]
     lines += [f'  "{node.id}";' for node in graph.nodes]
     lines += [f'  "{edge.source}" -> "{edge.target}";' for edge in graph.edges]
+    if first:
+        lines.append("  { rank=source; " + " ".join(f'"{ident}";' for ident in first) + " }")
     return "\n".join([*lines, "}"]) + "\n"
+
+
+def first_column(grid: Grid) -> list[str]:
+    """The entries our layout puts in column 0."""
+    entries = set(grid.entries)
+    return sorted(cell.id for cell in grid.cells if cell.col == 0 and cell.id in entries)
+
+
+def dot_crossings(source: str, tmp: Path, timeout: float) -> tuple[float | None, int | None]:
+    """`dot -Tplain`'s time and crossings on a DOT source, None for both past the timeout."""
+    (tmp / "graph.dot").write_text(source)
+    elapsed = run_dot(["dot", "-Tplain", str(tmp / "graph.dot"), "-o", str(tmp / "graph.plain")], timeout)
+    if elapsed is None:
+        return None, None
+    return elapsed, measure(*from_plain((tmp / "graph.plain").read_text())).crossings
 
 
 def bench(n: int, seed: int, tmp: Path, dot_timeout: float) -> dict:
@@ -103,6 +125,7 @@ def bench(n: int, seed: int, tmp: Path, dot_timeout: float) -> dict:
     (tmp / "whole.dot").write_text(to_dot(doc))
     row["dot_plain_s"] = run_dot(["dot", "-Tplain", str(tmp / "same.dot"), "-o", str(tmp / "same.plain")], dot_timeout)
     row["dot"] = measure(*from_plain((tmp / "same.plain").read_text())).as_dict() if row["dot_plain_s"] else None
+    _, row["dot_first_crossings"] = dot_crossings(subgraph_dot(graph, first_column(grid)), tmp, dot_timeout)
 
     svg = tmp / "ours.svg"
     row["draw_s"], row["draw_mb"] = run(
@@ -115,7 +138,7 @@ def bench(n: int, seed: int, tmp: Path, dot_timeout: float) -> dict:
     return row
 
 
-def architectures(tmp: Path) -> list[tuple[str, int, int, int | None]]:
+def architectures(tmp: Path) -> list[tuple[str, int, int, int | None, int | None]]:
     """Crossings, ours and dot's, on the real architectures under examples/ and the demo."""
     from analytics_maestro.inventory.files import load_inventory
 
@@ -124,13 +147,11 @@ def architectures(tmp: Path) -> list[tuple[str, int, int, int | None]]:
     for path in [*sorted((root / "examples").glob("*.yaml")), root / "src/analytics_maestro/demo/inventory.yaml"]:
         report = load_inventory(path)
         _, graph = MemoryInventory(report.inventory, "bench").lookup(GraphRequest(owner="bench", all_systems=True), 40)
-        ours = measure(*layout(graph).measurable()).crossings
-        (tmp / "arch.dot").write_text(subgraph_dot(graph))
-        plain = tmp / "arch.plain"
-        theirs = None
-        if run_dot(["dot", "-Tplain", str(tmp / "arch.dot"), "-o", str(plain)], 60) is not None:
-            theirs = measure(*from_plain(plain.read_text())).crossings
-        rows.append((path.name, len(graph.nodes), ours, theirs))
+        grid = layout(graph)
+        ours = measure(*grid.measurable()).crossings
+        _, theirs = dot_crossings(subgraph_dot(graph), tmp, 60)
+        _, theirs_first = dot_crossings(subgraph_dot(graph, first_column(grid)), tmp, 60)
+        rows.append((path.name, len(graph.nodes), ours, theirs, theirs_first))
     return rows
 
 
@@ -142,22 +163,27 @@ def seconds(value: float | None) -> str:
     return f"{value:7.2f}" if value is not None else "timeout"
 
 
+def shown(value: object) -> str:
+    return "n/a" if value is None else str(value)
+
+
 def print_table(rows: list[dict]) -> None:
     print(
         f"{'N':>6} {'seed':>4} {'nodes':>6} | {'layout s':>8} {'dot s':>7} {'ratio':>7} | {'crossings':>9} {'dot':>7}"
-        f" {'overlaps':>8} {'through':>7} | {'iso s':>5} {'SVG MB':>6} | {'draw s':>6} {'dot svg':>7} {'ratio':>7}"
-        f" {'whole':>7} {'ratio':>7} {'peak MB':>7}"
+        f" {'dot[1]':>7} {'overlaps':>8} {'through':>7} | {'iso s':>5} {'SVG MB':>6} | {'draw s':>6} {'dot svg':>7}"
+        f" {'ratio':>7} {'whole':>7} {'ratio':>7} {'peak MB':>7}"
     )
     for r in rows:
         dot = r["dot"] or {}
         print(
             f"{r['n']:>6} {r['seed']:>4} {r['nodes']:>6} | {r['layout_s']:8.2f} {seconds(r['dot_plain_s'])}"
-            f" {ratio(r['dot_plain_s'], r['layout_s'])} | {r['ours']['crossings']:>9} {dot.get('crossings', '-'):>7}"
-            f" {r['ours']['overlaps']:>8} {r['ours']['through_nodes']:>7} | {r['render_s']:5.2f} {r['svg_mb']:6.1f}"
-            f" | {r['draw_s']:6.2f}"
+            f" {ratio(r['dot_plain_s'], r['layout_s'])} | {r['ours']['crossings']:>9} {shown(dot.get('crossings')):>7}"
+            f" {shown(r['dot_first_crossings']):>7} {r['ours']['overlaps']:>8} {r['ours']['through_nodes']:>7}"
+            f" | {r['render_s']:5.2f} {r['svg_mb']:6.1f} | {r['draw_s']:6.2f}"
             f" {seconds(r['dot_svg_same_s'])} {ratio(r['dot_svg_same_s'], r['draw_s'])}"
             f" {seconds(r['dot_svg_whole_s'])} {ratio(r['dot_svg_whole_s'], r['draw_s'])} {r['draw_mb']:>7}"
         )
+    print("dot[1]: dot with our column-0 entries held in its first rank (rank=source), the same rule as ours.")
 
 
 def main() -> None:
@@ -170,9 +196,9 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        print(f"{'architecture':<28} {'nodes':>5} {'crossings':>9} {'dot':>5}")
-        for name, nodes, ours, theirs in architectures(Path(tmp)):
-            print(f"{name:<28} {nodes:>5} {ours:>9} {theirs if theirs is not None else 'n/a':>5}")
+        print(f"{'architecture':<28} {'nodes':>5} {'crossings':>9} {'dot':>5} {'dot[1]':>6}")
+        for name, nodes, ours, theirs, theirs_first in architectures(Path(tmp)):
+            print(f"{name:<28} {nodes:>5} {ours:>9} {shown(theirs):>5} {shown(theirs_first):>6}")
         print()
         for n in args.sizes:
             for seed in args.seeds if n < 10_000 else args.seeds[:1]:

@@ -3,6 +3,7 @@ entries first, deep chains, and byte-identical output whatever the input order o
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -15,9 +16,10 @@ from hypothesis import strategies as st
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
-from analytics_maestro.layout import layout
+from analytics_maestro.layout import layout, ordering
 from analytics_maestro.layout.grid import ENTRY_MARGIN, NODE_WIDTH
 from analytics_maestro.layout.quality import from_layout_json, measure
+from analytics_maestro.layout.simplex import network_simplex
 from analytics_maestro.model import Edge, GraphRequest, Node, Subgraph
 
 
@@ -206,3 +208,87 @@ def test_grouping_a_generated_infrastructure_view():
     plain = layout(view)
     grouped = layout(view, groups)
     assert contiguous(grouped, groups) and not contiguous(plain, groups)
+
+
+@st.composite
+def ranking_problems(draw):
+    """Small connected acyclic graphs (each node after the first hangs from an earlier one, more
+    edges on top), with weights and minimum lengths, and the longest-path ranking to start from."""
+    n = draw(st.integers(min_value=2, max_value=5))
+    edges = [(draw(st.integers(0, i - 1)), i) for i in range(1, n)]
+    edges += draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda e: e[0] < e[1])))
+    weight = [draw(st.integers(0, 4)) for _ in edges]
+    minlen = [draw(st.integers(0, 1)) for _ in edges]
+    rank = [0] * n
+    for _ in range(n):
+        for (u, v), m in zip(edges, minlen, strict=True):
+            rank[v] = max(rank[v], rank[u] + m)
+    return n, edges, rank, minlen, weight
+
+
+@settings(max_examples=200, deadline=None)
+@given(ranking_problems())
+def test_network_simplex_finds_the_shortest_feasible_ranking(problem):
+    """Checked against every ranking within reach: node 0 at 0, the others within the sum of the
+    minimum lengths (an optimal ranking has a tight spanning tree, so none lies further)."""
+    n, edges, rank, minlen, weight = problem
+
+    def feasible(r):
+        return all(r[v] - r[u] >= m for (u, v), m in zip(edges, minlen, strict=True))
+
+    def length(r):
+        return sum(w * (r[v] - r[u]) for (u, v), w in zip(edges, weight, strict=True))
+
+    result = network_simplex(n, edges, rank, minlen, weight)
+    assert feasible(result)
+    reach = sum(minlen)
+    best = min(
+        length((0, *rest)) for rest in itertools.product(range(-reach, reach + 1), repeat=n - 1) if feasible((0, *rest))
+    )
+    assert length(result) == best
+
+
+@st.composite
+def layered_graphs(draw):
+    """Items in 2 to 4 layers, edges only between neighbouring layers, in a random order."""
+    sizes = draw(st.lists(st.integers(1, 7), min_size=2, max_size=4))
+    layers, start = [], 0
+    for size in sizes:
+        layers.append(list(range(start, start + size)))
+        start += size
+    up: list[list[int]] = [[] for _ in range(start)]
+    down: list[list[int]] = [[] for _ in range(start)]
+    for upper, lower in itertools.pairwise(layers):
+        for u, v in draw(st.lists(st.tuples(st.sampled_from(upper), st.sampled_from(lower)), max_size=12)):
+            down[u].append(v)
+            up[v].append(u)
+    for layer in layers:
+        draw(st.randoms(use_true_random=False)).shuffle(layer)
+    return layers, up, down
+
+
+@settings(max_examples=200, deadline=None)
+@given(layered_graphs())
+def test_sifting_removes_what_it_says_and_never_adds_crossings(problem):
+    layers, up, down = problem
+    pos = ordering._positions(layers, len(up))
+    before = ordering.total_crossings(layers, down, pos)
+    items = sorted(item for layer in layers for item in layer)
+    gained = ordering._sift(layers, up, down, pos, [10**6])
+    assert sorted(item for layer in layers for item in layer) == items
+    assert pos == ordering._positions(layers, len(up))
+    assert gained >= 0 and ordering.total_crossings(layers, down, pos) == before - gained
+
+
+def test_sifting_untangles_a_reversed_matching():
+    """Four edges 0-7, 1-6, 2-5, 3-4 drawn in reverse cross six times; sifting leaves none."""
+    layers = [[0, 1, 2, 3], [4, 5, 6, 7]]
+    up: list[list[int]] = [[] for _ in range(8)]
+    down: list[list[int]] = [[] for _ in range(8)]
+    for u in range(4):
+        down[u].append(7 - u)
+        up[7 - u].append(u)
+    pos = ordering._positions(layers, 8)
+    assert ordering.total_crossings(layers, down, pos) == 6
+    assert ordering._sift(layers, up, down, pos, [10**6]) == 6
+    assert ordering.total_crossings(layers, down, pos) == 0

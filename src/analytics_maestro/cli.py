@@ -11,7 +11,6 @@ import json
 import sys
 import time
 from collections import Counter
-from importlib.resources import as_file, files
 from pathlib import Path
 
 import click
@@ -20,11 +19,9 @@ from analytics_maestro.config import Settings
 from analytics_maestro.errors import MaestroError
 from analytics_maestro.gcpause import paused_gc
 from analytics_maestro.inventory.files import load_inventory
-from analytics_maestro.inventory.generate import generate, to_dot
 from analytics_maestro.inventory.validate import Report
 from analytics_maestro.model import GraphRequest
 
-DEMO_INVENTORY = files("analytics_maestro") / "demo" / "inventory.yaml"
 USAGE_ERROR = 2
 
 
@@ -249,6 +246,8 @@ def _graph_json(graph, entries) -> dict:
 @click.option("-o", "--output", type=click.File("w"), default="-", help="Default: standard output.")
 def generate_(n: int, seed: int, dot: bool, output) -> None:
     """Write a synthetic inventory of about N applications (the same for the same N and seed)."""
+    from analytics_maestro.inventory.generate import generate, to_dot
+
     inventory = generate(n, seed)
     output.write(to_dot(inventory) if dot else json.dumps(inventory, indent=1) + "\n")
 
@@ -262,13 +261,14 @@ def serve(settings: Settings, demo: bool) -> None:
     With no users yet, creates the administrator $MAESTRO_OWNER and prints a one-time login link.
     """
     import os
+    from importlib.resources import as_file, files
 
     from analytics_maestro.inventory.store import counts, open_store
     from analytics_maestro.web import auth
 
     engine = open_store(settings.database_url)
     if demo and counts(engine, settings.owner)["applications"] == 0:
-        with as_file(DEMO_INVENTORY) as path:
+        with as_file(files("analytics_maestro") / "demo" / "inventory.yaml") as path:
             _import(settings, path, settings.owner)
     auth.secret_of(settings)  # made once here, so that every worker signs with the same secret
     if not auth.has_users(engine):

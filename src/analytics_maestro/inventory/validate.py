@@ -130,14 +130,16 @@ def _ids(doc: Mapping, section: str, report: Report) -> set[str]:
 
 
 def _references(doc: Mapping, section: str, key: str, known: set[str], kind: str, report: Report) -> None:
+    # A large inventory has a hundred thousand references: paths are made for the unknown only.
     for i, item in _items(doc, section):
         refs = item.get(key) if isinstance(item, Mapping) else None
         if not isinstance(refs, list):
             continue
         for j, ref in enumerate(refs):
-            target = ref.get("id") if isinstance(ref, Mapping) else ref
-            path = f"{section}[{i}].{key}[{j}]" + (".id" if isinstance(ref, Mapping) else "")
-            if isinstance(target, str) and target not in known:
+            is_record = ref.__class__ is dict or (ref.__class__ is not str and isinstance(ref, Mapping))
+            target = ref.get("id") if is_record else ref
+            if target.__class__ is str and target not in known:
+                path = f"{section}[{i}].{key}[{j}]" + (".id" if is_record else "")
                 report.warnings.append(Problem(path, f"unknown {kind} {_shown(target)}"))
 
 

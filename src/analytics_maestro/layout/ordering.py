@@ -27,6 +27,9 @@ LARGE_GRAPH = 4_000
 LARGE_GRAPH_BUDGET = 40_000
 RESTART_BUDGET = 150_000
 RESTART_ITEMS = 1_000
+POLISH_ROUNDS = 4
+POLISH_BUDGET = 30_000
+POLISHED = 8
 
 
 def initial_order(layers_of: Sequence[int], down: Sequence[Sequence[int]], roots: Sequence[int]) -> list[list[int]]:
@@ -209,6 +212,50 @@ def _transpose(
             break
 
 
+def _sift(
+    layers: list[list[int]],
+    up: Sequence[Sequence[int]],
+    down: Sequence[Sequence[int]],
+    pos: list[int],
+    work: list[int],
+) -> int:
+    """Sifting (Matuszewski, Schönfeld, Molitor): take each item out of its layer, the busiest
+    first, and put it back where it crosses least with both neighbouring layers. Escapes the local
+    optima of sweeps and transposition, which only ever move items past their neighbours. Returns
+    the crossings removed; spends `work` (pairs compared)."""
+    gained = 0
+    for layer in layers:
+        if len(layer) < 3 or work[0] <= 0:
+            continue
+        ups = {item: sorted(pos[v] for v in up[item]) for item in layer}
+        downs = {item: sorted(pos[v] for v in down[item]) for item in layer}
+        for item in sorted(layer, key=lambda i: (-len(ups[i]) - len(downs[i]), pos[i])):
+            if not ups[item] and not downs[item]:
+                continue
+            work[0] -= len(layer)
+            a_up, a_down = ups[item], downs[item]
+            others = [other for other in layer if other != item]
+            # crossings change by `delta` as the item moves from before `other` to after it
+            best, best_at, running, current = 0, 0, 0, 0
+            at = pos[item]
+            for i, other in enumerate(others):
+                b_up, b_down = ups[other], downs[other]
+                running += (_side_crossings(b_up, a_up) + _side_crossings(b_down, a_down)) - (
+                    _side_crossings(a_up, b_up) + _side_crossings(a_down, b_down)
+                )
+                if i < at:
+                    current = running
+                if running < best:
+                    best, best_at = running, i + 1
+            if best < current:
+                gained += current - best
+                others.insert(best_at, item)
+                layer[:] = others
+                for i, other in enumerate(layer):
+                    pos[other] = i
+    return gained
+
+
 def _sweeps(
     layers: list[list[int]],
     up: Sequence[Sequence[int]],
@@ -320,4 +367,25 @@ def order_layers(
             chosen.append(layers)
         if len(chosen) == keep:
             break
+    if len(layers_of) <= RESTART_ITEMS:
+        polished = [_polish(layers, up, down, [POLISH_BUDGET]) for layers in chosen[:POLISHED]]
+        chosen = []
+        for layers, _ in sorted(polished, key=lambda f: f[1]):
+            if layers not in chosen:
+                chosen.append(layers)
     return chosen
+
+
+def _polish(
+    layers: list[list[int]], up: Sequence[Sequence[int]], down: Sequence[Sequence[int]], work: list[int]
+) -> tuple[list[list[int]], int]:
+    """Sifting and sweeps in turn, while sifting finds something."""
+    layers = [list(layer) for layer in layers]
+    pos = _positions(layers, len(up))
+    count = total_crossings(layers, down, pos)
+    for _ in range(POLISH_ROUNDS):
+        if count == 0 or work[0] <= 0 or not _sift(layers, up, down, pos, work):
+            break
+        layers, count = _sweeps(layers, up, down, MAX_ITERATIONS, RULES[0], work)
+        pos = _positions(layers, len(up))
+    return layers, count

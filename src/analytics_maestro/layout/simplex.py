@@ -5,7 +5,11 @@ length. This is how Graphviz `dot` ranks.
 The problem is a linear program over difference constraints. The method keeps a spanning tree of
 tight edges (length exactly the minimum); a tree edge whose cut value is negative can leave the
 tree, the non-tree edge of least slack across the same cut enters, and the ranks on one side of
-the cut shift. Low/lim postorder numbers answer "is this node below that tree edge" in O(1).
+the cut shift. The tree is kept as parent edges and depths: an exchange walks the subtree below
+the leaving edge (to find the entering edge, and to hang that subtree from it) and the tree path
+between the entering edge's ends (to update cut values), never the whole tree. Graphviz numbers
+the tree in postorder instead, which a hub (here, the root that joins every source) makes costly
+to renumber after each exchange.
 
 Starting from a good feasible ranking (the greedy one of `layering`), few exchanges are needed; a
 cap on them keeps the time bounded, and every intermediate ranking is feasible and no worse.
@@ -85,64 +89,51 @@ class _Simplex:
             self.incident[v].append(e)
         self.tree = _feasible_tree(n, tails, heads, minlen, rank)
         self.cut = [0] * len(tails)
-        self.low = [0] * n
-        self.lim = [0] * n
         self.parent_edge = [-1] * n
-        self.node_at = [0] * (n + 1)
-        postorder = self._number(0, -1, 1)
-        for child in postorder[:-1]:  # the root, last in postorder, has no parent edge
+        self.depth = [0] * n
+        # `mark[node] == stamp` says that `node` is in the subtree being looked at.
+        self.mark = [0] * n
+        self.stamp = 0
+        order = self._hang(0, -1, 0)
+        for child in reversed(order[1:]):  # children before parents; the root has no parent edge
             self.cut[self.parent_edge[child]] = self._cut_value(child)
         # Tree edges whose cut value may be negative; checked again when taken.
         self.negative = [e for e in range(len(tails)) if self.tree.in_tree[e] and self.cut[e] < 0]
 
-    def _other(self, e: int, node: int) -> int:
+    def _hang(self, top: int, edge: int, depth: int) -> list[int]:
+        """Set parent edges and depths in the subtree of `top`, which hangs from `edge`; its nodes,
+        parents before children."""
+        tails, heads, adjacent = self.tails, self.heads, self.tree.adjacent
+        parent, depths = self.parent_edge, self.depth
+        parent[top], depths[top] = edge, depth
+        order = [top]
+        for node in order:  # grows while it is walked
+            below = depths[node] + 1
+            for e in adjacent[node]:
+                if e != parent[node]:
+                    child = heads[e] if tails[e] == node else tails[e]
+                    parent[child], depths[child] = e, below
+                    order.append(child)
+        return order
+
+    def _parent(self, node: int) -> int:
+        e = self.parent_edge[node]
         return self.heads[e] if self.tails[e] == node else self.tails[e]
 
-    def _number(self, root: int, parent_edge: int, low: int) -> list[int]:
-        """Postorder numbers of the subtree of `root`, from `low`: x is below y iff low[y] <= lim[x] <= lim[y].
-
-        A subtree that hangs from the same edge and starts at the same number as before keeps its
-        numbers (dot's incremental dfs_range): after an exchange only the paths that changed are
-        walked, not the whole tree.
-        """
-        counter = low
+    def _subtree(self, top: int) -> list[int]:
+        """The nodes below `top` (itself included), each marked with a new stamp."""
+        self.stamp += 1
+        stamp, mark, parent = self.stamp, self.mark, self.parent_edge
         tails, heads, adjacent = self.tails, self.heads, self.tree.adjacent
-        parent, lows, lims, node_at = self.parent_edge, self.low, self.lim, self.node_at
-        parent[root] = parent_edge
-        lows[root] = low
-        stack = [(root, adjacent[root], 0)]
-        postorder = []
-        while stack:
-            node, edges, i = stack[-1]
-            if i == len(edges):
-                lims[node] = counter
-                node_at[counter] = node
-                counter += 1
-                postorder.append(node)
-                stack.pop()
-                continue
-            stack[-1] = (node, edges, i + 1)
-            e = edges[i]
-            if e == parent[node]:
-                continue
-            child = heads[e] if tails[e] == node else tails[e]
-            if parent[child] == e and lows[child] == counter:
-                counter = lims[child] + 1
-                continue
-            parent[child] = e
-            lows[child] = counter
-            stack.append((child, adjacent[child], 0))
-        return postorder
-
-    def _invalidate(self, node: int, lca: int) -> None:
-        """Mark the tree path from `node` up to `lca` for renumbering."""
-        while self.low[node] != -1:
-            self.low[node] = -1
-            pe = self.parent_edge[node]
-            if pe < 0 or node == lca:
-                break
-            a, b = self.tails[pe], self.heads[pe]
-            node = a if self.lim[a] > self.lim[b] else b
+        mark[top] = stamp
+        nodes = [top]
+        for node in nodes:
+            for e in adjacent[node]:
+                if e != parent[node]:
+                    child = heads[e] if tails[e] == node else tails[e]
+                    mark[child] = stamp
+                    nodes.append(child)
+        return nodes
 
     def _cut_value(self, child: int) -> int:
         """Cut value of the tree edge above `child`, from those of the tree edges below it."""
@@ -158,9 +149,6 @@ class _Simplex:
                 value += -self.cut[e] if points_to_head else self.cut[e]
         return value
 
-    def _below(self, node: int, top: int) -> bool:
-        return self.low[top] <= self.lim[node] <= self.lim[top]
-
     def _leaving(self) -> int:
         """A tree edge with a negative cut value, the most recently made negative first."""
         while self.negative:
@@ -169,58 +157,73 @@ class _Simplex:
                 return e
         return -1
 
-    def _entering(self, leaving: int) -> int:
+    def _entering(self, leaving: int) -> tuple[int, list[int]]:
         """The non-tree edge of least slack crossing the cut of `leaving`, in the direction that can
-        replace it: into the subtree below `leaving` if that subtree holds its tail, else out of it."""
+        replace it: into the subtree below `leaving` if that subtree holds its tail, else out of it.
+        Also the nodes of that subtree, which are marked."""
         u, v = self.tails[leaving], self.heads[leaving]
-        top, outward = (u, False) if self.lim[u] < self.lim[v] else (v, True)
+        top, outward = (u, False) if self.parent_edge[u] == leaving else (v, True)
+        nodes = self._subtree(top)
+        tails, heads, rank, minlen, in_tree = self.tails, self.heads, self.rank, self.minlen, self.tree.in_tree
+        mark, stamp = self.mark, self.stamp
         best, best_slack = -1, None
-        for position in range(self.low[top], self.lim[top] + 1):
-            node = self.node_at[position]
+        for node in nodes:
             for e in self.incident[node]:
-                if self.tree.in_tree[e] or (self.tails[e] == node) != outward:
+                if in_tree[e] or (tails[e] == node) != outward:
                     continue
-                if self._below(self.heads[e] if outward else self.tails[e], top):
+                if mark[heads[e] if outward else tails[e]] == stamp:
                     continue
-                slack = self.rank[self.heads[e]] - self.rank[self.tails[e]] - self.minlen[e]
+                slack = rank[heads[e]] - rank[tails[e]] - minlen[e]
                 if best_slack is None or slack < best_slack:
                     best, best_slack = e, slack
-        return best
+                    if slack == 0:
+                        return best, nodes
+        return best, nodes
 
-    def _path_update(self, v: int, w: int, value: int, forward: bool) -> int:
-        """Add `value` to the cut values on the tree path from `v` up to the ancestor of `w`."""
-        while not self._below(w, v):
+    def _common_ancestor(self, a: int, b: int) -> int:
+        depth = self.depth
+        while depth[a] > depth[b]:
+            a = self._parent(a)
+        while depth[b] > depth[a]:
+            b = self._parent(b)
+        while a != b:
+            a, b = self._parent(a), self._parent(b)
+        return a
+
+    def _path_update(self, v: int, top: int, value: int, forward: bool) -> None:
+        """Add `value` to the cut values on the tree path from `v` up to its ancestor `top`."""
+        tails, cut = self.tails, self.cut
+        while v != top:
             pe = self.parent_edge[v]
-            if (v == self.tails[pe]) == forward:
-                self.cut[pe] += value
+            if (v == tails[pe]) == forward:
+                cut[pe] += value
             else:
-                self.cut[pe] -= value
-            if self.cut[pe] < 0:
+                cut[pe] -= value
+            if cut[pe] < 0:
                 self.negative.append(pe)
-            a, b = self.tails[pe], self.heads[pe]
-            v = a if self.lim[a] > self.lim[b] else b
-        return v
+            v = self._parent(v)
 
-    def _exchange(self, leaving: int, entering: int) -> None:
-        u, v = self.tails[leaving], self.heads[leaving]
-        lower = u if self.lim[u] < self.lim[v] else v
-        slack = self.rank[self.heads[entering]] - self.rank[self.tails[entering]] - self.minlen[entering]
+    def _exchange(self, leaving: int, entering: int, moved: list[int]) -> None:
+        """Swap `leaving` for `entering` in the tree; `moved` is the subtree below `leaving`,
+        which hangs from `entering` afterwards."""
+        tail, head = self.tails[entering], self.heads[entering]
+        inside = self.mark[tail] == self.stamp
+        slack = self.rank[head] - self.rank[tail] - self.minlen[entering]
         if slack:
             # the subtree below `leaving` moves so that `entering` becomes tight
-            shift = slack if self._below(self.tails[entering], lower) else -slack
-            for position in range(self.low[lower], self.lim[lower] + 1):
-                self.rank[self.node_at[position]] += shift
+            shift = slack if inside else -slack
+            for node in moved:
+                self.rank[node] += shift
         value = self.cut[leaving]
-        lca = self._path_update(self.tails[entering], self.heads[entering], value, True)
-        self._path_update(self.heads[entering], self.tails[entering], value, False)
-        lca_low = self.low[lca]
-        self._invalidate(self.tails[entering], lca)
-        self._invalidate(self.heads[entering], lca)
+        top = self._common_ancestor(tail, head)
+        self._path_update(tail, top, value, True)
+        self._path_update(head, top, value, False)
         self.cut[entering] = -value
         self.cut[leaving] = 0
-        self.tree.remove(leaving, u, v)
-        self.tree.add(entering, self.tails[entering], self.heads[entering])
-        self._number(lca, self.parent_edge[lca], lca_low)
+        self.tree.remove(leaving, self.tails[leaving], self.heads[leaving])
+        self.tree.add(entering, tail, head)
+        low, high = (tail, head) if inside else (head, tail)
+        self._hang(low, entering, self.depth[high] + 1)
 
     def run(self, max_exchanges: int) -> int:
         exchanges = 0
@@ -228,10 +231,10 @@ class _Simplex:
             leaving = self._leaving()
             if leaving < 0:
                 break
-            entering = self._entering(leaving)
+            entering, moved = self._entering(leaving)
             if entering < 0:
                 break
-            self._exchange(leaving, entering)
+            self._exchange(leaving, entering, moved)
             exchanges += 1
         return exchanges
 
