@@ -143,7 +143,7 @@ def _reorder(layer: list[int], fixed: Sequence[Sequence[int]], pos: list[int], r
     keyed = []
     previous = -1.0
     for i, item in enumerate(layer):
-        v = rule.value(sorted(pos[other] for other in fixed[item]))
+        v = rule.value(sorted(map(pos.__getitem__, fixed[item])))
         if v is None and not rule.hold:
             v = previous
         if v is not None:
@@ -184,8 +184,8 @@ def _transpose(
             if not dirty[k]:
                 continue
             layer = layers[k]
-            ups = [sorted(pos[v] for v in up[item]) for item in layer]
-            downs = [sorted(pos[v] for v in down[item]) for item in layer]
+            ups = [sorted(map(pos.__getitem__, up[item])) for item in layer]
+            downs = [sorted(map(pos.__getitem__, down[item])) for item in layer]
             compared = len(layer)
             swapped = False
             for i in range(len(layer) - 1):
@@ -227,8 +227,8 @@ def _sift(
     for layer in layers:
         if len(layer) < 3 or work[0] <= 0:
             continue
-        ups = {item: sorted(pos[v] for v in up[item]) for item in layer}
-        downs = {item: sorted(pos[v] for v in down[item]) for item in layer}
+        ups = {item: sorted(map(pos.__getitem__, up[item])) for item in layer}
+        downs = {item: sorted(map(pos.__getitem__, down[item])) for item in layer}
         for item in sorted(layer, key=lambda i: (-len(ups[i]) - len(downs[i]), pos[i])):
             if not ups[item] and not downs[item]:
                 continue

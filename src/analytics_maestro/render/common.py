@@ -48,7 +48,9 @@ def theme_name(provider: str | None) -> str:
     return name if name in THEMES else "unknown"
 
 
-# Escapes by one pass of str.translate: a large diagram has a hundred thousand strings to escape.
+# A large diagram has a hundred thousand strings to escape, few of which need it: a quick test,
+# then one pass of str.translate for those that do.
+_ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _ATTR = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
@@ -58,10 +60,13 @@ _ATTR = str.maketrans(
 def attr(value: object) -> str:
     """An attribute value, double-quoted and escaped.
 
-    >>> attr('a "b" & <c>\tz')
+    >>> attr('a "b" & <c>\\tz')
     '"a &quot;b&quot; &amp; &lt;c&gt;&#9;z"'
     """
-    return f'"{str(value).translate(_ATTR)}"'
+    value = str(value)
+    if _ATTR_SPECIAL.search(value):
+        value = value.translate(_ATTR)
+    return f'"{value}"'
 
 
 def text(value: object) -> str:
@@ -70,14 +75,17 @@ def text(value: object) -> str:
     >>> text("R&D <ops>")
     'R&amp;D &lt;ops&gt;'
     """
-    return str(value).translate(_TEXT)
+    value = str(value)
+    if "&" in value or "<" in value or ">" in value:
+        return value.translate(_TEXT)
+    return value
 
 
 def fit(label: str, width_px: float) -> str:
     """`label` as it fits in `width_px`, cut with an ellipsis only when it does not.
 
     >>> fit("checkoutservice", 200), fit("checkoutservice", 60)
-    ('checkoutservice', 'checkou…')
+    ('checkoutservice', 'checkout…')
     """
     room = int(width_px / CHAR_WIDTH)
     return label if len(label) <= room else label[: max(1, room - 1)] + "…"
@@ -90,7 +98,7 @@ def element_ids(app_ids: Iterable[str]) -> dict[str, str]:
     """An XML-safe id per application, unique together with its `tool-` and `node-` companions.
 
     >>> element_ids(["web", "we b", "we_b", "7x", "tool-web"])
-    {'web': 'web', 'we b': 'we_b', 'we_b': 'we_b-2', '7x': 'a7x', 'tool-web': 'tool-web'}
+    {'web': 'web', 'we b': 'we_b', 'we_b': 'we_b-2', '7x': 'a7x', 'tool-web': 'tool-web-2'}
     """
     taken: set[str] = set()
     out = {}
