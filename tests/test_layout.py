@@ -292,3 +292,15 @@ def test_sifting_untangles_a_reversed_matching():
     assert ordering.total_crossings(layers, down, pos) == 6
     assert ordering._sift(layers, up, down, pos, [10**6]) == 6
     assert ordering.total_crossings(layers, down, pos) == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(layered_graphs())
+def test_crossing_count_equals_the_pairs_of_edges_that_cross(problem):
+    """Two edges between neighbouring layers cross when their ends stand in opposite orders."""
+    layers, _, down = problem
+    pos = ordering._positions(layers, len(down))
+    for upper in layers[:-1]:
+        ends = [(pos[u], pos[v]) for u in upper for v in down[u]]
+        expected = sum(1 for a in ends for b in ends if a[0] < b[0] and a[1] > b[1])
+        assert ordering.count_crossings(upper, down, pos) == expected
