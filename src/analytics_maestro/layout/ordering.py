@@ -425,18 +425,21 @@ def order_layers(
             rnd.shuffle(layer)
         for rule in RULES:
             finals.append(_sweeps([list(layer) for layer in start], up, down, MAX_ITERATIONS, rule, work))
+    small = len(layers_of) <= RESTART_ITEMS
+    if small:
+        # the best orders are polished, and the best of the polished ones kept
+        finals = [_polish(layers, up, down, [POLISH_BUDGET]) for layers in _distinct(finals, POLISHED)]
+    return _distinct(finals, keep)
+
+
+def _distinct(orders: list[tuple[list[list[int]], int]], count: int) -> list[list[list[int]]]:
+    """The first `count` different orders, fewest crossings first."""
     chosen: list[list[list[int]]] = []
-    for layers, _ in sorted(finals, key=lambda f: f[1]):
+    for layers, _ in sorted(orders, key=lambda f: f[1]):
+        if len(chosen) == count:
+            break
         if layers not in chosen:
             chosen.append(layers)
-        if len(chosen) == keep:
-            break
-    if len(layers_of) <= RESTART_ITEMS:
-        polished = [_polish(layers, up, down, [POLISH_BUDGET]) for layers in chosen[:POLISHED]]
-        chosen = []
-        for layers, _ in sorted(polished, key=lambda f: f[1]):
-            if layers not in chosen:
-                chosen.append(layers)
     return chosen
 
 
