@@ -173,6 +173,16 @@ def _side_crossings(a: list[int], b: list[int]) -> int:
     return sum(count - bisect_right(a, y) for y in b)
 
 
+def _pair_crossings(a: list[int], b: list[int]) -> tuple[int, int]:
+    """Crossings on one side between two neighbours' edges, with `a`'s standing first and with
+    `b`'s standing first. Lanes have a single end per side, compared directly."""
+    if not a or not b:
+        return 0, 0
+    if len(a) == 1 and len(b) == 1:
+        return int(a[0] > b[0]), int(b[0] > a[0])
+    return _side_crossings(a, b), _side_crossings(b, a)
+
+
 def _transpose(
     layers: list[list[int]],
     up: Sequence[Sequence[int]],
@@ -209,20 +219,8 @@ def _transpose(
             swapped = False
             for i in range(len(layer) - 1):
                 a_up, b_up, a_down, b_down = ups[i], ups[i + 1], downs[i], downs[i + 1]
-                # Most items are lanes, with one neighbour on each side: those pairs are compared
-                # here rather than through `_side_crossings` (the bulk of the layout's time).
-                if not a_up or not b_up:
-                    keep_up = swap_up = 0
-                elif len(a_up) == 1 and len(b_up) == 1:
-                    keep_up, swap_up = a_up[0] > b_up[0], b_up[0] > a_up[0]
-                else:
-                    keep_up, swap_up = _side_crossings(a_up, b_up), _side_crossings(b_up, a_up)
-                if not a_down or not b_down:
-                    keep_down = swap_down = 0
-                elif len(a_down) == 1 and len(b_down) == 1:
-                    keep_down, swap_down = a_down[0] > b_down[0], b_down[0] > a_down[0]
-                else:
-                    keep_down, swap_down = _side_crossings(a_down, b_down), _side_crossings(b_down, a_down)
+                keep_up, swap_up = _pair_crossings(a_up, b_up)
+                keep_down, swap_down = _pair_crossings(a_down, b_down)
                 keep = keep_up + keep_down
                 if keep == 0:
                     continue
@@ -276,10 +274,9 @@ def _sift(
             best, best_at, running, current = 0, 0, 0, 0
             at = pos[item]
             for i, other in enumerate(others):
-                b_up, b_down = ups[other], downs[other]
-                running += (_side_crossings(b_up, a_up) + _side_crossings(b_down, a_down)) - (
-                    _side_crossings(a_up, b_up) + _side_crossings(a_down, b_down)
-                )
+                before_up, after_up = _pair_crossings(a_up, ups[other])
+                before_down, after_down = _pair_crossings(a_down, downs[other])
+                running += after_up + after_down - before_up - before_down
                 if i < at:
                     current = running
                 if running < best:
