@@ -30,8 +30,8 @@ def back_edges(n: int, edges: Sequence[tuple[int, int]], roots: Sequence[int]) -
         stack = [(start, iter(out[start]))]
         while stack:
             node, pending = stack[-1]
-            e = next(pending, None)
-            if e is None:
+            e = next(pending, -1)
+            if e < 0:
                 state[node] = 2
                 stack.pop()
                 continue

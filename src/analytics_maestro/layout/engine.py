@@ -2,23 +2,26 @@
 
     layout(subgraph) -> Grid
 
-Stages: break cycles (acyclic), assign columns (layering), add a lane item for every column a long
-edge passes through, order each column (ordering), give each slot its rows (coordinates), and
-route the edges (routing). Nodes are indexed in id order and edges sorted before anything else, so
-the output depends only on the graph, never on input order or hash seeds.
+Stages: break cycles (acyclic), assign columns (layering; on small graphs, refined to cross less),
+add a lane item for every column a long edge passes through, order each column (ordering), give
+each slot its rows (coordinates), and route the edges (routing). Nodes are indexed in id order and
+edges sorted before anything else, so the output depends only on the graph, never on input order
+or hash seeds.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise
 
 from analytics_maestro.layout.acyclic import back_edges
 from analytics_maestro.layout.coordinates import assign_rows
 from analytics_maestro.layout.grid import NODE_WIDTH, ROW_MARGIN, Cell, Grid, Route, column_x, snap
 from analytics_maestro.layout.layering import assign_columns
-from analytics_maestro.layout.ordering import order_layers
+from analytics_maestro.layout.ordering import order_layers, quick_order, segment_crossings
 from analytics_maestro.layout.quality import measure
+from analytics_maestro.layout.refine import refine_columns
 from analytics_maestro.layout.routing import Box, Chain, route_chains, self_loop
 from analytics_maestro.model import Edge, Subgraph
 
@@ -26,9 +29,38 @@ from analytics_maestro.model import Edge, Subgraph
 # to its number of children), up to MAX_SPAN rows.
 PORTS_PER_ROW = 4
 MAX_SPAN = 6
-# Graphs of at most this many items (nodes and lanes) choose among this many orders by drawing them.
+# Graphs of at most this many items (nodes and lanes) search for columns that cross less, within
+# a budget of ordering operations, and choose among this many orders by drawing them.
 SMALL_GRAPH = 400
+REFINE_BUDGET = 300_000
 CANDIDATES = 8
+
+
+def _items(
+    col: Sequence[int], directed: Sequence[tuple[int, int]]
+) -> tuple[list[int], list[list[int]], list[list[int]], list[Chain]]:
+    """The layout items of a layering: nodes 0..n-1, then lanes, one per column a long edge passes
+    through. Their columns, their neighbours one column left (up) and right (down), and the chain
+    of items of each edge."""
+    layer_of = list(col)
+    up: list[list[int]] = [[] for _ in col]
+    down: list[list[int]] = [[] for _ in col]
+    chains: list[Chain] = []
+    for u, v in directed:
+        lanes = []
+        previous = u
+        for column in range(col[u] + 1, col[v]):
+            lane = len(layer_of)
+            layer_of.append(column)
+            up.append([previous])
+            down.append([])
+            down[previous].append(lane)
+            lanes.append(lane)
+            previous = lane
+        down[previous].append(v)
+        up[v].append(previous)
+        chains.append(Chain(u, v, tuple(lanes)))
+    return layer_of, up, down, chains
 
 
 def _edge_key(edge: Edge) -> tuple[str, str, str]:
@@ -75,33 +107,26 @@ class _Layout:
         for _, v in directed:
             has_caller[v] = True
         self.pinned = [e for e in entries if not has_caller[e]]
-        self.col = assign_columns(n, directed, self.pinned)
         self.directed = directed
-        self._add_lanes(n)
-
-    def _add_lanes(self, n: int) -> None:
-        """Items n.. are lanes: one per column a long edge passes through."""
-        self.layer_of = list(self.col)
-        self.up: list[list[int]] = [[] for _ in range(n)]
-        self.down: list[list[int]] = [[] for _ in range(n)]
-        self.chains: list[Chain] = []
-        self.lane_head: dict[int, int] = {}
-        for u, v in self.directed:
-            lanes = []
-            previous = u
-            for column in range(self.col[u] + 1, self.col[v]):
-                lane = len(self.layer_of)
-                self.layer_of.append(column)
-                self.up.append([previous])
-                self.down.append([])
-                self.down[previous].append(lane)
-                lanes.append(lane)
-                previous = lane
-            self.down[previous].append(v)
-            self.up[v].append(previous)
-            self.chains.append(Chain(u, v, tuple(lanes)))
-            self.lane_head.update((lane, v) for lane in lanes)
+        self.col = assign_columns(n, directed, self.pinned)
+        if n + sum(self.col[v] - self.col[u] - 1 for u, v in directed) <= SMALL_GRAPH:
+            self.col = refine_columns(self.col, directed, self.pinned, self._crossings, REFINE_BUDGET)
+        self.layer_of, self.up, self.down, self.chains = _items(self.col, directed)
+        self.lane_head = {lane: chain.head for chain in self.chains for lane in chain.lanes}
         self.is_lane = [i >= n for i in range(len(self.layer_of))]
+
+    def _crossings(self, col: list[int], work: list[int]) -> tuple[int, list[int]]:
+        """The crossings of a quick ordering of a layering, and per node those of its edges."""
+        layer_of, up, down, chains = _items(col, self.directed)
+        layers, count = quick_order(layer_of, up, down, work)
+        crossed = segment_crossings(layers, down)
+        involved = [0] * len(col)
+        for chain in chains:
+            items = (chain.tail, *chain.lanes, chain.head)
+            k = sum(crossed[pair] for pair in pairwise(items))
+            involved[chain.tail] += k
+            involved[chain.head] += k
+        return count, involved
 
     def _spans(self) -> list[int]:
         n = len(self.ids)

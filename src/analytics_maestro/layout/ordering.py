@@ -391,7 +391,7 @@ def order_layers(
     work = [MEDIAN_BUDGET]
     pairs = [(rule, start) for rule in (RULES[1], RULES[0], RULES[3], RULES[2]) for start in starts]
     affordable = max(1, work[0] // max(1, MEDIAN_SWEEPS * len(layers_of)))
-    candidates = []
+    candidates: list[tuple[int, int, list[list[int]], Rule]] = []
     for rule, start in pairs[:affordable]:
         layers, count = _sweeps([list(layer) for layer in start], up, down, MEDIAN_SWEEPS, rule, work, transpose=False)
         candidates.append((count, len(candidates), layers, rule))
@@ -427,6 +427,36 @@ def order_layers(
         # the best orders are polished, and the best of the polished ones kept
         finals = [_polish(layers, up, down, [POLISH_BUDGET]) for layers in _distinct(finals, POLISHED)]
     return _distinct(finals, keep)
+
+
+def quick_order(
+    layers_of: Sequence[int],
+    up: Sequence[Sequence[int]],
+    down: Sequence[Sequence[int]],
+    work: list[int],
+) -> tuple[list[list[int]], int]:
+    """A quick ordering and its crossings, to compare layerings: median sweeps from the
+    breadth-first start, then Graphviz's four sweeps with transposition. Spends from `work[0]`."""
+    sources = [item for item in range(len(up)) if not up[item]]
+    start = _breadth_first(layers_of, down, up, sources)
+    layers, _ = _sweeps(start, up, down, MEDIAN_SWEEPS, RULES[1], work, transpose=False)
+    return _sweeps(layers, up, down, START_ITERATIONS, RULES[1], work)
+
+
+def segment_crossings(layers: Sequence[Sequence[int]], down: Sequence[Sequence[int]]) -> dict[tuple[int, int], int]:
+    """For each segment (item, next item), how many other segments it crosses. Pairwise: for
+    small graphs.
+
+    >>> segment_crossings([[0, 1], [2, 3]], [[3], [2], [], []])
+    {(0, 3): 1, (1, 2): 1}
+    """
+    pos = _positions(layers, len(down))
+    out: dict[tuple[int, int], int] = {}
+    for layer in layers:
+        segments = [(pos[u], pos[v], (u, v)) for u in layer for v in down[u]]
+        for a, b, key in segments:
+            out[key] = sum(1 for c, d, _ in segments if (a - c) * (b - d) < 0)
+    return out
 
 
 def _distinct(orders: list[tuple[list[list[int]], int]], count: int) -> list[list[list[int]]]:

@@ -63,11 +63,11 @@ def _feasible_tree(n: int, tails: Sequence[int], heads: Sequence[int], minlen: S
                     frontier.append(other)
         if size == n:
             return tree
-        best, best_slack = -1, None
+        best, best_slack = -1, 0
         for e in range(len(tails)):
             if member[tails[e]] != member[heads[e]]:
                 slack = rank[heads[e]] - rank[tails[e]] - minlen[e]
-                if best_slack is None or slack < best_slack:
+                if best < 0 or slack < best_slack:
                     best, best_slack = e, slack
                     if slack == 0:
                         break
@@ -81,7 +81,15 @@ def _feasible_tree(n: int, tails: Sequence[int], heads: Sequence[int], minlen: S
 
 
 class _Simplex:
-    def __init__(self, n, tails, heads, minlen, weight, rank):
+    def __init__(
+        self,
+        n: int,
+        tails: Sequence[int],
+        heads: Sequence[int],
+        minlen: Sequence[int],
+        weight: Sequence[int],
+        rank: list[int],
+    ):
         self.n, self.tails, self.heads, self.minlen, self.weight, self.rank = n, tails, heads, minlen, weight, rank
         self.incident: list[list[int]] = [[] for _ in range(n)]
         for e, (u, v) in enumerate(zip(tails, heads, strict=True)):
