@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from xml.sax.saxutils import escape, quoteattr
 
 from analytics_maestro.layout.grid import Grid
 from analytics_maestro.model import Node, Server, Subgraph
+from analytics_maestro.render.common import attr, text
 
 
 def svg(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Server]], style: str) -> str:
@@ -64,12 +64,12 @@ def to_graphml(graph: Subgraph) -> str:
     out.append('  <graph id="maestro" edgedefault="directed">')
     for node in graph.nodes:
         out.append(
-            f'    <node id={quoteattr(node.id)}><data key="name">{escape(node.name or node.id)}</data>'
-            f'<data key="family">{escape(node.family)}</data><data key="depth">{node.depth}</data></node>'
+            f'    <node id={attr(node.id)}><data key="name">{text(node.name or node.id)}</data>'
+            f'<data key="family">{text(node.family)}</data><data key="depth">{node.depth}</data></node>'
         )
     for k, edge in enumerate(graph.edges):
-        data = f'<data key="endpoint">{escape(edge.endpoint)}</data>' if edge.endpoint else ""
-        out.append(f'    <edge id="e{k}" source={quoteattr(edge.source)} target={quoteattr(edge.target)}>{data}</edge>')
+        data = f'<data key="endpoint">{text(edge.endpoint)}</data>' if edge.endpoint else ""
+        out.append(f'    <edge id="e{k}" source={attr(edge.source)} target={attr(edge.target)}>{data}</edge>')
     out += ["  </graph>", "</graphml>"]
     return "\n".join(out) + "\n"
 
