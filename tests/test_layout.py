@@ -384,3 +384,19 @@ def test_two_services_over_three_stores_cross_less_than_the_shortest_columns_all
     cells = {c.id: c for c in grid.cells}
     assert measure(*grid.measurable()).crossings == 1
     assert sorted(cells[f"n{i}"].col for i in (3, 4, 5)) == [2, 2, 3]
+
+
+def test_only_sparse_small_graphs_choose_among_drawn_orders(monkeypatch):
+    """Measuring a drawing costs about the square of its segments: a dense graph of few nodes
+    keeps its best order by count instead of drawing eight."""
+    measured = []
+    real = engine.measure
+    monkeypatch.setattr(engine, "measure", lambda *a: measured.append(1) or real(*a))
+    rnd = random.Random(1)
+    dense = [(0, i, None) for i in range(1, 61)] + [
+        (rnd.randrange(1, 61), rnd.randrange(61, 121), None) for _ in range(600)
+    ]
+    layout(subgraph(121, dense))
+    assert measured == []
+    layout(demo_graph(100, 1))
+    assert len(measured) > 1

@@ -30,9 +30,12 @@ from analytics_maestro.model import Edge, Subgraph
 PORTS_PER_ROW = 4
 MAX_SPAN = 6
 # Graphs of at most this many items (nodes and lanes) search for columns that cross less, within
-# a budget of ordering operations, and choose among this many orders by drawing them.
+# a budget of ordering operations, and, with at most DRAWN_SEGMENTS segments between neighbouring
+# items (measuring a drawing costs about their square), choose among CANDIDATES orders by drawing
+# them.
 SMALL_GRAPH = 400
 REFINE_BUDGET = 300_000
+DRAWN_SEGMENTS = 500
 CANDIDATES = 8
 
 
@@ -140,7 +143,8 @@ class _Layout:
         """The grid of the best order. The orders' crossing counts are those of straight lines
         between item positions; on small graphs several good orders are drawn and the one whose
         drawing crosses least (by `quality.measure`, ports and lanes included) wins."""
-        small = len(self.layer_of) <= SMALL_GRAPH
+        segments = sum(len(chain.lanes) + 1 for chain in self.chains)
+        small = len(self.layer_of) <= SMALL_GRAPH and segments <= DRAWN_SEGMENTS
         orders = order_layers(self.layer_of, self.up, self.down, self.entries, keep=CANDIDATES if small else 1)
         if self.groups:
             orders = [self._grouped(layers) for layers in orders]
