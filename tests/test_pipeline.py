@@ -18,7 +18,7 @@ from analytics_maestro.model import GraphRequest
 from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.artifacts import Artifacts
 from analytics_maestro.pipeline.local import LocalRunner
-from analytics_maestro.pipeline.stages import diagram_of, png_of
+from analytics_maestro.pipeline.stages import Run, diagram_of, png_of, start
 from tests.conftest import load
 
 DEMO = Path(__file__).resolve().parent.parent / "src/analytics_maestro/demo/inventory.yaml"
@@ -193,3 +193,23 @@ def test_an_infra_graph_draws_the_servers(runner):
     assert {n["id"] for n in view["nodes"]} == {"gke-node-1", "gke-node-2", "redis-1", "pg-catalog", "sso-1"}
     assert graph.stats["servers"] == 5 and graph.stats["applications"] == 5
     assert b'id="tool-gke-node-1"' in runner.artifacts.read(graph.id, 1, "diagram.svg")
+
+
+def test_a_failure_outside_a_stages_own_handlers_still_ends_the_run(engine, tmp_path, monkeypatch):
+    """A worker's soft time limit can strike on the way into or out of a stage, where the stage's
+    handlers do not see it: the task's failure hook ends the run in error all the same."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from analytics_maestro import celery as workers
+
+    graph_id = records.create(engine, GraphRequest(owner="acme", all_systems=True))
+    run = Run(engine, Artifacts(tmp_path), graph_id, 1)
+    assert start(run, 60)
+    run.enter("graphlookup")
+    monkeypatch.setattr(workers, "context", lambda graph, number: Run(engine, Artifacts(tmp_path), graph, number))
+    workers.stage.on_failure(SoftTimeLimitExceeded(), "task-id", (graph_id, 1, "graphlookup"), {}, None)
+    ended = records.get(engine, graph_id)
+    limit = workers.app.conf.task_soft_time_limit
+    assert ended.status == "error"
+    assert ended.message == f"stage graphlookup failed: the stage ran past its time limit ({limit} s)"
+    assert ended.deadline is None

@@ -21,7 +21,7 @@ import threading
 from typing import ClassVar
 
 import sqlalchemy as sa
-from celery import Celery, chain, chord, group
+from celery import Celery, Task, chain, chord, group
 from celery.exceptions import Ignore, SoftTimeLimitExceeded
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -152,7 +152,26 @@ def context(graph_id: str, run: int) -> Run:
     return Run(state["engine"], state["artifacts"], graph_id, run, state["max_depth"], state["events"].publish)
 
 
+def _soft_limit(task: Task) -> float:
+    return task.request.timelimit[1] if task.request.timelimit else app.conf.task_soft_time_limit
+
+
+class StageTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        """An exception that escaped the stage's own handlers (a soft time limit that struck on the
+        way into or out of the stage, or a store unreachable before it began): the run ends in
+        error all the same, so that it never stays in processing."""
+        graph_id, run, name = args
+        if isinstance(exc, SoftTimeLimitExceeded):
+            exc = MaestroError(f"the stage ran past its time limit ({_soft_limit(self)} s)")
+        try:
+            fail(context(graph_id, run), name, exc)
+        except Exception:
+            log.exception("graph %s run %s: could not record that stage %s failed", graph_id, run, name)
+
+
 @app.task(
+    base=StageTask,
     name="maestro.stage",
     bind=True,
     autoretry_for=TRANSIENT,
@@ -174,8 +193,7 @@ def stage(self, graph_id: str, run: int, name: str) -> str:
             raise Ignore() from None
         raise
     except SoftTimeLimitExceeded:
-        limit = self.request.timelimit[1] if self.request.timelimit else app.conf.task_soft_time_limit
-        fail(ctx, name, MaestroError(f"the stage ran past its time limit ({limit} s)"))
+        fail(ctx, name, MaestroError(f"the stage ran past its time limit ({_soft_limit(self)} s)"))
         raise Ignore() from None
     except Exception as exc:
         log.exception("graph %s run %s: stage %s failed", graph_id, run, name)
