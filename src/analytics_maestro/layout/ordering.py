@@ -354,6 +354,20 @@ def _breadth_first(
     return layers
 
 
+def _median_sweeps(
+    pairs: Sequence[tuple[Rule, Sequence[Sequence[int]]]],
+    up: Sequence[Sequence[int]],
+    down: Sequence[Sequence[int]],
+    work: list[int],
+) -> list[tuple[int, int, list[list[int]], Rule]]:
+    """Median sweeps without transposition from each (rule, start): (crossings, index, order, rule)."""
+    candidates: list[tuple[int, int, list[list[int]], Rule]] = []
+    for rule, start in pairs:
+        layers, count = _sweeps([list(layer) for layer in start], up, down, MEDIAN_SWEEPS, rule, work, transpose=False)
+        candidates.append((count, len(candidates), layers, rule))
+    return candidates
+
+
 def order_layers(
     layers_of: Sequence[int],
     up: Sequence[Sequence[int]],
@@ -391,10 +405,7 @@ def order_layers(
     work = [MEDIAN_BUDGET]
     pairs = [(rule, start) for rule in (RULES[1], RULES[0], RULES[3], RULES[2]) for start in starts]
     affordable = max(1, work[0] // max(1, MEDIAN_SWEEPS * len(layers_of)))
-    candidates: list[tuple[int, int, list[list[int]], Rule]] = []
-    for rule, start in pairs[:affordable]:
-        layers, count = _sweeps([list(layer) for layer in start], up, down, MEDIAN_SWEEPS, rule, work, transpose=False)
-        candidates.append((count, len(candidates), layers, rule))
+    candidates = _median_sweeps(pairs[:affordable], up, down, work)
     work = [budget]
     if len(layers_of) <= RESTART_ITEMS:
         # a small graph also tries Graphviz's schedule: four sweeps with transposition from each
@@ -435,12 +446,15 @@ def quick_order(
     down: Sequence[Sequence[int]],
     work: list[int],
 ) -> tuple[list[list[int]], int]:
-    """A quick ordering and its crossings, to compare layerings: median sweeps from the
-    breadth-first start, then Graphviz's four sweeps with transposition. Spends from `work[0]`."""
+    """A quick ordering and its crossings, to compare layerings: median sweeps (with and without
+    held items) from the breadth-first orders from the sources and from the sinks, then Graphviz's
+    four sweeps with transposition from the best. Spends from `work[0]`."""
     sources = [item for item in range(len(up)) if not up[item]]
-    start = _breadth_first(layers_of, down, up, sources)
-    layers, _ = _sweeps(start, up, down, MEDIAN_SWEEPS, RULES[1], work, transpose=False)
-    return _sweeps(layers, up, down, START_ITERATIONS, RULES[1], work)
+    sinks = [item for item in range(len(down)) if not down[item]]
+    starts = (_breadth_first(layers_of, down, up, sources), _breadth_first(layers_of, up, down, sinks))
+    candidates = _median_sweeps([(rule, start) for rule in (RULES[1], RULES[0]) for start in starts], up, down, work)
+    _, _, layers, rule = min(candidates, key=lambda c: c[:2])
+    return _sweeps(layers, up, down, START_ITERATIONS, rule, work)
 
 
 def segment_crossings(layers: Sequence[Sequence[int]], down: Sequence[Sequence[int]]) -> dict[tuple[int, int], int]:
