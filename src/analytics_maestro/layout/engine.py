@@ -29,12 +29,13 @@ from analytics_maestro.model import Edge, Subgraph
 # to its number of children), up to MAX_SPAN rows.
 PORTS_PER_ROW = 4
 MAX_SPAN = 6
-# Graphs of at most this many items (nodes and lanes) search for columns that cross less, within
-# a budget of ordering operations, and, with at most DRAWN_SEGMENTS segments between neighbouring
-# items (measuring a drawing costs about their square), choose among CANDIDATES orders by drawing
-# them.
-SMALL_GRAPH = 400
+# Graphs of at most SEARCH_ITEMS items (nodes and lanes) search for columns that cross less,
+# within a budget of ordering operations. Graphs of at most SMALL_GRAPH items and DRAWN_SEGMENTS
+# segments between neighbouring items (measuring a drawing costs about their square) choose among
+# CANDIDATES orders by drawing them.
+SEARCH_ITEMS = 1_000
 REFINE_BUDGET = 300_000
+SMALL_GRAPH = 400
 DRAWN_SEGMENTS = 500
 CANDIDATES = 8
 
@@ -112,7 +113,7 @@ class _Layout:
         self.pinned = [e for e in entries if not has_caller[e]]
         self.directed = directed
         self.col = assign_columns(n, directed, self.pinned)
-        if n + sum(self.col[v] - self.col[u] - 1 for u, v in directed) <= SMALL_GRAPH:
+        if n + sum(self.col[v] - self.col[u] - 1 for u, v in directed) <= SEARCH_ITEMS:
             self.col = refine_columns(self.col, directed, self.pinned, self._crossings, REFINE_BUDGET)
         self.layer_of, self.up, self.down, self.chains = _items(self.col, directed)
         self.lane_head = {lane: chain.head for chain in self.chains for lane in chain.lanes}
