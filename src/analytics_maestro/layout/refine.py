@@ -51,6 +51,8 @@ def refine_columns(
     best_cost, involved = cost(best)
     for _ in range(PASSES):
         moved = False
+        # A pass takes the nodes in the order of their crossings at its start, and ends at the
+        # first one whose edges (after the moves made so far) cross nothing.
         for node in sorted(range(n), key=lambda v: (-involved[v], v)):
             if not involved[node]:
                 break
