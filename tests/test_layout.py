@@ -400,3 +400,19 @@ def test_only_sparse_small_graphs_choose_among_drawn_orders(monkeypatch):
     assert measured == []
     layout(demo_graph(100, 1))
     assert len(measured) > 1
+
+
+def test_the_final_order_crosses_no_more_than_the_column_search_promised():
+    """The column search judges a layering by a quick ordering; the final ordering of the chosen
+    layering starts from that one too, so it never ends with more crossings."""
+    graph = demo_graph(100, 3)
+    ids = sorted(node.id for node in graph.nodes)
+    index = {ident: i for i, ident in enumerate(ids)}
+    entries = sorted(index[e] for e in graph.entries)
+    edges = sorted(set(graph.edges), key=engine._edge_key)
+    state = engine._Layout(ids, index, entries, edges)
+    promised = state.quick[tuple(state.col)]
+    (final,) = ordering.order_layers(state.layer_of, state.up, state.down, state.entries, known=[promised])
+    size = len(state.up)
+    count = ordering.total_crossings(final, state.down, ordering._positions(final, size))
+    assert count <= ordering.total_crossings(promised, state.down, ordering._positions(promised, size))

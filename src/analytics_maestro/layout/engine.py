@@ -113,6 +113,8 @@ class _Layout:
         self.pinned = [e for e in entries if not has_caller[e]]
         self.directed = directed
         self.col = assign_columns(n, directed, self.pinned)
+        # the quick orders of the layerings the column search tried, by layering
+        self.quick: dict[tuple[int, ...], list[list[int]]] = {}
         if n + sum(self.col[v] - self.col[u] - 1 for u, v in directed) <= SEARCH_ITEMS:
             self.col = refine_columns(self.col, directed, self.pinned, self._crossings, REFINE_BUDGET)
         self.layer_of, self.up, self.down, self.chains = _items(self.col, directed)
@@ -123,6 +125,7 @@ class _Layout:
         """The crossings of a quick ordering of a layering, and per node those of its edges."""
         layer_of, up, down, chains = _items(col, self.directed)
         layers, count = quick_order(layer_of, up, down, work)
+        self.quick[tuple(col)] = layers
         crossed = segment_crossings(layers, down)
         involved = [0] * len(col)
         for chain in chains:
@@ -146,7 +149,10 @@ class _Layout:
         drawing crosses least (by `quality.measure`, ports and lanes included) wins."""
         segments = sum(len(chain.lanes) + 1 for chain in self.chains)
         small = len(self.layer_of) <= SMALL_GRAPH and segments <= DRAWN_SEGMENTS
-        orders = order_layers(self.layer_of, self.up, self.down, self.entries, keep=CANDIDATES if small else 1)
+        known = [self.quick[key]] if (key := tuple(self.col)) in self.quick else []
+        orders = order_layers(
+            self.layer_of, self.up, self.down, self.entries, keep=CANDIDATES if small else 1, known=known
+        )
         if self.groups:
             orders = [self._grouped(layers) for layers in orders]
         grids = [self._grid(layers) for layers in orders]

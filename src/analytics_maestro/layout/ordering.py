@@ -375,6 +375,7 @@ def order_layers(
     roots: Sequence[int],
     budget: int | None = None,
     keep: int = 1,
+    known: Sequence[Sequence[Sequence[int]]] = (),
 ) -> list[list[list[int]]]:
     """Orders of the items per layer with few crossings, fewest first, at most `keep` of them.
 
@@ -387,7 +388,8 @@ def order_layers(
     deterministic) then try for better, and the best orders are polished by sifting. `budget`
     bounds the work of the sweeps with transposition (items sorted plus pairs compared): it
     counts operations, not seconds, so the result does not depend on the machine, and huge graphs
-    get a good order in bounded time.
+    get a good order in bounded time. `known` orders (found on the way, by the column search)
+    join the candidates, so the result crosses no more than they do.
     """
     if budget is None:
         # Past a few thousand items more sweeps change the count by tenths of a percent.
@@ -406,6 +408,10 @@ def order_layers(
     pairs = [(rule, start) for rule in (RULES[1], RULES[0], RULES[3], RULES[2]) for start in starts]
     affordable = max(1, work[0] // max(1, MEDIAN_SWEEPS * len(layers_of)))
     candidates = _median_sweeps(pairs[:affordable], up, down, work)
+    for order in known:
+        layers = [list(layer) for layer in order]
+        count = total_crossings(layers, down, _positions(layers, len(up)))
+        candidates.append((count, len(candidates), layers, RULES[1]))
     work = [budget]
     if len(layers_of) <= RESTART_ITEMS:
         # a small graph also tries Graphviz's schedule: four sweeps with transposition from each
