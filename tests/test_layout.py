@@ -416,3 +416,15 @@ def test_the_final_order_crosses_no_more_than_the_column_search_promised():
     size = len(state.up)
     count = ordering.total_crossings(final, state.down, ordering._positions(final, size))
     assert count <= ordering.total_crossings(promised, state.down, ordering._positions(promised, size))
+
+
+@settings(max_examples=200, deadline=None)
+@given(layered_graphs())
+def test_each_segment_crosses_the_segments_whose_ends_stand_in_opposite_orders(problem):
+    layers, _, down = problem
+    pos = ordering._positions(layers, len(down))
+    counted = ordering.segment_crossings(layers, down)
+    for layer in layers:
+        ends = [(pos[u], pos[v], (u, v)) for u in layer for v in down[u]]
+        for a, b, key in ends:
+            assert counted[key] == sum(1 for c, d, _ in ends if (a - c) * (b - d) < 0)

@@ -464,8 +464,8 @@ def quick_order(
 
 
 def segment_crossings(layers: Sequence[Sequence[int]], down: Sequence[Sequence[int]]) -> dict[tuple[int, int], int]:
-    """For each segment (item, next item), how many other segments it crosses. Pairwise: for
-    small graphs.
+    """For each segment (item, next item), how many other segments it crosses: those whose upper
+    end stands before its own and lower end after, or the other way round.
 
     >>> segment_crossings([[0, 1], [2, 3]], [[3], [2], [], []])
     {(0, 3): 1, (1, 2): 1}
@@ -473,10 +473,30 @@ def segment_crossings(layers: Sequence[Sequence[int]], down: Sequence[Sequence[i
     pos = _positions(layers, len(down))
     out: dict[tuple[int, int], int] = {}
     for layer in layers:
-        segments = [(pos[u], pos[v], (u, v)) for u in layer for v in down[u]]
-        for a, b, key in segments:
-            out[key] = sum(1 for c, d, _ in segments if (a - c) * (b - d) < 0)
+        segments = sorted((pos[u], pos[v], u, v) for u in layer for v in down[u])
+        crossed = [0] * len(segments)
+        # upper end before, lower end after: walk the upper ends forwards; then the mirror case
+        for order, count in ((range(len(segments)), _later), (range(len(segments) - 1, -1, -1), _earlier)):
+            seen: list[int] = []
+            group: list[int] = []
+            for i in order:
+                if group and segments[group[0]][0] != segments[i][0]:
+                    for j in group:
+                        insort(seen, segments[j][1])
+                    group = []
+                crossed[i] += count(seen, segments[i][1])
+                group.append(i)
+        for (_, _, u, v), k in zip(segments, crossed, strict=True):
+            out[u, v] = k
     return out
+
+
+def _later(seen: list[int], end: int) -> int:
+    return len(seen) - bisect_right(seen, end)
+
+
+def _earlier(seen: list[int], end: int) -> int:
+    return bisect_left(seen, end)
 
 
 def _distinct(orders: list[tuple[list[list[int]], int]], count: int) -> list[list[list[int]]]:
