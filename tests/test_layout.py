@@ -251,22 +251,23 @@ def test_network_simplex_finds_the_shortest_feasible_ranking(problem):
 
 
 @st.composite
-def layered_graphs(draw):
-    """Items in 2 to 4 layers, edges only between neighbouring layers, in a random order."""
-    sizes = draw(st.lists(st.integers(1, 7), min_size=2, max_size=4))
-    layers, start = [], 0
-    for size in sizes:
-        layers.append(list(range(start, start + size)))
-        start += size
+def layered_graphs(draw, layers=(2, 4), size=7, edges=12):
+    """Items in `layers` (min, max) layers of up to `size`, up to `edges` edges between each two
+    neighbouring layers (some repeated), every layer shuffled."""
+    sizes = draw(st.lists(st.integers(1, size), min_size=layers[0], max_size=layers[1]))
+    order, start = [], 0
+    for count in sizes:
+        order.append(list(range(start, start + count)))
+        start += count
     up: list[list[int]] = [[] for _ in range(start)]
     down: list[list[int]] = [[] for _ in range(start)]
-    for upper, lower in itertools.pairwise(layers):
-        for u, v in draw(st.lists(st.tuples(st.sampled_from(upper), st.sampled_from(lower)), max_size=12)):
+    for upper, lower in itertools.pairwise(order):
+        for u, v in draw(st.lists(st.tuples(st.sampled_from(upper), st.sampled_from(lower)), max_size=edges)):
             down[u].append(v)
             up[v].append(u)
-    for layer in layers:
+    for layer in order:
         draw(st.randoms(use_true_random=False)).shuffle(layer)
-    return layers, up, down
+    return order, up, down
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,0 +1,17 @@
+"""The compiled part of the layout engine; everything else about the package is in pyproject.toml.
+
+The extension is optional: without a C compiler the package installs all the same and the layout
+runs its pure-Python loops, which give the same result, only slower."""
+
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=[
+        Extension(
+            "analytics_maestro.layout._sweeps",
+            ["src/analytics_maestro/layout/_sweeps.c"],
+            extra_compile_args=["-O2"],
+            optional=True,
+        )
+    ]
+)

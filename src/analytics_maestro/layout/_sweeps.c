@@ -1,0 +1,517 @@
+/* The ordering's inner loops, compiled: median or barycentre sweeps, transposition and crossing
+ * counts, step for step as `ordering.py` does them (same moves, same ties, same work spent), so
+ * the layout is byte-identical with or without this module. `ordering.py` remains the reference
+ * and the fallback where no C compiler was at hand; a test holds the two together.
+ *
+ * Items are numbered 0..n-1; `up` and `down` give each item's neighbours in the layer before and
+ * the layer after; `layers` lists the items of each layer in order. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    Py_ssize_t n;          /* items */
+    Py_ssize_t count;      /* layers */
+    Py_ssize_t *up_at;     /* CSR offsets into up_to, n + 1 of them */
+    Py_ssize_t *up_to;
+    Py_ssize_t *down_at;
+    Py_ssize_t *down_to;
+    Py_ssize_t *layer_at;  /* offsets into items, count + 1 of them */
+    Py_ssize_t *items;     /* the layers, one after the other */
+    Py_ssize_t *pos;       /* position of each item within its layer */
+    Py_ssize_t *up_pos;    /* per item, sorted positions of its up neighbours (same offsets as up_to) */
+    Py_ssize_t *down_pos;
+    Py_ssize_t *tree;      /* Fenwick tree for crossing counts */
+    Py_ssize_t *ends;      /* scratch: one item's neighbour positions */
+    double *value;         /* scratch for a sort: each item's value */
+    Py_ssize_t *order;     /* scratch for a sort: indices into the layer */
+    Py_ssize_t *tie;       /* scratch for a sort: how ties are broken */
+    char *has;             /* scratch for a sort: which items have a value */
+    Py_ssize_t *placed;    /* scratch: a layer's items in their new order */
+    Py_ssize_t widest;     /* items in the widest layer */
+    Py_ssize_t most;       /* most neighbours of one item on one side */
+} Graph;
+
+static void graph_free(Graph *g) {
+    PyMem_Free(g->up_at); PyMem_Free(g->up_to); PyMem_Free(g->down_at); PyMem_Free(g->down_to);
+    PyMem_Free(g->layer_at); PyMem_Free(g->items); PyMem_Free(g->pos);
+    PyMem_Free(g->up_pos); PyMem_Free(g->down_pos); PyMem_Free(g->tree); PyMem_Free(g->ends);
+    PyMem_Free(g->value); PyMem_Free(g->order); PyMem_Free(g->tie); PyMem_Free(g->has); PyMem_Free(g->placed);
+}
+
+static Py_ssize_t *new_array(Py_ssize_t size) {
+    return PyMem_Calloc(size > 0 ? (size_t)size : 1, sizeof(Py_ssize_t));
+}
+
+/* Reads a sequence of sequences of item numbers into CSR arrays. */
+static int read_adjacency(PyObject *seq, Py_ssize_t n, Py_ssize_t **at_out, Py_ssize_t **to_out, Py_ssize_t *most) {
+    PyObject *outer = PySequence_Fast(seq, "neighbours must be a sequence");
+    if (!outer) return -1;
+    if (PySequence_Fast_GET_SIZE(outer) != n) {
+        PyErr_SetString(PyExc_ValueError, "up and down must have one entry per item");
+        Py_DECREF(outer);
+        return -1;
+    }
+    Py_ssize_t *at = new_array(n + 1);
+    Py_ssize_t total = 0, capacity = n + 1;
+    Py_ssize_t *to = new_array(capacity);
+    if (!at || !to) goto fail_memory;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *inner = PySequence_Fast(PySequence_Fast_GET_ITEM(outer, i), "neighbours must be sequences");
+        if (!inner) goto fail;
+        Py_ssize_t k = PySequence_Fast_GET_SIZE(inner);
+        if (k > *most) *most = k;
+        if (total + k > capacity) {
+            while (total + k > capacity) capacity *= 2;
+            Py_ssize_t *grown = PyMem_Realloc(to, (size_t)capacity * sizeof(Py_ssize_t));
+            if (!grown) { Py_DECREF(inner); goto fail_memory; }
+            to = grown;
+        }
+        for (Py_ssize_t j = 0; j < k; j++) {
+            Py_ssize_t v = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(inner, j));
+            if (v == -1 && PyErr_Occurred()) { Py_DECREF(inner); goto fail; }
+            if (v < 0 || v >= n) {
+                PyErr_SetString(PyExc_ValueError, "a neighbour is not an item");
+                Py_DECREF(inner);
+                goto fail;
+            }
+            to[total++] = v;
+        }
+        at[i + 1] = total;
+        Py_DECREF(inner);
+    }
+    Py_DECREF(outer);
+    *at_out = at;
+    *to_out = to;
+    return 0;
+fail_memory:
+    PyErr_NoMemory();
+fail:
+    Py_DECREF(outer);
+    PyMem_Free(at);
+    PyMem_Free(to);
+    return -1;
+}
+
+static int read_layers(PyObject *layers, Graph *g) {
+    PyObject *outer = PySequence_Fast(layers, "layers must be a sequence");
+    if (!outer) return -1;
+    g->count = PySequence_Fast_GET_SIZE(outer);
+    g->layer_at = new_array(g->count + 1);
+    g->items = new_array(g->n);
+    g->pos = new_array(g->n);
+    char *seen = PyMem_Calloc(g->n > 0 ? (size_t)g->n : 1, 1);
+    if (!g->layer_at || !g->items || !g->pos || !seen) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    Py_ssize_t total = 0;
+    for (Py_ssize_t k = 0; k < g->count; k++) {
+        PyObject *layer = PySequence_Fast(PySequence_Fast_GET_ITEM(outer, k), "a layer must be a sequence");
+        if (!layer) goto fail;
+        Py_ssize_t size = PySequence_Fast_GET_SIZE(layer);
+        if (size > g->widest) g->widest = size;
+        for (Py_ssize_t i = 0; i < size; i++) {
+            Py_ssize_t v = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(layer, i));
+            if (v == -1 && PyErr_Occurred()) { Py_DECREF(layer); goto fail; }
+            if (v < 0 || v >= g->n || seen[v] || total >= g->n) {
+                PyErr_SetString(PyExc_ValueError, "the layers must hold every item once");
+                Py_DECREF(layer);
+                goto fail;
+            }
+            seen[v] = 1;
+            g->pos[v] = i;
+            g->items[total++] = v;
+        }
+        g->layer_at[k + 1] = total;
+        Py_DECREF(layer);
+    }
+    if (total != g->n) {
+        PyErr_SetString(PyExc_ValueError, "the layers must hold every item once");
+        goto fail;
+    }
+    PyMem_Free(seen);
+    Py_DECREF(outer);
+    return 0;
+fail:
+    PyMem_Free(seen);
+    Py_DECREF(outer);
+    return -1;
+}
+
+static int graph_read(Graph *g, PyObject *layers, PyObject *up, PyObject *down) {
+    memset(g, 0, sizeof(Graph));
+    g->n = PySequence_Size(up);
+    if (g->n < 0) return -1;
+    if (read_adjacency(up, g->n, &g->up_at, &g->up_to, &g->most) < 0) return -1;
+    if (read_adjacency(down, g->n, &g->down_at, &g->down_to, &g->most) < 0) return -1;
+    if (read_layers(layers, g) < 0) return -1;
+    g->up_pos = new_array(g->up_at[g->n]);
+    g->down_pos = new_array(g->down_at[g->n]);
+    g->tree = new_array(g->widest + 1);
+    g->ends = new_array(g->most);
+    g->value = PyMem_Calloc(g->widest > 0 ? (size_t)g->widest : 1, sizeof(double));
+    g->order = new_array(g->widest);
+    g->tie = new_array(g->widest);
+    g->has = PyMem_Calloc(g->widest > 0 ? (size_t)g->widest : 1, 1);
+    g->placed = new_array(g->widest);
+    if (!g->up_pos || !g->down_pos || !g->tree || !g->ends || !g->value || !g->order || !g->tie || !g->has ||
+        !g->placed) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *layers_list(const Py_ssize_t *layer_at, const Py_ssize_t *items, Py_ssize_t count) {
+    PyObject *out = PyList_New(count);
+    if (!out) return NULL;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_ssize_t size = layer_at[k + 1] - layer_at[k];
+        PyObject *layer = PyList_New(size);
+        if (!layer) { Py_DECREF(out); return NULL; }
+        for (Py_ssize_t i = 0; i < size; i++) {
+            PyObject *v = PyLong_FromSsize_t(items[layer_at[k] + i]);
+            if (!v) { Py_DECREF(layer); Py_DECREF(out); return NULL; }
+            PyList_SET_ITEM(layer, i, v);
+        }
+        PyList_SET_ITEM(out, k, layer);
+    }
+    return out;
+}
+
+/* Writes the current order back into the caller's lists, as the Python version leaves them. */
+static int write_back(PyObject *layers, const Graph *g) {
+    for (Py_ssize_t k = 0; k < g->count; k++) {
+        PyObject *layer = PySequence_GetItem(layers, k);
+        if (!layer) return -1;
+        if (!PyList_Check(layer)) { Py_DECREF(layer); continue; }
+        Py_ssize_t size = g->layer_at[k + 1] - g->layer_at[k];
+        for (Py_ssize_t i = 0; i < size; i++) {
+            PyObject *v = PyLong_FromSsize_t(g->items[g->layer_at[k] + i]);
+            if (!v || PyList_SetItem(layer, i, v) < 0) { Py_DECREF(layer); return -1; }
+        }
+        Py_DECREF(layer);
+    }
+    return 0;
+}
+
+static int compare_positions(const void *a, const void *b) {
+    Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void sort_positions(Py_ssize_t *values, Py_ssize_t size) {
+    if (size < 16) {
+        for (Py_ssize_t i = 1; i < size; i++) {
+            Py_ssize_t v = values[i], j = i;
+            for (; j > 0 && values[j - 1] > v; j--) values[j] = values[j - 1];
+            values[j] = v;
+        }
+    } else {
+        qsort(values, (size_t)size, sizeof(Py_ssize_t), compare_positions);
+    }
+}
+
+/* Crossings between layer k and the next: pairs of edges whose upper ends stand in one order and
+ * lower ends in the other. Each edge counts the earlier edges (by upper end) that end after it. */
+static long long count_crossings(Graph *g, Py_ssize_t k) {
+    Py_ssize_t width = g->layer_at[k + 2] - g->layer_at[k + 1];
+    Py_ssize_t *tree = g->tree;
+    memset(tree, 0, (size_t)(width + 1) * sizeof(Py_ssize_t));
+    long long crossings = 0, seen = 0;
+    for (Py_ssize_t i = g->layer_at[k]; i < g->layer_at[k + 1]; i++) {
+        Py_ssize_t u = g->items[i];
+        Py_ssize_t a = g->down_at[u], b = g->down_at[u + 1];
+        for (Py_ssize_t e = a; e < b; e++) {
+            Py_ssize_t at = g->pos[g->down_to[e]] + 1, not_after = 0;
+            for (Py_ssize_t j = at; j > 0; j -= j & -j) not_after += tree[j];
+            crossings += seen - not_after;
+        }
+        for (Py_ssize_t e = a; e < b; e++) {
+            for (Py_ssize_t j = g->pos[g->down_to[e]] + 1; j <= width; j += j & -j) tree[j]++;
+            seen++;
+        }
+    }
+    return crossings;
+}
+
+static long long total_crossings(Graph *g) {
+    long long total = 0;
+    for (Py_ssize_t k = 0; k + 1 < g->count; k++) total += count_crossings(g, k);
+    return total;
+}
+
+typedef struct {
+    int median;  /* the weighted median, or else the barycentre */
+    int hold;    /* items without neighbours keep their place */
+} Rule;
+
+/* The rule's value of an item's sorted neighbour positions; 0 when it has none. */
+static int rule_value(const Rule *rule, const Py_ssize_t *p, Py_ssize_t count, double *out) {
+    if (count == 0) return 0;
+    if (!rule->median) {
+        long long sum = 0;
+        for (Py_ssize_t i = 0; i < count; i++) sum += p[i];
+        *out = (double)sum / (double)count;
+        return 1;
+    }
+    Py_ssize_t m = count / 2;
+    if (count % 2) {
+        *out = (double)p[m];
+    } else if (count == 2) {
+        *out = (double)(p[0] + p[1]) / 2.0;
+    } else {
+        long long left = p[m - 1] - p[0], right = p[count - 1] - p[m];
+        if (left + right == 0)
+            *out = (double)(p[m - 1] + p[m]) / 2.0;
+        else
+            *out = (double)((long long)p[m - 1] * right + (long long)p[m] * left) / (double)(left + right);
+    }
+    return 1;
+}
+
+/* what compare_keyed sorts by; the module runs under the GIL, one sort at a time */
+static const double *sort_value;
+static const Py_ssize_t *sort_tie;
+
+static int compare_keyed(const void *a, const void *b) {
+    Py_ssize_t i = *(const Py_ssize_t *)a, j = *(const Py_ssize_t *)b;
+    if (sort_value[i] < sort_value[j]) return -1;
+    if (sort_value[i] > sort_value[j]) return 1;
+    return (sort_tie[i] > sort_tie[j]) - (sort_tie[i] < sort_tie[j]);
+}
+
+/* Sorts layer k by the rule's value of each item's neighbours on the fixed side; ties keep their
+ * order, or reverse it with `reverse`. Items without a value hold their places (`rule.hold`) or
+ * take the value of the item before them. */
+static void reorder(Graph *g, Py_ssize_t k, int downward, const Rule *rule, int reverse) {
+    const Py_ssize_t *at = downward ? g->up_at : g->down_at;
+    const Py_ssize_t *to = downward ? g->up_to : g->down_to;
+    Py_ssize_t first = g->layer_at[k], size = g->layer_at[k + 1] - first;
+    Py_ssize_t *tie = g->tie;
+    char *has = g->has;
+    Py_ssize_t valued = 0;
+    double previous = -1.0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        Py_ssize_t item = g->items[first + i], a = at[item], b = at[item + 1];
+        double v = 0.0;
+        int known;
+        if (b - a == 1) {
+            v = (double)g->pos[to[a]];
+            known = 1;
+        } else {
+            for (Py_ssize_t e = a; e < b; e++) g->ends[e - a] = g->pos[to[e]];
+            sort_positions(g->ends, b - a);
+            known = rule_value(rule, g->ends, b - a, &v);
+        }
+        if (!known && !rule->hold) {
+            v = previous;
+            known = 1;
+        }
+        if (known) {
+            previous = v;
+            g->order[valued++] = i;
+        }
+        has[i] = (char)known;
+        g->value[i] = v;
+        tie[i] = reverse ? -i : i;
+    }
+    sort_value = g->value;
+    sort_tie = tie;
+    qsort(g->order, (size_t)valued, sizeof(Py_ssize_t), compare_keyed);
+    /* the sorted items fill the valued places in turn; the others stay */
+    Py_ssize_t *layer = g->items + first, *placed = g->placed, next = 0;
+    for (Py_ssize_t i = 0; i < size; i++) placed[i] = has[i] ? layer[g->order[next++]] : layer[i];
+    for (Py_ssize_t i = 0; i < size; i++) {
+        layer[i] = placed[i];
+        g->pos[placed[i]] = i;
+    }
+}
+
+/* Pairs (x in a, y in b) with x > y; both sorted. */
+static long long side_crossings(const Py_ssize_t *a, Py_ssize_t na, const Py_ssize_t *b, Py_ssize_t nb) {
+    if (!na || !nb || a[na - 1] <= b[0]) return 0;
+    long long count = 0;
+    Py_ssize_t j = 0;
+    for (Py_ssize_t i = 0; i < na; i++) {
+        while (j < nb && b[j] < a[i]) j++;
+        count += j;
+    }
+    return count;
+}
+
+static void pair_crossings(const Py_ssize_t *a, Py_ssize_t na, const Py_ssize_t *b, Py_ssize_t nb, long long *keep,
+                           long long *swap) {
+    if (!na || !nb) {
+        *keep = *swap = 0;
+    } else if (na == 1 && nb == 1) {
+        *keep = a[0] > b[0];
+        *swap = b[0] > a[0];
+    } else {
+        *keep = side_crossings(a, na, b, nb);
+        *swap = side_crossings(b, nb, a, na);
+    }
+}
+
+/* Each item's sorted neighbour positions on one side, for the items of layer k. */
+static void neighbour_positions(Graph *g, Py_ssize_t k, const Py_ssize_t *at, const Py_ssize_t *to, Py_ssize_t *out) {
+    for (Py_ssize_t i = g->layer_at[k]; i < g->layer_at[k + 1]; i++) {
+        Py_ssize_t item = g->items[i];
+        for (Py_ssize_t e = at[item]; e < at[item + 1]; e++) out[e] = g->pos[to[e]];
+        sort_positions(out + at[item], at[item + 1] - at[item]);
+    }
+}
+
+/* Swaps neighbours in every layer while that removes crossings (or, with `reverse`, keeps them
+ * equal), revisiting only layers next to a change; spends `work` (items visited plus pairs
+ * compared) and stops when it runs out. */
+static int transpose(Graph *g, int reverse, long long *work, long max_rounds) {
+    Py_ssize_t count = g->count;
+    char *dirty = PyMem_Malloc(count > 0 ? (size_t)count : 1);
+    char *touched = PyMem_Malloc(count > 0 ? (size_t)count : 1);
+    if (!dirty || !touched) {
+        PyMem_Free(dirty);
+        PyMem_Free(touched);
+        PyErr_NoMemory();
+        return -1;
+    }
+    memset(dirty, 1, (size_t)count);
+    for (long round = 0; round < max_rounds; round++) {
+        if (*work <= 0) break;
+        long long gain = 0;
+        memset(touched, 0, (size_t)count);
+        for (Py_ssize_t k = 0; k < count; k++) {
+            if (!dirty[k]) continue;
+            neighbour_positions(g, k, g->up_at, g->up_to, g->up_pos);
+            neighbour_positions(g, k, g->down_at, g->down_to, g->down_pos);
+            Py_ssize_t first = g->layer_at[k], size = g->layer_at[k + 1] - first;
+            Py_ssize_t *layer = g->items + first;
+            long long compared = size;
+            int swapped = 0;
+            for (Py_ssize_t i = 0; i + 1 < size; i++) {
+                Py_ssize_t a = layer[i], b = layer[i + 1];
+                long long keep_up, swap_up, keep_down, swap_down;
+                pair_crossings(g->up_pos + g->up_at[a], g->up_at[a + 1] - g->up_at[a], g->up_pos + g->up_at[b],
+                               g->up_at[b + 1] - g->up_at[b], &keep_up, &swap_up);
+                pair_crossings(g->down_pos + g->down_at[a], g->down_at[a + 1] - g->down_at[a],
+                               g->down_pos + g->down_at[b], g->down_at[b + 1] - g->down_at[b], &keep_down,
+                               &swap_down);
+                long long keep = keep_up + keep_down;
+                if (keep == 0) continue;
+                compared++;
+                long long swap = swap_up + swap_down;
+                if (swap < keep || (reverse && swap == keep)) {
+                    layer[i] = b;
+                    layer[i + 1] = a;
+                    g->pos[b] = i;
+                    g->pos[a] = i + 1;
+                    gain += keep - swap;
+                    swapped = 1;
+                }
+            }
+            *work -= compared;
+            if (swapped) {
+                for (Py_ssize_t j = k - 1; j <= k + 1; j++)
+                    if (j >= 0 && j < count) touched[j] = 1;
+            }
+        }
+        memcpy(dirty, touched, (size_t)count);
+        if (gain <= 0) break;
+    }
+    PyMem_Free(dirty);
+    PyMem_Free(touched);
+    return 0;
+}
+
+static PyObject *py_sweeps(PyObject *self, PyObject *args) {
+    PyObject *layers, *up, *down;
+    long iterations, min_quit, max_rounds;
+    int median, hold, with_transpose;
+    long long work;
+    double convergence;
+    if (!PyArg_ParseTuple(args, "OOOlppLpldl", &layers, &up, &down, &iterations, &median, &hold, &work,
+                          &with_transpose, &min_quit, &convergence, &max_rounds))
+        return NULL;
+    Graph g;
+    if (graph_read(&g, layers, up, down) < 0) {
+        graph_free(&g);
+        return NULL;
+    }
+    Rule rule = {median, hold};
+    Py_ssize_t *best = new_array(g.n);
+    PyObject *result = NULL;
+    if (!best) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memcpy(best, g.items, (size_t)g.n * sizeof(Py_ssize_t));
+    long long best_count = total_crossings(&g);
+    long trying = 0;
+    for (long iteration = 0; iteration < iterations; iteration++) {
+        if (best_count == 0 || trying >= min_quit || work <= 0) break;
+        trying++;
+        int downward = iteration % 2 == 0, reverse = iteration % 4 < 2;
+        for (Py_ssize_t step = 1; step < g.count; step++) {
+            Py_ssize_t k = downward ? step : g.count - 1 - step;
+            reorder(&g, k, downward, &rule, reverse);
+            work -= g.layer_at[k + 1] - g.layer_at[k];
+        }
+        if (with_transpose && transpose(&g, !reverse, &work, max_rounds) < 0) goto done;
+        long long crossings = total_crossings(&g);
+        if (crossings <= best_count) {
+            if ((double)crossings < convergence * (double)best_count) trying = 0;
+            memcpy(best, g.items, (size_t)g.n * sizeof(Py_ssize_t));
+            best_count = crossings;
+        }
+    }
+    if (write_back(layers, &g) < 0) goto done;
+    PyObject *order = layers_list(g.layer_at, best, g.count);
+    if (order) result = Py_BuildValue("(NLL)", order, best_count, work);
+done:
+    PyMem_Free(best);
+    graph_free(&g);
+    return result;
+}
+
+static PyObject *py_transpose(PyObject *self, PyObject *args) {
+    PyObject *layers, *up, *down;
+    int reverse;
+    long long work;
+    long max_rounds;
+    if (!PyArg_ParseTuple(args, "OOOpLl", &layers, &up, &down, &reverse, &work, &max_rounds)) return NULL;
+    Graph g;
+    PyObject *result = NULL;
+    if (graph_read(&g, layers, up, down) == 0 && transpose(&g, reverse, &work, max_rounds) == 0 &&
+        write_back(layers, &g) == 0)
+        result = Py_BuildValue("(LL)", total_crossings(&g), work);
+    graph_free(&g);
+    return result;
+}
+
+static PyObject *py_total_crossings(PyObject *self, PyObject *args) {
+    PyObject *layers, *up, *down;
+    if (!PyArg_ParseTuple(args, "OOO", &layers, &up, &down)) return NULL;
+    Graph g;
+    PyObject *result = NULL;
+    if (graph_read(&g, layers, up, down) == 0) result = PyLong_FromLongLong(total_crossings(&g));
+    graph_free(&g);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"sweeps", py_sweeps, METH_VARARGS,
+     "sweeps(layers, up, down, iterations, median, hold, work, transpose, min_quit, convergence, max_rounds)"
+     " -> (best layers, their crossings, work left); `layers` is left in its last order."},
+    {"transpose", py_transpose, METH_VARARGS,
+     "transpose(layers, up, down, reverse, work, max_rounds) -> (crossings, work left); reorders `layers`."},
+    {"total_crossings", py_total_crossings, METH_VARARGS, "total_crossings(layers, up, down) -> crossings"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_sweeps", "The ordering's inner loops, compiled.", -1,
+                                    methods};
+
+PyMODINIT_FUNC PyInit__sweeps(void) { return PyModule_Create(&module); }

@@ -1,0 +1,102 @@
+"""The compiled sweeps (`layout/_sweeps.c`) against the Python loops they stand in for: the same
+orders, crossings and work, step for step, so the layout does not depend on which one ran."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analytics_maestro.inventory.generate import generate
+from analytics_maestro.inventory.memory import MemoryInventory
+from analytics_maestro.inventory.validate import validate
+from analytics_maestro.layout import layout, ordering
+from analytics_maestro.model import GraphRequest
+from tests.test_layout import graphs, layered_graphs
+
+NATIVE = ordering.native
+
+
+def test_the_compiled_sweeps_are_built():
+    """`make` builds them wherever a C compiler is at hand, as on CI; elsewhere the Python loops
+    run, slower."""
+    if NATIVE is None:
+        message = "the compiled sweeps are not built: install gcc and the Python headers, then `make venv`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+needs_native = pytest.mark.skipif(NATIVE is None, reason="the compiled sweeps are not built (see above)")
+
+
+def python_loops(run, *args):
+    """`run(*args)` with the compiled sweeps out of the way."""
+    compiled, ordering.native = ordering.native, None
+    try:
+        return run(*args)
+    finally:
+        ordering.native = compiled
+
+
+@needs_native
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    layered_graphs(layers=(1, 6), size=9, edges=20),
+    st.sampled_from(ordering.RULES),
+    st.booleans(),
+    st.integers(1, 24),
+    st.integers(-5, 400),
+)
+def test_compiled_sweeps_do_what_the_python_loops_do(problem, rule, transpose, iterations, budget):
+    layers, up, down = problem
+    compiled_layers, python_layers = [list(layer) for layer in layers], [list(layer) for layer in layers]
+    compiled_work, python_work = [budget], [budget]
+    compiled = ordering._sweeps(compiled_layers, up, down, iterations, rule, compiled_work, transpose)
+    python = python_loops(ordering._sweeps, python_layers, up, down, iterations, rule, python_work, transpose)
+    assert compiled == python
+    assert compiled_work == python_work
+    assert compiled_layers == python_layers  # both leave the last order in the caller's lists
+
+
+@needs_native
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layered_graphs(layers=(1, 6), size=9, edges=20), st.booleans(), st.integers(-5, 400))
+def test_compiled_transposition_does_what_the_python_loop_does(problem, reverse, budget):
+    layers, up, down = problem
+    python_layers = [list(layer) for layer in layers]
+    python_work = [budget]
+    pos = ordering._positions(python_layers, len(up))
+    ordering._transpose(python_layers, up, down, pos, reverse, python_work)
+    count, work = NATIVE.transpose(layers, up, down, reverse, budget, ordering.MAX_TRANSPOSE_ROUNDS)
+    assert layers == python_layers
+    assert (count, work) == (ordering.total_crossings(layers, down, pos), python_work[0])
+    assert NATIVE.total_crossings(layers, up, down) == count
+
+
+@needs_native
+def test_compiled_sweeps_refuse_layers_that_do_not_hold_every_item_once():
+    up: list[list[int]] = [[], [0], []]
+    down: list[list[int]] = [[1], [], []]
+    for layers in ([[0], [1]], [[0, 2], [1, 2]], [[0, 2], [1, 7]]):
+        with pytest.raises(ValueError, match="every item once"):
+            NATIVE.total_crossings(layers, up, down)
+    with pytest.raises(ValueError, match="not an item"):
+        NATIVE.total_crossings([[0, 2], [1]], up, [[5], [], []])
+
+
+@needs_native
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs())
+def test_random_graphs_lay_out_the_same_with_either(graph):
+    assert layout(graph).to_json() == python_loops(lambda: layout(graph).to_json())
+
+
+@needs_native
+@pytest.mark.parametrize(("n", "seed"), [(100, 1), (100, 3), (300, 2), (1000, 1)])
+def test_generated_inventories_lay_out_the_same_with_either(n, seed):
+    report = validate(generate(n, seed))
+    _, graph = MemoryInventory(report.inventory, "t").lookup(GraphRequest(owner="t", all_systems=True), 10_000)
+    assert layout(graph).to_json() == python_loops(lambda: layout(graph).to_json())
