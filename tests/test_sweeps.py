@@ -77,6 +77,19 @@ def test_compiled_transposition_does_what_the_python_loop_does(problem, reverse,
 
 
 @needs_native
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layered_graphs(layers=(1, 6), size=9, edges=20), st.integers(-5, 400))
+def test_compiled_sifting_does_what_the_python_loop_does(problem, budget):
+    layers, up, down = problem
+    python_layers, python_work = [list(layer) for layer in layers], [budget]
+    python_pos = ordering._positions(python_layers, len(up))
+    gained = python_loops(ordering._sift, python_layers, up, down, python_pos, python_work)
+    pos, work = ordering._positions(layers, len(up)), [budget]
+    assert ordering._sift(layers, up, down, pos, work) == gained
+    assert (layers, pos, work) == (python_layers, python_pos, python_work)
+
+
+@needs_native
 def test_compiled_sweeps_refuse_layers_that_do_not_hold_every_item_once():
     up: list[list[int]] = [[], [0], []]
     down: list[list[int]] = [[1], [], []]

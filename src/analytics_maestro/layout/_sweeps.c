@@ -426,6 +426,62 @@ static int transpose(Graph *g, int reverse, long long *work, long max_rounds) {
     return 0;
 }
 
+/* Sifting: each item of a layer, the busiest first, taken out and put back where it crosses least
+ * with both neighbouring layers. Returns the crossings removed; spends `work` (pairs compared). */
+static long long sift(Graph *g, long long *work) {
+    long long gained = 0;
+    for (Py_ssize_t k = 0; k < g->count; k++) {
+        Py_ssize_t first = g->layer_at[k], size = g->layer_at[k + 1] - first;
+        if (size < 3 || *work <= 0) continue;
+        neighbour_positions(g, k, g->up_at, g->up_to, g->up_pos);
+        neighbour_positions(g, k, g->down_at, g->down_to, g->down_pos);
+        Py_ssize_t *layer = g->items + first, *others = g->placed;
+        /* the busiest first, then by place; the keys are taken before anything moves */
+        for (Py_ssize_t i = 0; i < size; i++) {
+            Py_ssize_t item = layer[i];
+            g->order[i] = i;
+            g->value[i] = -(double)(g->up_at[item + 1] - g->up_at[item] + g->down_at[item + 1] - g->down_at[item]);
+            g->tie[i] = i;
+        }
+        sort_value = g->value;
+        sort_tie = g->tie;
+        qsort(g->order, (size_t)size, sizeof(Py_ssize_t), compare_keyed);
+        for (Py_ssize_t i = 0; i < size; i++) g->order[i] = layer[g->order[i]];  /* indices to items */
+        for (Py_ssize_t s = 0; s < size; s++) {
+            Py_ssize_t item = g->order[s];
+            const Py_ssize_t *a_up = g->up_pos + g->up_at[item], *a_down = g->down_pos + g->down_at[item];
+            Py_ssize_t na_up = g->up_at[item + 1] - g->up_at[item], na_down = g->down_at[item + 1] - g->down_at[item];
+            if (!na_up && !na_down) continue;
+            *work -= size;
+            Py_ssize_t at = g->pos[item], count = 0;
+            for (Py_ssize_t i = 0; i < size; i++)
+                if (layer[i] != item) others[count++] = layer[i];
+            long long best = 0, running = 0, current = 0;
+            Py_ssize_t best_at = 0;
+            for (Py_ssize_t i = 0; i < count; i++) {
+                Py_ssize_t other = others[i];
+                long long before_up, after_up, before_down, after_down;
+                pair_crossings(a_up, na_up, g->up_pos + g->up_at[other], g->up_at[other + 1] - g->up_at[other],
+                               &before_up, &after_up);
+                pair_crossings(a_down, na_down, g->down_pos + g->down_at[other],
+                               g->down_at[other + 1] - g->down_at[other], &before_down, &after_down);
+                running += after_up + after_down - before_up - before_down;
+                if (i < at) current = running;
+                if (running < best) {
+                    best = running;
+                    best_at = i + 1;
+                }
+            }
+            if (best < current) {
+                gained += current - best;
+                for (Py_ssize_t i = 0, j = 0; i < size; i++) layer[i] = i == best_at ? item : others[j++];
+                for (Py_ssize_t i = 0; i < size; i++) g->pos[layer[i]] = i;
+            }
+        }
+    }
+    return gained;
+}
+
 static PyObject *py_sweeps(PyObject *self, PyObject *args) {
     PyObject *layers, *up, *down;
     long iterations, min_quit, max_rounds;
@@ -491,6 +547,20 @@ static PyObject *py_transpose(PyObject *self, PyObject *args) {
     return result;
 }
 
+static PyObject *py_sift(PyObject *self, PyObject *args) {
+    PyObject *layers, *up, *down;
+    long long work;
+    if (!PyArg_ParseTuple(args, "OOOL", &layers, &up, &down, &work)) return NULL;
+    Graph g;
+    PyObject *result = NULL;
+    if (graph_read(&g, layers, up, down) == 0) {
+        long long gained = sift(&g, &work);
+        if (write_back(layers, &g) == 0) result = Py_BuildValue("(LL)", gained, work);
+    }
+    graph_free(&g);
+    return result;
+}
+
 static PyObject *py_total_crossings(PyObject *self, PyObject *args) {
     PyObject *layers, *up, *down;
     if (!PyArg_ParseTuple(args, "OOO", &layers, &up, &down)) return NULL;
@@ -507,6 +577,7 @@ static PyMethodDef methods[] = {
      " -> (best layers, their crossings, work left); `layers` is left in its last order."},
     {"transpose", py_transpose, METH_VARARGS,
      "transpose(layers, up, down, reverse, work, max_rounds) -> (crossings, work left); reorders `layers`."},
+    {"sift", py_sift, METH_VARARGS, "sift(layers, up, down, work) -> (crossings removed, work left); reorders `layers`."},
     {"total_crossings", py_total_crossings, METH_VARARGS, "total_crossings(layers, up, down) -> crossings"},
     {NULL, NULL, 0, NULL},
 };

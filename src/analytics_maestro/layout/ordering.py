@@ -267,6 +267,10 @@ def _sift(
     first, and put it back where it crosses least with both neighbouring layers. Escapes the local
     optima of sweeps and transposition, which only ever move items past their neighbours. Returns
     the crossings removed; spends `work` (pairs compared)."""
+    if native is not None:
+        gained, work[0] = native.sift(layers, up, down, work[0])
+        pos[:] = _positions(layers, len(up))
+        return gained
     gained = 0
     for layer in layers:
         if len(layer) < 3 or work[0] <= 0:
