@@ -8,9 +8,10 @@ from setuptools import Extension, setup
 setup(
     ext_modules=[
         Extension(
-            "analytics_maestro.layout._sweeps",
-            ["src/analytics_maestro/layout/_sweeps.c"],
-            extra_compile_args=["-O2"],
+            "analytics_maestro.layout._native",
+            ["src/analytics_maestro/layout/_native.c"],
+            # no fused multiply-adds: the floating-point results must be those of the Python loops
+            extra_compile_args=["-O2", "-ffp-contract=off"],
             optional=True,
         )
     ]

@@ -5,13 +5,16 @@ lanes (long edges passing through) share one row. Sweeps over the columns move e
 as the order allows to the weighted mean of its neighbours' heights, the nearest feasible
 placement being found exactly by pool-adjacent-violators. Lanes pull harder than nodes, so long
 edges run straight; sweeps from the right centre a parent on its children. Finally the slots snap
-to whole rows, top to bottom.
+to whole rows, top to bottom. The sweeps also run compiled (see `compiled.py`), with the same
+result.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from analytics_maestro.layout import compiled
 
 LANES_PER_ROW = 4
 # Pull of an edge between two lanes, a lane and a node, two nodes (as Graphviz weighs its
@@ -111,6 +114,14 @@ def assign_rows(
 ) -> list[list[Slot]]:
     """Slots per column with whole-row `top`s, the smallest top being 0."""
     columns = build_slots(layers, is_lane, spans)
+    if compiled.native is not None:
+        pulls = (LANE_LANE, LANE_NODE, NODE_NODE)
+        sweeps = "".join(sweep[0] for sweep in SWEEPS)
+        tops = compiled.native.rows(layers, up, down, is_lane, spans, LANES_PER_ROW, pulls, sweeps)
+        for slots, column in zip(columns, tops, strict=True):
+            for slot, top in zip(slots, column, strict=True):
+                slot.top = top
+        return columns
     centre = [0.0] * len(up)
     for slots in columns:
         for slot in slots:

@@ -8,9 +8,7 @@ transposition (swap neighbours while that removes crossings with both sides). Th
 is kept. Sweeps without transposition come first: they are cheap, and on a large graph they do
 most of the work. Small graphs get restarts and sifting on top.
 
-The sweeps and transposition also exist compiled (`_sweeps.c`, built when a C compiler is at
-hand): the same steps, ties and work, so the same orders, several times faster. The loops here are
-the reference, and what runs without the compiled module.
+Sweeps, transposition and sifting also run compiled (see `compiled.py`), with the same result.
 """
 
 from __future__ import annotations
@@ -21,10 +19,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-try:
-    from analytics_maestro.layout import _sweeps as native
-except ImportError:  # installed without a C compiler
-    native = None
+from analytics_maestro.layout import compiled
 
 MAX_ITERATIONS = 24
 START_ITERATIONS = 4
@@ -267,8 +262,8 @@ def _sift(
     first, and put it back where it crosses least with both neighbouring layers. Escapes the local
     optima of sweeps and transposition, which only ever move items past their neighbours. Returns
     the crossings removed; spends `work` (pairs compared)."""
-    if native is not None:
-        gained, work[0] = native.sift(layers, up, down, work[0])
+    if compiled.native is not None:
+        gained, work[0] = compiled.native.sift(layers, up, down, work[0])
         pos[:] = _positions(layers, len(up))
         return gained
     gained = 0
@@ -307,8 +302,8 @@ def _transposed(
     layers: list[list[int]], up: Sequence[Sequence[int]], down: Sequence[Sequence[int]], work: list[int]
 ) -> int:
     """`_transpose` (compiled when it can be) on `layers`; their crossings after it."""
-    if native is not None:
-        count, work[0] = native.transpose(layers, up, down, False, work[0], MAX_TRANSPOSE_ROUNDS)
+    if compiled.native is not None:
+        count, work[0] = compiled.native.transpose(layers, up, down, False, work[0], MAX_TRANSPOSE_ROUNDS)
         return count
     pos = _positions(layers, len(up))
     _transpose(layers, up, down, pos, False, work)
@@ -330,10 +325,10 @@ def _sweeps(
 
     Without `transpose`, each sweep costs a sort per layer, a small part of what transposition
     costs on a large graph, and still removes most crossings of a first order."""
-    if native is not None:
+    if compiled.native is not None:
         median = rule.value is median_value
         args = (iterations, median, rule.hold, work[0], transpose, MIN_QUIT, CONVERGENCE, MAX_TRANSPOSE_ROUNDS)
-        best, count, work[0] = native.sweeps(layers, up, down, *args)
+        best, count, work[0] = compiled.native.sweeps(layers, up, down, *args)
         return best, count
     pos = _positions(layers, len(up))
     best = [list(layer) for layer in layers]

@@ -1,4 +1,4 @@
-"""The compiled sweeps (`layout/_sweeps.c`) against the Python loops they stand in for: the same
+"""The compiled loops (`layout/_native.c`) against the Python loops they stand in for: the same
 orders, crossings and work, step for step, so the layout does not depend on which one ran."""
 
 from __future__ import annotations
@@ -12,33 +12,33 @@ from hypothesis import strategies as st
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
-from analytics_maestro.layout import layout, ordering
+from analytics_maestro.layout import compiled, coordinates, layout, ordering
 from analytics_maestro.model import GraphRequest
 from tests.test_layout import graphs, layered_graphs
 
-NATIVE = ordering.native
+NATIVE = compiled.native
 
 
 def test_the_compiled_sweeps_are_built():
     """`make` builds them wherever a C compiler is at hand, as on CI; elsewhere the Python loops
     run, slower."""
     if NATIVE is None:
-        message = "the compiled sweeps are not built: install gcc and the Python headers, then `make venv`"
+        message = "the compiled loops are not built: install gcc and the Python headers, then `make venv`"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
 
 
-needs_native = pytest.mark.skipif(NATIVE is None, reason="the compiled sweeps are not built (see above)")
+needs_native = pytest.mark.skipif(NATIVE is None, reason="the compiled loops are not built (see above)")
 
 
 def python_loops(run, *args):
     """`run(*args)` with the compiled sweeps out of the way."""
-    compiled, ordering.native = ordering.native, None
+    native, compiled.native = compiled.native, None
     try:
         return run(*args)
     finally:
-        ordering.native = compiled
+        compiled.native = native
 
 
 @needs_native
@@ -87,6 +87,22 @@ def test_compiled_sifting_does_what_the_python_loop_does(problem, budget):
     pos, work = ordering._positions(layers, len(up)), [budget]
     assert ordering._sift(layers, up, down, pos, work) == gained
     assert (layers, pos, work) == (python_layers, python_pos, python_work)
+
+
+@needs_native
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layered_graphs(layers=(1, 6), size=9, edges=20), st.data())
+def test_compiled_rows_are_the_python_rows(problem, data):
+    layers, up, down = problem
+    size = len(up)
+    is_lane = data.draw(st.lists(st.booleans(), min_size=size, max_size=size))
+    spans = data.draw(st.lists(st.integers(1, 6), min_size=size, max_size=size))
+
+    def tops():
+        columns = coordinates.assign_rows(layers, up, down, is_lane, spans)
+        return [[(slot.items, slot.height, slot.top) for slot in slots] for slots in columns]
+
+    assert tops() == python_loops(tops)
 
 
 @needs_native
