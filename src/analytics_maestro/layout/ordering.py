@@ -13,6 +13,7 @@ Sweeps, transposition and sifting also run compiled (see `compiled.py`), with th
 
 from __future__ import annotations
 
+import functools
 import random
 from bisect import bisect_left, bisect_right, insort
 from collections import deque
@@ -419,20 +420,23 @@ def order_layers(
     if budget is None:
         # Past a few thousand items more sweeps change the count by tenths of a percent.
         budget = BUDGET if len(layers_of) <= LARGE_GRAPH else LARGE_GRAPH_BUDGET
-    sources = [item for item in range(len(up)) if not up[item]]
-    sinks = [item for item in range(len(down)) if not down[item]]
-    starts = (
-        _breadth_first(layers_of, down, up, sources),
-        initial_order(layers_of, down, roots),
-        _breadth_first(layers_of, up, down, sinks),
+    makers = (
+        lambda: _breadth_first(layers_of, down, up, [item for item in range(len(up)) if not up[item]]),
+        lambda: initial_order(layers_of, down, roots),
+        lambda: _breadth_first(layers_of, up, down, [item for item in range(len(down)) if not down[item]]),
     )
+
+    @functools.cache
+    def start(k: int) -> list[list[int]]:  # made when first needed: a large graph uses one
+        return makers[k]()
+
     # Median sweeps from each start under each rule; on a large graph, as many pairs as the
     # budget allows (breadth-first from the sources with held items is the best pair on
     # generated inventories).
     work = [MEDIAN_BUDGET]
-    pairs = [(rule, start) for rule in (RULES[1], RULES[0], RULES[3], RULES[2]) for start in starts]
+    pairs = [(rule, k) for rule in (RULES[1], RULES[0], RULES[3], RULES[2]) for k in range(len(makers))]
     affordable = max(1, work[0] // max(1, MEDIAN_SWEEPS * len(layers_of)))
-    candidates = _median_sweeps(pairs[:affordable], up, down, work)
+    candidates = _median_sweeps([(rule, start(k)) for rule, k in pairs[:affordable]], up, down, work)
     for order in known:
         layers = [list(layer) for layer in order]
         count = total_crossings(layers, down, _positions(layers, len(up)))
@@ -440,8 +444,8 @@ def order_layers(
     work = [budget]
     if len(layers_of) <= RESTART_ITEMS:
         # a small graph also tries Graphviz's schedule: four sweeps with transposition from each
-        for rule, start in pairs:
-            layers, count = _sweeps([list(layer) for layer in start], up, down, START_ITERATIONS, rule, work)
+        for rule, k in pairs:
+            layers, count = _sweeps([list(layer) for layer in start(k)], up, down, START_ITERATIONS, rule, work)
             candidates.append((count, len(candidates), layers, rule))
     _, _, best, rule = min(candidates, key=lambda c: c[:2])
     if len(layers_of) > LARGE_GRAPH:
@@ -457,11 +461,11 @@ def order_layers(
         if finals[0][1] == 0 or work[0] <= 0:
             break
         rnd = random.Random(restart)
-        start = [list(layer) for layer in starts[1]]
-        for layer in start:
+        shuffled = [list(layer) for layer in start(1)]
+        for layer in shuffled:
             rnd.shuffle(layer)
         for rule in RULES:
-            finals.append(_sweeps([list(layer) for layer in start], up, down, MAX_ITERATIONS, rule, work))
+            finals.append(_sweeps([list(layer) for layer in shuffled], up, down, MAX_ITERATIONS, rule, work))
     small = len(layers_of) <= RESTART_ITEMS
     if small:
         # the best orders are polished, and the best of the polished ones kept

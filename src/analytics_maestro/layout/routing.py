@@ -76,12 +76,14 @@ def route_chains(
     out_port = _ports(right, boxes)
     in_port = _ports(left, boxes)
     routes = []
+    half = NODE_WIDTH / 2
     for k, chain in enumerate(chains):
-        points = [(boxes[chain.tail].right, out_port[k])]
+        points = [(snap(boxes[chain.tail].right), snap(out_port[k]))]
         for lane in chain.lanes:
-            points += [(lane_x[lane] - NODE_WIDTH / 2, lane_y[lane]), (lane_x[lane] + NODE_WIDTH / 2, lane_y[lane])]
-        points.append((boxes[chain.head].left, in_port[k]))
-        routes.append([(snap(x), snap(y)) for x, y in points])
+            x, y = lane_x[lane], snap(lane_y[lane])
+            points += [(snap(x - half), y), (snap(x + half), y)]
+        points.append((snap(boxes[chain.head].left), snap(in_port[k])))
+        routes.append(points)
     return routes
 
 
