@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test lint format venv clean bench worker flower
 
-$(STAMP): pyproject.toml setup.py src/analytics_maestro/layout/_native.c
+$(STAMP): pyproject.toml setup.py src/analytics_maestro/layout/_native.c src/analytics_maestro/render/_numbers.c
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@

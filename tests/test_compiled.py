@@ -1,5 +1,6 @@
-"""The compiled loops (`layout/_native.c`) against the Python loops they stand in for: the same
-orders, crossings and work, step for step, so the layout does not depend on which one ran."""
+"""The compiled parts against the Python they stand in for: the layout's loops (`layout/_native.c`)
+give the same orders, crossings, rows and work, step for step, and the renderer's number
+formatting (`render/_numbers.c`) the same text, so a diagram does not depend on which one ran."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
 from analytics_maestro.layout import compiled, coordinates, layout, ordering
 from analytics_maestro.model import GraphRequest
+from analytics_maestro.render import common, exports, flat, iso
 from tests.test_layout import graphs, layered_graphs
 
 NATIVE = compiled.native
@@ -24,6 +26,14 @@ def test_the_compiled_sweeps_are_built():
     run, slower."""
     if NATIVE is None:
         message = "the compiled loops are not built: install gcc and the Python headers, then `make venv`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def test_the_compiled_number_formatting_is_built():
+    if common.num is common.python_num:
+        message = "the compiled number formatting is not built: install gcc and the Python headers, then `make venv`"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
@@ -129,3 +139,40 @@ def test_generated_inventories_lay_out_the_same_with_either(n, seed):
     report = validate(generate(n, seed))
     _, graph = MemoryInventory(report.inventory, "t").lookup(GraphRequest(owner="t", all_systems=True), 10_000)
     assert layout(graph).to_json() == python_loops(lambda: layout(graph).to_json())
+
+
+needs_numbers = pytest.mark.skipif(common.num is common.python_num, reason="the number formatting is not compiled")
+coordinates_ = st.floats(min_value=-1e7, max_value=1e7, allow_nan=False, allow_infinity=False)
+
+
+@needs_numbers
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(coordinates_, st.integers(-1000, 1000).map(lambda k: k / 20), st.integers(-(10**6), 10**6)))
+def test_compiled_numbers_are_the_python_numbers(value):
+    """Halves of tenths (0.05, 0.25, -0.15...) included: both round them to even."""
+    assert common.num(value) == common.python_num(value)
+
+
+@needs_numbers
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(coordinates_, coordinates_), max_size=8))
+def test_compiled_path_data_is_the_python_path_data(points):
+    assert common.path_data(points) == common.python_path_data(points)
+    assert common.path_data([list(p) for p in points]) == common.python_path_data(points)
+
+
+@needs_numbers
+@pytest.mark.parametrize("style", ["iso", "flat"])
+def test_a_generated_diagram_is_the_same_with_either(monkeypatch, style):
+    report = validate(generate(300, 2))
+    catalogue = MemoryInventory(report.inventory, "t")
+    request = GraphRequest(owner="t", all_systems=True)
+    _, graph = catalogue.lookup(request, 10_000)
+    servers = catalogue.servers(request, [node.id for node in graph.nodes])
+    grid, nodes = layout(graph), {node.id: node for node in graph.nodes}
+    compiled_svg = exports.svg(grid, nodes, servers, style)
+    for module in (common, iso, flat):
+        for name, python in (("num", common.python_num), ("path_data", common.python_path_data)):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, python)
+    assert exports.svg(grid, nodes, servers, style) == compiled_svg

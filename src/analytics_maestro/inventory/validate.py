@@ -135,12 +135,27 @@ def _references(doc: Mapping, section: str, key: str, known: set[str], kind: str
         refs = item.get(key) if isinstance(item, Mapping) else None
         if not isinstance(refs, list):
             continue
+        if _all_known(refs, known):
+            continue
         for j, ref in enumerate(refs):
             is_record = ref.__class__ is dict or (ref.__class__ is not str and isinstance(ref, Mapping))
             target = ref.get("id") if is_record else ref
             if target.__class__ is str and target not in known:
                 path = f"{section}[{i}].{key}[{j}]" + (".id" if is_record else "")
                 report.warnings.append(Problem(path, f"unknown {kind} {_shown(target)}"))
+
+
+def _all_known(refs: list, known: set[str]) -> bool:
+    """Whether every reference (an id, or a record with an `id`) is a known id: most lists of
+    references are, and this tests them in C. False means: look at each."""
+    try:
+        return known.issuperset(refs)
+    except TypeError:  # records, {id, endpoint}, are not hashable
+        pass
+    try:
+        return known.issuperset([ref["id"] for ref in refs])
+    except (TypeError, KeyError, IndexError):
+        return False
 
 
 def validate(doc: Any, references: bool = True) -> Report:

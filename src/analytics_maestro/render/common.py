@@ -134,11 +134,11 @@ def _datacenter(server: Server) -> str:
     return " ".join(p for p in (dc.provider, dc.region, dc.zone, dc.name) if p) if dc else ""
 
 
-def num(value: float) -> str:
+def python_num(value: float) -> str:
     """A coordinate with one decimal, without a trailing `.0`: the SVG of a large diagram is mostly
     numbers.
 
-    >>> num(12.0), num(-3.25), num(0.04)
+    >>> python_num(12.0), python_num(-3.25), python_num(0.04)
     ('12', '-3.2', '0')
     """
     tenths = round(value * 10)
@@ -173,8 +173,15 @@ def edge_group(route: Route, sids: Mapping[str, str], path: str, label_at: tuple
     )
 
 
-def path_data(points: Iterable[tuple[float, float]]) -> str:
-    return "M" + "L".join(f"{num(x)},{num(y)}" for x, y in points)
+def python_path_data(points: Iterable[tuple[float, float]]) -> str:
+    return "M" + "L".join(f"{python_num(x)},{python_num(y)}" for x, y in points)
+
+
+# The same two, compiled (`_numbers.c`), where the package was built with a C compiler.
+try:
+    from analytics_maestro.render._numbers import num, path_data
+except ImportError:  # pragma: no cover - installed without a C compiler
+    num, path_data = python_num, python_path_data
 
 
 def midpoint(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
