@@ -131,7 +131,7 @@ def tooltip_lines(node: Node, servers: Sequence[Server]) -> list[str]:
 
 def _datacenter(server: Server) -> str:
     dc = server.datacenter
-    return " ".join(p for p in (dc.provider, dc.region, dc.zone, dc.name) if p) if dc else ""
+    return " ".join(filter(None, (dc.provider, dc.region, dc.zone, dc.name))) if dc else ""
 
 
 def python_num(value: float) -> str:

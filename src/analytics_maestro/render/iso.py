@@ -11,6 +11,7 @@ them, then the labels over everything, with a halo.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 
@@ -94,7 +95,13 @@ def server_side(server: Server) -> float:
     >>> server_side(Server(id="s", cpu=1, memory=1)), server_side(Server(id="s", cpu=64, memory=512))
     (0.09, 0.17)
     """
-    weight = math.log2(max(1.0, server.cpu or 1)) / 6 + math.log2(max(1.0, server.memory or 1)) / 9
+    return _side(server.cpu, server.memory)
+
+
+@functools.cache
+def _side(cpu: float | None, memory: float | None) -> float:
+    # a large diagram has tens of thousands of servers, of a few dozen sizes
+    weight = math.log2(max(1.0, cpu or 1)) / 6 + math.log2(max(1.0, memory or 1)) / 9
     return round(0.09 + 0.04 * min(2.0, weight), 3)
 
 
