@@ -34,7 +34,7 @@ MAX_SPAN = 6
 # segments between neighbouring items (measuring a drawing costs about their square) choose among
 # CANDIDATES orders by drawing them.
 SEARCH_ITEMS = 1_000
-REFINE_BUDGET = 300_000
+REFINE_BUDGET = 1_000_000
 SMALL_GRAPH = 400
 DRAWN_SEGMENTS = 500
 CANDIDATES = 8
