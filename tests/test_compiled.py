@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
-from analytics_maestro.layout import compiled, coordinates, layout, ordering
+from analytics_maestro.layout import compiled, coordinates, grid, layout, ordering, routing
 from analytics_maestro.model import GraphRequest
 from analytics_maestro.render import common, exports, flat, iso
 from tests.test_layout import graphs, layered_graphs
@@ -113,6 +113,49 @@ def test_compiled_rows_are_the_python_rows(problem, data):
         return [[(slot.items, slot.height, slot.top) for slot in slots] for slots in columns]
 
     assert tops() == python_loops(tops)
+
+
+@needs_native
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.floats(min_value=-1e7, max_value=1e7, allow_nan=False),
+        st.integers(-(10**7), 10**7).map(lambda k: k / 2000),  # halves of thousandths
+        st.floats(min_value=-1e300, max_value=1e300, allow_nan=False),
+    )
+)
+def test_compiled_snapping_rounds_as_python_does(value):
+    assert NATIVE.snap(value) == grid.snap(value)
+    assert str(NATIVE.snap(value)) == str(grid.snap(value))  # no -0.0 either
+
+
+@st.composite
+def routing_problems(draw):
+    """Boxes in columns, chains between them through lane items, ties in the other ends' heights."""
+    boxes = [
+        routing.Box(draw(st.integers(0, 6)) * 2.5, draw(st.integers(0, 20)) / 2, 1.0, draw(st.integers(1, 6)) - 0.4)
+        for _ in range(draw(st.integers(1, 8)))
+    ]
+    lanes = draw(st.integers(0, 10))
+    items = len(boxes) + lanes
+    lane_y = [float(i) for i in range(len(boxes))] + [draw(st.integers(0, 40)) / 3 for _ in range(lanes)]
+    lane_x = [0.0] * len(boxes) + [draw(st.integers(0, 6)) * 2.5 + 1.0 for _ in range(lanes)]
+    position = draw(st.permutations(range(items)))
+    chain = st.builds(
+        routing.Chain,
+        st.integers(0, len(boxes) - 1),
+        st.integers(0, len(boxes) - 1),
+        st.lists(st.integers(len(boxes), items - 1), max_size=3).map(tuple) if lanes else st.just(()),
+    )
+    return draw(st.lists(chain, max_size=12)), boxes, lane_y, lane_x, position
+
+
+@needs_native
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(routing_problems())
+def test_compiled_routes_are_the_python_routes(problem):
+    compiled_routes = routing.route_chains(*problem)
+    assert compiled_routes == python_loops(routing.route_chains, *problem)
 
 
 @needs_native

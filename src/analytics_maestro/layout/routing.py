@@ -5,7 +5,8 @@ evenly and ordered by the height of the other end, so edges of one box never cro
 the box. Between two columns a route is one straight segment; through a column it passes as a
 horizontal segment at its lane's height, in rows that hold no box. So no route enters a box other
 than its own two. A self-loop is a small loop over the top of its box, in the free margin that
-every box has above it.
+every box has above it. The routes are also made compiled (see `compiled.py`), with the same
+result.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from analytics_maestro.layout import compiled
 from analytics_maestro.layout.grid import NODE_WIDTH, snap
 
 LOOP_WIDTH = 0.3
@@ -64,6 +66,8 @@ def route_chains(
     `position` is each item's place in its column: it breaks ties between ports whose other ends
     are at the same height.
     """
+    if compiled.native is not None:
+        return compiled.native.routes(chains, boxes, lane_y, lane_x, position, NODE_WIDTH)
     right: dict[int, list[tuple[float, int, int]]] = {}
     left: dict[int, list[tuple[float, int, int]]] = {}
     for k, chain in enumerate(chains):
