@@ -2,6 +2,10 @@
 
 import copy
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analytics_maestro.inventory import validate as validation
 from analytics_maestro.inventory.validate import validate
 
 
@@ -103,3 +107,47 @@ def test_long_values_are_shortened_in_messages():
     doc["applications"][0]["family"] = "F" * 500
     (warning,) = validate(doc).warnings
     assert "F" * 100 not in str(warning) and "'FFFFF" in str(warning) and "..." in str(warning)
+
+
+# Odd shapes a file may hold where ids and references are expected
+odd_value = st.one_of(
+    st.sampled_from(["cdn", "web", "db", "shop", "acme", "s1", "nope", "w", "e"]),
+    st.integers(-2, 2),
+    st.none(),
+    st.just([]),
+    st.just({}),
+)
+reference = st.one_of(
+    odd_value, st.fixed_dictionaries({"id": odd_value}), st.fixed_dictionaries({"endpoint": odd_value})
+)
+references = st.one_of(st.lists(reference, max_size=4), odd_value)
+
+
+@st.composite
+def odd_documents(draw):
+    doc = good()
+    for section, key in (("applications", "deps"), ("applications", "systems"), ("systems", "entries"),
+                         ("systems", "clients"), ("servers", "applications")):  # fmt: skip
+        for item in doc[section]:
+            if draw(st.booleans()):
+                item[key] = draw(references)
+    for section in ("clients", "systems", "applications", "servers"):
+        for item in doc[section]:
+            if draw(st.integers(0, 3)) == 0:
+                item["id"] = draw(odd_value)
+        if draw(st.integers(0, 4)) == 0:
+            doc[section].append(draw(st.one_of(odd_value, st.just({"id": "web"}))))
+    return doc
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(odd_documents())
+def test_one_pass_checks_report_what_the_item_by_item_checks_report(monkeypatch, doc):
+    """A large inventory's ids and references are checked in one pass when they are all well
+    formed; whatever the document holds, the problems are those of the checks item by item."""
+    fast = validate(copy.deepcopy(doc))
+    with monkeypatch.context() as patch:
+        patch.setattr(validation, "_all_known", lambda *args: False)
+        patch.setattr(validation, "_distinct_ids", lambda items: None)
+        slow = validate(copy.deepcopy(doc))
+    assert (lines(fast.errors), lines(fast.warnings)) == (lines(slow.errors), lines(slow.warnings))

@@ -115,8 +115,12 @@ def _normalise(doc: dict, report: Report) -> None:
 
 def _ids(doc: Mapping, section: str, report: Report) -> set[str]:
     """The ids of a section; a repeated id is an error naming both places."""
+    items = _items(doc, section)
+    distinct = _distinct_ids(items)
+    if distinct is not None:
+        return distinct
     first: dict[str, int] = {}
-    for i, item in _items(doc, section):
+    for i, item in items:
         ident = item.get("id") if isinstance(item, Mapping) else None
         if not isinstance(ident, str):
             continue
@@ -129,13 +133,26 @@ def _ids(doc: Mapping, section: str, report: Report) -> set[str]:
     return set(first)
 
 
+def _distinct_ids(items: list[tuple[int, Mapping]]) -> set[str] | None:
+    """The ids of the usual section (every item has a string id, all distinct) in one pass; None
+    for anything else, which the item by item check reports."""
+    try:
+        idents = [item["id"] for _, item in items]
+        distinct = set(idents)
+    except (TypeError, KeyError, IndexError):
+        return None
+    return distinct if len(distinct) == len(idents) and set(map(type, distinct)) <= {str} else None
+
+
 def _references(doc: Mapping, section: str, key: str, known: set[str], kind: str, report: Report) -> None:
-    # A large inventory has a hundred thousand references: paths are made for the unknown only.
-    for i, item in _items(doc, section):
+    # A large inventory has a hundred thousand references: paths are made for the unknown only,
+    # and a section whose references are all known is seen through in one pass.
+    items = _items(doc, section)
+    if _all_known(items, key, known):
+        return
+    for i, item in items:
         refs = item.get(key) if isinstance(item, Mapping) else None
         if not isinstance(refs, list):
-            continue
-        if _all_known(refs, known):
             continue
         for j, ref in enumerate(refs):
             is_record = ref.__class__ is dict or (ref.__class__ is not str and isinstance(ref, Mapping))
@@ -145,16 +162,17 @@ def _references(doc: Mapping, section: str, key: str, known: set[str], kind: str
                 report.warnings.append(Problem(path, f"unknown {kind} {_shown(target)}"))
 
 
-def _all_known(refs: list, known: set[str]) -> bool:
-    """Whether every reference (an id, or a record with an `id`) is a known id: most lists of
-    references are, and this tests them in C. False means: look at each."""
+def _all_known(items: list[tuple[int, Mapping]], key: str, known: set[str]) -> bool:
+    """Whether every reference under `key` (an id, or a record with an `id`) is a known id, tested
+    in comprehensions and C. False means: look at each (also for anything unexpected, which the
+    item by item check and the model report)."""
     try:
-        return known.issuperset(refs)
-    except TypeError:  # records, {id, endpoint}, are not hashable
-        pass
-    try:
-        return known.issuperset([ref["id"] for ref in refs])
-    except (TypeError, KeyError, IndexError):
+        refs = [ref for _, item in items if key in item for ref in item[key]]
+        try:
+            return known.issuperset(refs)
+        except TypeError:  # records, {id, endpoint}, are not hashable
+            return known.issuperset([ref["id"] for ref in refs])
+    except (TypeError, KeyError, IndexError, AttributeError):
         return False
 
 
