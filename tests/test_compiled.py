@@ -14,6 +14,7 @@ from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
 from analytics_maestro.layout import compiled, coordinates, grid, layout, ordering, routing
+from analytics_maestro.layout.grid import Route
 from analytics_maestro.model import GraphRequest
 from analytics_maestro.render import common, exports, flat, iso
 from tests.test_layout import graphs, layered_graphs
@@ -214,8 +215,37 @@ def test_a_generated_diagram_is_the_same_with_either(monkeypatch, style):
     servers = catalogue.servers(request, [node.id for node in graph.nodes])
     grid, nodes = layout(graph), {node.id: node for node in graph.nodes}
     compiled_svg = exports.svg(grid, nodes, servers, style)
+    monkeypatch.setattr(common, "_numbers", None)
     for module in (common, iso, flat):
         for name, python in (("num", common.python_num), ("path_data", common.python_path_data)):
             if hasattr(module, name):
                 monkeypatch.setattr(module, name, python)
     assert exports.svg(grid, nodes, servers, style) == compiled_svg
+
+
+names = st.text(alphabet=st.sampled_from("ab&<>\"\n\t'é→ 0"), min_size=1, max_size=6)
+
+
+@st.composite
+def drawn_routes(draw):
+    """Routes between named nodes, with ids and endpoints that need escaping, some with one point."""
+    ids = draw(st.lists(names, min_size=1, max_size=5, unique=True))
+    point = st.tuples(coordinates_, coordinates_)
+    route = st.builds(
+        Route,
+        st.sampled_from(ids),
+        st.sampled_from(ids),
+        st.one_of(st.none(), st.just(""), names),
+        st.sampled_from(["forward", "back", "self"]),
+        st.lists(point, min_size=1, max_size=6).map(tuple),
+    )
+    return draw(st.lists(route, max_size=8)), common.element_ids(sorted(ids))
+
+
+@needs_numbers
+@settings(max_examples=500, deadline=None)
+@given(drawn_routes(), st.booleans())
+def test_compiled_edges_are_the_python_edges(problem, iso):
+    routes, sids = problem
+    place = common.Place(True, 1.8, 0.8660254037844387, 0.5, 48.0, 8.64) if iso else common.Place(False, 150.0, 60.0)
+    assert common.edge_groups(routes, sids, place) == common.python_edge_groups(routes, sids, place)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from analytics_maestro.layout.grid import Route
 from analytics_maestro.model import Node, Server
@@ -177,23 +178,75 @@ def python_path_data(points: Iterable[tuple[float, float]]) -> str:
     return "M" + "L".join(f"{python_num(x)},{python_num(y)}" for x, y in points)
 
 
-# The same two, compiled (`_numbers.c`), where the package was built with a C compiler.
+# The same, compiled (`_numbers.c`), where the package was built with a C compiler.
 try:
+    from analytics_maestro.render import _numbers
     from analytics_maestro.render._numbers import num, path_data
 except ImportError:  # pragma: no cover - installed without a C compiler
+    _numbers = None
     num, path_data = python_num, python_path_data
 
 
 def midpoint(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
-    """The point halfway along a polyline."""
-    lengths = [math.dist(a, b) for a, b in pairwise(points)]
-    half = sum(lengths) / 2
+    """The point halfway along a polyline. Lengths are summed one by one (Python 3.12's `sum`
+    compensates, 3.11's does not) and taken as square roots, so every Python and the compiled
+    edges agree to the last bit."""
+    lengths = []
+    total = 0.0
+    for a, b in pairwise(points):
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        lengths.append(math.sqrt(dx * dx + dy * dy))
+        total += lengths[-1]
+    half = total / 2
     for (a, b), length in zip(pairwise(points), lengths, strict=True):
         if half <= length and length > 0:
             t = half / length
             return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
         half -= length
     return points[-1]
+
+
+class Place(NamedTuple):
+    """Where route points go on the page: `iso` with (row stretch, cos, sin, scale, lift), as
+    `iso.project` at the tiles' height, or flat with (unit x, unit y)."""
+
+    iso: bool
+    a: float
+    b: float
+    c: float = 0.0
+    d: float = 0.0
+    e: float = 0.0
+
+    def at(self, x: float, y: float) -> tuple[float, float]:
+        if self.iso:
+            y *= self.a
+            return ((x - y) * self.b * self.d, (x + y) * self.c * self.d - self.e)
+        return (x * self.a, y * self.b)
+
+
+Bounds = tuple[float, float, float, float]
+
+
+def python_edge_groups(routes: Sequence[Route], sids: Mapping[str, str], place: Place) -> tuple[str, Bounds | None]:
+    """Every edge's group, one a line, and the extent of their points (min x, max x, min y, max y)."""
+    groups, xs, ys = [], [], []
+    for route in routes:
+        points = [place.at(x, y) for x, y in route.points]
+        xs += [p[0] for p in points]
+        ys += [p[1] for p in points]
+        groups.append(edge_group(route, sids, python_path_data(points), midpoint(points)))
+    return "\n".join(groups), ((min(xs), max(xs), min(ys), max(ys)) if xs else None)
+
+
+def edge_groups(routes: Sequence[Route], sids: Mapping[str, str], place: Place) -> tuple[str, Bounds | None]:
+    """`python_edge_groups`, compiled where it can be: the escaped ids and endpoints are made here,
+    once each, and the markup there."""
+    if _numbers is None:
+        return python_edge_groups(routes, sids, place)
+    endpoints = {route.endpoint or "" for route in routes}
+    quoted = {value: attr(value) for value in (*sids, *endpoints)}
+    escaped = {endpoint: text(endpoint) for endpoint in endpoints}
+    return _numbers.edge_groups(routes, dict(sids), quoted, escaped, place.iso, place[1:])
 
 
 STYLE = """

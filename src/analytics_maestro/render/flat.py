@@ -11,12 +11,11 @@ from analytics_maestro.render.common import (
     MARKERS,
     STYLE,
     THEMES,
+    Place,
     attr,
-    edge_group,
+    edge_groups,
     element_ids,
     fit,
-    midpoint,
-    path_data,
     text,
     theme_name,
     tooltip,
@@ -50,9 +49,9 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
             f'<text x="32" y="{y + 12:.1f}">{text(family)}</text>'
         )
     out.append('</g><g class="edges">')
-    for route in grid.routes:
-        points = [(x * UNIT_X, y * UNIT_Y) for x, y in route.points]
-        out.append(edge_group(route, sids, path_data(points), midpoint(points)))
+    edges, _ = edge_groups(grid.routes, sids, Place(False, UNIT_X, UNIT_Y))
+    if grid.routes:
+        out.append(edges)
     out.append('</g><g class="apps">')
     entries = set(grid.entries)
     tooltips = []

@@ -21,11 +21,11 @@ from analytics_maestro.render.common import (
     MARKERS,
     STYLE,
     THEMES,
+    Place,
     attr,
-    edge_group,
+    edge_groups,
     element_ids,
     fit,
-    midpoint,
     num,
     path_data,
     text,
@@ -187,11 +187,12 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
     body = ['<g class="edges">']
     xs: list[float] = []
     ys: list[float] = []
-    for route in grid.routes:
-        points = [project(x, y, TILE) for x, y in route.points]
-        xs += [p[0] for p in points]
-        ys += [p[1] for p in points]
-        body.append(edge_group(route, sids, path_data(points), midpoint(points)))
+    edges, bounds = edge_groups(grid.routes, sids, Place(True, ROW_STRETCH, COS, SIN, SCALE, TILE * SCALE))
+    if grid.routes:
+        body.append(edges)
+    if bounds:
+        xs += bounds[:2]
+        ys += bounds[2:]
     body.append('</g><g class="apps">')
     entries = set(grid.entries)
     tooltips, captions = [], []
