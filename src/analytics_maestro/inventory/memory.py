@@ -8,7 +8,8 @@ limit. Tests compare the two on generated inventories.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import attrgetter
 
 from analytics_maestro.inventory.entry import AppRef, Entries, SystemRef, resolve
 from analytics_maestro.model import Application, Edge, GraphRequest, Inventory, Node, Record, Server, Subgraph
@@ -21,30 +22,36 @@ class MemoryInventory:
         self.pk = {a.id: i for i, a in enumerate(inventory.applications)}
         self.systems_by_id = {s.id: s for s in inventory.systems}
         self._cached_for: GraphRequest | None = None
-        self._cached_readers: frozenset[str] = frozenset()
+        self._cached_reader: Callable[[Record], bool] = lambda record: False
         self.servers_of: dict[str, list[Server]] = {}
-        for server in sorted(inventory.servers, key=lambda s: s.id):
-            for app in dict.fromkeys(server.applications):
+        for server in sorted(inventory.servers, key=attrgetter("id")):
+            apps = server.applications
+            for app in dict.fromkeys(apps) if len(apps) > 1 else apps:
                 self.servers_of.setdefault(app, []).append(server)
         self.members_of: dict[str, list[str]] = {}
         for app in inventory.applications:
             for system in app.systems:
                 self.members_of.setdefault(system, []).append(app.id)
 
-    def _readable(self, record: Record, request: GraphRequest) -> bool:
-        if request.owner != self.owner or not record.active:
-            return False
-        readers = self._readers(request)
-        return self.owner in readers or any(role.id in readers for role in record.roles)
-
-    def _readers(self, request: GraphRequest) -> frozenset[str]:
+    def _reader(self, request: GraphRequest) -> Callable[[Record], bool]:
+        """Whether `request` may read a record, with what depends on the request alone worked out
+        once per request (a large lookup asks tens of thousands of times)."""
         if self._cached_for is not request:
-            self._cached_for, self._cached_readers = request, frozenset(request.readers())
-        return self._cached_readers
+            self._cached_for, self._cached_reader = request, self._make_reader(request)
+        return self._cached_reader
+
+    def _make_reader(self, request: GraphRequest) -> Callable[[Record], bool]:
+        if request.owner != self.owner:
+            return lambda record: False
+        readers = frozenset(request.readers())
+        if self.owner in readers:
+            return attrgetter("active")
+        return lambda record: record.active and any(role.id in readers for role in record.roles)
 
     def _refs(self, request: GraphRequest, ids: Sequence[str]) -> list[AppRef]:
         apps = (self.apps.get(i) for i in dict.fromkeys(ids))
-        return [AppRef(a.id, self.pk[a.id], a.family) for a in apps if a and self._readable(a, request)]
+        readable = self._reader(request)
+        return [AppRef(a.id, self.pk[a.id], a.family) for a in apps if a and readable(a)]
 
     def applications(self, request: GraphRequest, ids: Sequence[str]) -> list[AppRef]:
         return self._refs(request, ids)
@@ -54,13 +61,15 @@ class MemoryInventory:
 
     def systems(self, request: GraphRequest, ids: Sequence[str] | None) -> list[SystemRef]:
         chosen = self.systems_by_id.values() if ids is None else (self.systems_by_id.get(i) for i in ids)
-        return [SystemRef(s.id, s.entries, s.clients) for s in chosen if s is not None and self._readable(s, request)]
+        readable = self._reader(request)
+        return [SystemRef(s.id, s.entries, s.clients) for s in chosen if s is not None and readable(s)]
 
     def servers(self, request: GraphRequest, app_ids: Sequence[str]) -> dict[str, tuple[Server, ...]]:
         """enrichment: the readable, active servers of each application, by server id."""
         out = {}
+        readable = self._reader(request)
         for app in app_ids:
-            found = tuple(s for s in self.servers_of.get(app, ()) if self._readable(s, request))
+            found = tuple(filter(readable, self.servers_of.get(app, ())))
             if found:
                 out[app] = found
         return out
@@ -69,9 +78,11 @@ class MemoryInventory:
         """entry, then a breadth-first graphlookup."""
         entries = resolve(self, request)
 
+        readable = self._reader(request)
+
         def reachable(ident: str) -> Application | None:
             app = self.apps.get(ident)
-            return app if app is not None and self._readable(app, request) else None
+            return app if app is not None and readable(app) else None
 
         depth = {e: 0 for e in entries.ids}
         queue = deque(entries.ids)
