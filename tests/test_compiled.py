@@ -15,6 +15,7 @@ from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
 from analytics_maestro.layout import compiled, coordinates, grid, layout, ordering, routing
 from analytics_maestro.layout.grid import Route
+from analytics_maestro.layout.simplex import network_simplex
 from analytics_maestro.model import GraphRequest
 from analytics_maestro.render import common, exports, flat, iso
 from tests.test_layout import graphs, layered_graphs
@@ -249,3 +250,28 @@ def test_compiled_edges_are_the_python_edges(problem, iso):
     routes, sids = problem
     place = common.Place(True, 1.8, 0.8660254037844387, 0.5, 48.0, 8.64) if iso else common.Place(False, 150.0, 60.0)
     assert common.edge_groups(routes, sids, place) == common.python_edge_groups(routes, sids, place)
+
+
+@st.composite
+def simplex_problems(draw):
+    """Connected acyclic graphs of up to 40 nodes (each node after the first hangs from an earlier
+    one, more edges on top, some repeated), weights, minimum lengths, and a feasible ranking with
+    slack to start from."""
+    n = draw(st.integers(2, 40))
+    edges = [(draw(st.integers(0, i - 1)), i) for i in range(1, n)]
+    edges += draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda e: e[0] < e[1])))
+    weight = [draw(st.integers(0, 5)) for _ in edges]
+    minlen = [draw(st.integers(0, 2)) for _ in edges]
+    rank = [draw(st.integers(0, 3)) for _ in range(n)]
+    for v in range(n):  # nodes are in topological order: push each past its predecessors
+        rank[v] = max([rank[v], *(rank[u] + m for (u, w), m in zip(edges, minlen, strict=True) if w == v)])
+    return n, edges, rank, minlen, weight
+
+
+@needs_native
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(simplex_problems(), st.integers(0, 60))
+def test_compiled_network_simplex_is_the_python_one(problem, exchanges):
+    n, edges, rank, minlen, weight = problem
+    compiled_ranks = network_simplex(n, edges, rank, minlen, weight, exchanges)
+    assert compiled_ranks == python_loops(network_simplex, n, edges, rank, minlen, weight, exchanges)

@@ -215,13 +215,15 @@ def test_grouping_a_generated_infrastructure_view():
 @st.composite
 def ranking_problems(draw):
     """Small connected acyclic graphs (each node after the first hangs from an earlier one, more
-    edges on top), with weights and minimum lengths, and the longest-path ranking to start from."""
+    edges on top), with weights and minimum lengths, and a feasible ranking to start from: the
+    longest-path one, with some nodes pushed further (so that the first tree of tight edges does
+    not span the graph, and ranks must shift)."""
     n = draw(st.integers(min_value=2, max_value=5))
     edges = [(draw(st.integers(0, i - 1)), i) for i in range(1, n)]
     edges += draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda e: e[0] < e[1])))
     weight = [draw(st.integers(0, 4)) for _ in edges]
     minlen = [draw(st.integers(0, 1)) for _ in edges]
-    rank = [0] * n
+    rank = [draw(st.integers(0, 2)) for _ in range(n)]
     for _ in range(n):
         for (u, v), m in zip(edges, minlen, strict=True):
             rank[v] = max(rank[v], rank[u] + m)

@@ -12,12 +12,15 @@ the tree in postorder instead, which a hub (here, the root that joins every sour
 to renumber after each exchange.
 
 Starting from a good feasible ranking (the greedy one of `layering`), few exchanges are needed; a
-cap on them keeps the time bounded, and every intermediate ranking is feasible and no worse.
+cap on them keeps the time bounded, and every intermediate ranking is feasible and no worse. The
+same steps also run compiled (see `compiled.py`), with the same result.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from analytics_maestro.layout import compiled
 
 
 class _Tree:
@@ -73,7 +76,8 @@ def _feasible_tree(n: int, tails: Sequence[int], heads: Sequence[int], minlen: S
                         break
         if best < 0:
             raise ValueError("the graph is not connected")
-        delta = best_slack if member[heads[best]] else -best_slack
+        # the tree moves towards the edge's other end: up when it holds the tail, down when the head
+        delta = -best_slack if member[heads[best]] else best_slack
         for node in range(n):
             if member[node]:
                 rank[node] += delta
@@ -263,6 +267,8 @@ def network_simplex(
     ranks = list(rank)
     if n <= 1 or not edges:
         return ranks
+    if compiled.native is not None:
+        return compiled.native.simplex(n, tails, heads, minlen, weight, ranks, max_exchanges)
     simplex = _Simplex(n, tails, heads, minlen, weight, ranks)
     simplex.run(max_exchanges)
     return simplex.rank
