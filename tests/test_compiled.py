@@ -23,19 +23,15 @@ from tests.test_layout import graphs, layered_graphs
 NATIVE = compiled.native
 
 
-def test_the_compiled_sweeps_are_built():
-    """`make` builds them wherever a C compiler is at hand, as on CI; elsewhere the Python loops
-    run, slower."""
-    if NATIVE is None:
-        message = "the compiled loops are not built: install gcc and the Python headers, then `make venv`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-def test_the_compiled_number_formatting_is_built():
-    if common.num is common.python_num:
-        message = "the compiled number formatting is not built: install gcc and the Python headers, then `make venv`"
+@pytest.mark.parametrize(
+    ("built", "what"),
+    [(NATIVE is not None, "the layout's compiled loops"), (common.num is not common.python_num, "the renderer's")],
+)
+def test_the_compiled_parts_are_built(built, what):
+    """`make` builds them wherever a C compiler is at hand, as on CI (where a missing build fails);
+    elsewhere the Python they stand in for runs, slower, and this says how to build them."""
+    if not built:
+        message = f"{what} are not built: install gcc and the Python headers, then `make venv`"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
