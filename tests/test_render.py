@@ -12,6 +12,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics_maestro.analytics.info import info
 from analytics_maestro.inventory.generate import generate
@@ -174,6 +176,40 @@ def test_everything_from_the_inventory_is_escaped(style):
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     ids = [el.get("id") for el in root.iter() if el.get("id")]
     assert len(ids) == len(set(ids)) and all(" " not in i and "<" not in i for i in ids)
+
+
+# Any text an inventory may hold (pydantic turns away lone surrogates): control characters included
+ANY_TEXT = st.text(st.characters(codec="utf-8"), min_size=1, max_size=12)
+NOT_XML = {c: "\ufffd" for c in (*range(0x20), 0xFFFE, 0xFFFF) if c not in (0x9, 0xA, 0xD)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(ids=st.lists(ANY_TEXT, min_size=2, max_size=2, unique=True), names=st.lists(ANY_TEXT, min_size=6, max_size=6))
+def test_any_text_gives_well_formed_documents(ids, names):
+    a, b = ids
+    name, endpoint, provider, hostname, region, cluster = names
+    first = {"id": a, "name": name, "provider": provider, "cluster": cluster, "deps": [{"id": b, "endpoint": endpoint}]}
+    doc = {
+        "applications": [first, {"id": b, "deps": [{"id": a}]}],
+        "servers": [{"id": "s", "hostname": hostname, "datacenter": {"region": region}, "applications": [a]}],
+    }
+    graph, grid, nodes, srv = diagram(doc, apps=(a,))
+    for style in STYLES:
+        root = parse(exports.svg(grid, nodes, srv, style))
+        assert {el.get("data-app-id") for el in root.iter() if el.get("data-app-id") is not None} <= {
+            x.translate(NOT_XML) for x in ids
+        }
+    ET.fromstring(exports.to_graphml(graph))
+    assert len(exports.to_mermaid(graph).splitlines()) == 1 + len(graph.nodes) + len(graph.edges)
+
+
+def test_control_characters_become_replacement_characters():
+    bell = {"id": "a\x01", "name": "bell\x07", "deps": [{"id": "b", "endpoint": "t\x00cp"}]}
+    _, grid, nodes, srv = diagram({"applications": [bell, {"id": "b"}]}, apps=("a\x01",))
+    for style in STYLES:
+        root = parse(exports.svg(grid, nodes, srv, style))
+        assert root.find(f".//{NS}g[@data-app-id='a\ufffd']/{NS}title").text == "bell\ufffd"
+        assert root.find(f".//{NS}g[@data-endpoint='t\ufffdcp']") is not None
 
 
 def test_element_ids_stay_unique_even_when_application_ids_clash():

@@ -50,19 +50,22 @@ def theme_name(provider: str | None) -> str:
 
 
 # A large diagram has a hundred thousand strings to escape, few of which need it: a quick test,
-# then one pass of str.translate for those that do.
-_ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
-_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# then one pass of str.translate for those that do. XML has no way to write most C0 controls nor
+# U+FFFE and U+FFFF, even as references: an inventory's stray control character would make the
+# whole document unreadable, so each becomes U+FFFD, the replacement character.
+_NOT_XML = {c: "\ufffd" for c in (*range(0x20), 0xFFFE, 0xFFFF) if c not in (0x9, 0xA, 0xD)}
+_ATTR_SPECIAL = re.compile('[&<>"\x00-\x1f\ufffe\uffff]')
+_TEXT = str.maketrans({**_NOT_XML, "&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _ATTR = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+    {**_NOT_XML, "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 )
 
 
 def attr(value: object) -> str:
     """An attribute value, double-quoted and escaped.
 
-    >>> attr('a "b" & <c>\\tz')
-    '"a &quot;b&quot; &amp; &lt;c&gt;&#9;z"'
+    >>> attr('a "b" & <c>\\tz\\x07')
+    '"a &quot;b&quot; &amp; &lt;c&gt;&#9;z\ufffd"'
     """
     value = str(value)
     if _ATTR_SPECIAL.search(value):
@@ -73,11 +76,12 @@ def attr(value: object) -> str:
 def text(value: object) -> str:
     """Character data, escaped.
 
-    >>> text("R&D <ops>")
-    'R&amp;D &lt;ops&gt;'
+    >>> text("R&D <ops>"), text("a\\x00b")
+    ('R&amp;D &lt;ops&gt;', 'a\ufffdb')
     """
     value = str(value)
-    if "&" in value or "<" in value or ">" in value:
+    # printable text (no controls, no U+FFFE/U+FFFF) needs escaping only for &, < and >
+    if "&" in value or "<" in value or ">" in value or not value.isprintable():
         return value.translate(_TEXT)
     return value
 

@@ -75,6 +75,7 @@ def to_graphml(graph: Subgraph) -> str:
 
 
 _MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+_CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")  # controls and line breaks, which end a statement
 
 
 def to_mermaid(graph: Subgraph) -> str:
@@ -82,7 +83,7 @@ def to_mermaid(graph: Subgraph) -> str:
     ids = {node.id: f"n{k}" for k, node in enumerate(graph.nodes)}
     lines = ["flowchart LR"]
     for node in graph.nodes:
-        label = (node.name or node.id).replace('"', "#quot;")
+        label = _CONTROL.sub(" ", node.name or node.id).replace('"', "#quot;")
         lines.append(f'  {ids[node.id]}["{label}"]')
     for edge in graph.edges:
         endpoint = _MERMAID_UNSAFE.sub(" ", edge.endpoint or "").strip()
