@@ -155,11 +155,12 @@ def python_num(value: float) -> str:
 def tooltip(sid: str, node: Node, servers: Sequence[Server], x: float, y: float) -> str:
     """The hidden `tool-<id>` group the viewer shows on hover (Maestro's front used the same hook)."""
     lines = tooltip_lines(node, servers)
-    width = min(360, max(len(line) for line in lines) * CHAR_WIDTH + 16)
-    rows = "".join(f'<tspan x="8" dy="{17 if i == 0 else 15}">{text(line)}</tspan>' for i, line in enumerate(lines))
+    width = min(360, max(map(len, lines)) * CHAR_WIDTH + 16)
+    rows = '</tspan><tspan x="8" dy="15">'.join(map(text, lines))
     return (
         f'<g id="tool-{sid}" class="tooltip" visibility="hidden" transform="translate({num(x)},{num(y)})">'
-        f'<rect width="{width:.0f}" height="{len(lines) * 15 + 10}" rx="4"/><text>{rows}</text></g>'
+        f'<rect width="{width:.0f}" height="{len(lines) * 15 + 10}" rx="4"/><text><tspan x="8" dy="17">{rows}'
+        "</tspan></text></g>"
     )
 
 
