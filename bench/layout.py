@@ -33,13 +33,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import analytics_maestro
+from analytics_maestro.domain import GraphRequest, Subgraph
 from analytics_maestro.inventory.generate import generate, to_dot
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
 from analytics_maestro.layout import layout
 from analytics_maestro.layout.grid import Grid
 from analytics_maestro.layout.quality import from_layout_json, from_plain, measure
-from analytics_maestro.model import GraphRequest, Subgraph
 from analytics_maestro.render import exports
 
 COMMAND = str(Path(sys.executable).with_name("analytics-maestro"))

@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from markupsafe import escape
 
+from analytics_maestro.domain import GraphRequest
 from analytics_maestro.inventory import schema
-from analytics_maestro.model import GraphRequest
 from analytics_maestro.pipeline import records
 from analytics_maestro.web import auth
 from analytics_maestro.web.api import OPERATIONS

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from analytics_maestro.domain import GraphRequest, Subgraph
 from analytics_maestro.inventory.files import load_inventory
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
 from analytics_maestro.layout import layout
 from analytics_maestro.layout.quality import from_plain, measure
-from analytics_maestro.model import GraphRequest, Subgraph
 from tests.conftest import require_dot
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analytics_maestro.domain import GraphRequest
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
 from analytics_maestro.layout import compiled, coordinates, grid, layout, ordering, routing
 from analytics_maestro.layout.grid import Route
 from analytics_maestro.layout.simplex import network_simplex
-from analytics_maestro.model import GraphRequest
 from analytics_maestro.render import common, exports, flat, iso
 from tests.test_layout import graphs, layered_graphs
 

@@ -2,9 +2,9 @@
 
 import pytest
 
+from analytics_maestro.domain import FAMILIES, GraphRequest
 from analytics_maestro.inventory import entry
 from analytics_maestro.inventory.sql import SqlInventory
-from analytics_maestro.model import FAMILIES, GraphRequest
 from tests.conftest import load
 
 

@@ -9,9 +9,10 @@ from click.testing import CliRunner
 
 from analytics_maestro.analytics.infra import group_of, infra_view, server_family
 from analytics_maestro.cli import main
+from analytics_maestro.domain import GraphRequest
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
-from analytics_maestro.model import GraphRequest, Server
+from analytics_maestro.model import Server
 
 DOC = {
     "applications": [

@@ -13,6 +13,7 @@ import sys
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analytics_maestro.domain import Edge, GraphRequest, Node, Subgraph
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
@@ -21,7 +22,6 @@ from analytics_maestro.layout.grid import ENTRY_MARGIN, NODE_WIDTH
 from analytics_maestro.layout.layering import assign_columns
 from analytics_maestro.layout.quality import from_layout_json, measure
 from analytics_maestro.layout.simplex import network_simplex
-from analytics_maestro.model import Edge, GraphRequest, Node, Subgraph
 
 
 def subgraph(n: int, edges, entries=(0,)) -> Subgraph:

@@ -8,11 +8,11 @@ from collections import deque
 
 import pytest
 
+from analytics_maestro.domain import FAMILIES, GraphRequest
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.sql import SqlInventory
 from analytics_maestro.inventory.validate import validate
-from analytics_maestro.model import FAMILIES, GraphRequest
 from tests.conftest import load
 
 

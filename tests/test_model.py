@@ -6,16 +6,8 @@ import importlib
 import pytest
 from pydantic import ValidationError
 
-from analytics_maestro.model import (
-    FAMILIES,
-    SIZES,
-    Application,
-    GraphRequest,
-    Inventory,
-    Permission,
-    Server,
-    family_rank,
-)
+from analytics_maestro.domain import FAMILIES, SIZES, GraphRequest, Permission, family_rank
+from analytics_maestro.model import Application, Inventory, Server
 
 MAESTRO_FAMILIES = {
     "Application", "Loadbalance", "Broker", "Database", "Serverless", "ApiGateway", "ContainerOrchestration",
@@ -70,7 +62,7 @@ def test_request_reads_as_owner_unless_principals_given():
 @pytest.mark.parametrize(
     "module",
     [
-        "analytics_maestro.model",
+        "analytics_maestro.domain",
         "analytics_maestro.inventory.validate",
         "analytics_maestro.inventory.entry",
         "analytics_maestro.inventory.generate",

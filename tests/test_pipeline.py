@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from analytics_maestro.domain import GraphRequest
 from analytics_maestro.inventory.files import load_inventory
 from analytics_maestro.inventory.importer import write_inventory
-from analytics_maestro.model import GraphRequest
 from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.artifacts import Artifacts
 from analytics_maestro.pipeline.local import LocalRunner

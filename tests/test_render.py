@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics_maestro.analytics.info import info
+from analytics_maestro.domain import FAMILIES, SIZES, GraphRequest
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
 from analytics_maestro.layout import layout
-from analytics_maestro.model import FAMILIES, SIZES, GraphRequest
 from analytics_maestro.render import exports
 from analytics_maestro.render.common import element_ids
 from analytics_maestro.render.iso import symbol_size

@@ -16,11 +16,11 @@ from pathlib import Path
 import click
 
 from analytics_maestro.config import Settings
+from analytics_maestro.domain import GraphRequest
 from analytics_maestro.errors import MaestroError
 from analytics_maestro.gcpause import paused_gc
 from analytics_maestro.inventory.files import load_inventory
-from analytics_maestro.inventory.validate import Report
-from analytics_maestro.model import GraphRequest
+from analytics_maestro.inventory.problems import Report
 
 USAGE_ERROR = 2
 
@@ -168,7 +168,7 @@ def draw(
     # would only scan it (each full pass over a large inventory costs tens of milliseconds).
     with paused_gc(freeze=True):
         request = _request(settings, apps, systems, clients, all_systems, owner, principals)
-        report = load_inventory(inventory)
+        report = load_inventory(inventory, structs=True)
         _print_report(report)
         if not report.ok:
             click.echo(f"{inventory}: {len(report.errors)} error(s); nothing was drawn", err=True)

@@ -14,9 +14,13 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
+from analytics_maestro.domain import Subgraph
 from analytics_maestro.layout.grid import Grid
-from analytics_maestro.model import Server, Subgraph
+
+if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
+    from analytics_maestro.model import Server
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,12 @@ applications. Applications without servers do not appear.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from analytics_maestro.model import FAMILIES, Edge, Node, Server, Subgraph
+from analytics_maestro.domain import FAMILIES, Edge, Node, Subgraph
+
+if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
+    from analytics_maestro.model import Server
 
 _FAMILY_BY_ROLE = {family.lower(): family for family in FAMILIES} | {
     "db": "Database", "database": "Database", "cache": "Cache", "broker": "Broker", "queue": "Broker",
@@ -23,6 +27,7 @@ _FAMILY_BY_ROLE = {family.lower(): family for family in FAMILIES} | {
 def server_family(server: Server) -> str:
     """The family a server is drawn as, from its role; plain servers are `Application`.
 
+    >>> from analytics_maestro.model import Server
     >>> server_family(Server(id="s", role="database")), server_family(Server(id="s", role="web"))
     ('Database', 'Application')
     """

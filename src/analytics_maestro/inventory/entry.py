@@ -2,7 +2,7 @@
 
 A system's entries are the applications it lists, where any of them exists, is active and is
 readable. A system that lists none (or none that resolve) gets its entries guessed: its
-applications of the best-ranked family present (see `model.FAMILIES` for the order: CDN,
+applications of the best-ranked family present (see `domain.FAMILIES` for the order: CDN,
 ApiGateway, Loadbalance, then NAS, Application, Serverless, ...; unknown families last). A client
 stands for every system that names it among its clients.
 
@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from analytics_maestro.model import GraphRequest, family_rank
+from analytics_maestro.domain import GraphRequest, family_rank
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,17 +7,28 @@ from pathlib import Path
 from typing import Any
 
 from analytics_maestro.gcpause import paused_gc
-from analytics_maestro.inventory.validate import InventoryError, Problem, Report, validate
+from analytics_maestro.inventory.problems import InventoryError, Problem, Report
 
 
 def read_document(path: str | Path) -> Any:
     """Parse a JSON or YAML file (by its suffix; YAML otherwise, since JSON is YAML too)."""
     path = Path(path)
+    return parse(path, _read(path))
+
+
+def _read(path: Path) -> bytes:
     try:
-        text = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InventoryError([Problem(str(path), f"cannot read the file: {exc.strerror}")]) from None
-    if path.suffix.lower() == ".json":
+
+
+def _is_json(path: Path) -> bool:
+    return path.suffix.lower() == ".json"
+
+
+def parse(path: Path, text: bytes) -> Any:
+    if _is_json(path):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
@@ -38,7 +49,26 @@ def read_document(path: str | Path) -> Any:
         raise InventoryError([Problem(str(path), f"{where}invalid YAML: {reason}")]) from None
 
 
-def load_inventory(path: str | Path) -> Report:
-    """Read and validate a file; raises InventoryError only when the file cannot be parsed."""
+def load_inventory(path: str | Path, structs: bool = False) -> Report:
+    """Read and validate a file; raises InventoryError only when the file cannot be parsed.
+
+    With `structs`, a file with nothing to report is read into the msgspec twins of the models
+    (`inventory.structs`, for the drawing path) without importing pydantic at all; any other file
+    is validated into the models as usual, with every problem reported."""
+    path = Path(path)
     with paused_gc():
-        return validate(read_document(path))
+        text = _read(path)
+        doc = None
+        if structs:
+            from analytics_maestro.inventory import structs as fast
+
+            if _is_json(path):
+                inventory = fast.decode(text)
+            else:
+                doc = parse(path, text)
+                inventory = fast.convert(doc)
+            if inventory is not None:
+                return Report(inventory=inventory)  # type: ignore[arg-type]  # the models' fields
+        from analytics_maestro.inventory.validate import validate
+
+        return validate(parse(path, text) if doc is None else doc)

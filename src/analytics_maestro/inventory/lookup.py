@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from analytics_maestro.domain import Edge, Node, Subgraph
 from analytics_maestro.gcpause import paused_gc
-from analytics_maestro.model import Edge, Node, Subgraph
 
 READABLE = """({t}.active AND ({t}.owner_id IN :readers OR EXISTS (
     SELECT 1 FROM application_grants g WHERE g.app_pk = {t}.pk AND g.principal IN :readers)))"""

@@ -10,9 +10,13 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Sequence
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
+from analytics_maestro.domain import Edge, GraphRequest, Node, Subgraph
 from analytics_maestro.inventory.entry import AppRef, Entries, SystemRef, resolve
-from analytics_maestro.model import Application, Edge, GraphRequest, Inventory, Node, Record, Server, Subgraph
+
+if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
+    from analytics_maestro.model import Application, Inventory, Record, Server
 
 
 class MemoryInventory:

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from analytics_maestro.domain import GraphRequest, Subgraph
 from analytics_maestro.inventory import schema
 from analytics_maestro.inventory.entry import AppRef, Entries, SystemRef, resolve
 from analytics_maestro.inventory.lookup import graphlookup
-from analytics_maestro.model import GraphRequest, Server, Subgraph
+from analytics_maestro.model import Server
 
 _SERVER_FIELDS = ("hostname", "ipv4_private", "ipv4_public", "cpu", "memory", "os", "environment", "datacenter", "role")
 

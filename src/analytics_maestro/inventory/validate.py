@@ -8,50 +8,17 @@ on with a documented fallback: family `Application`, size `medium`, dangling ref
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
-from analytics_maestro.errors import MaestroError
-from analytics_maestro.model import DEFAULT_FAMILY, DEFAULT_SIZE, FAMILIES, SIZES, Inventory
+from analytics_maestro.domain import DEFAULT_FAMILY, DEFAULT_SIZE, FAMILIES, SIZES
+from analytics_maestro.inventory.problems import InventoryError, Problem, Report
+from analytics_maestro.model import Inventory
 
 SECTIONS = ("clients", "systems", "applications", "servers")
 _FAMILY_BY_LOWER = {name.lower(): name for name in FAMILIES}
 _MAX_SHOWN = 60
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
-
-
-@dataclass
-class Report:
-    """The outcome of validation: the inventory when there are no errors, and every problem found."""
-
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    inventory: Inventory | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class InventoryError(MaestroError, ValueError):
-    """An inventory that cannot be used; `problems` lists each, with its path."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(map(str, self.problems)))
-
-    def lines(self) -> list[str]:
-        return [str(p) for p in self.problems]
 
 
 def path_of(loc: Iterable[Any]) -> str:

@@ -15,6 +15,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 
+from analytics_maestro.domain import Edge, Subgraph
 from analytics_maestro.layout.acyclic import back_edges
 from analytics_maestro.layout.coordinates import assign_rows
 from analytics_maestro.layout.grid import NODE_WIDTH, ROW_MARGIN, Cell, Grid, Route, column_x, snap
@@ -23,7 +24,6 @@ from analytics_maestro.layout.ordering import order_layers, quick_order, segment
 from analytics_maestro.layout.quality import measure
 from analytics_maestro.layout.refine import refine_columns
 from analytics_maestro.layout.routing import Box, Chain, route_chains, self_loop
-from analytics_maestro.model import Edge, Subgraph
 
 # A node grows by a row for every this many edges on its busier side (the original grew a node
 # to its number of children), up to MAX_SPAN rows.

@@ -15,7 +15,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from analytics_maestro.model import Edge, Node, Server, Subgraph
+from analytics_maestro.domain import Edge, Node, Subgraph
+from analytics_maestro.model import Server
 
 _SAFE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

@@ -16,9 +16,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from analytics_maestro.domain import GraphRequest
 from analytics_maestro.errors import MaestroError
 from analytics_maestro.inventory import schema
-from analytics_maestro.model import GraphRequest
 
 ENDED = ("finished", "warning", "error")
 # A run not started within this many seconds of being queued (its runner or broker gone) ends in
@@ -56,7 +56,7 @@ def _record(row: Any) -> GraphRecord:
         owner=row.owner_id,
         name=row.name,
         type=row.type,
-        request=GraphRequest.model_validate(row.request),
+        request=GraphRequest.from_dict(row.request),
         run=row.run,
         status=row.status,
         stage=row.stage,
@@ -81,7 +81,7 @@ def create(
     with engine.begin() as connection:
         connection.execute(
             sa.insert(schema.graphs).values(
-                id=graph_id, owner_id=request.owner, name=name, type=type_, request=request.model_dump(mode="json"),
+                id=graph_id, owner_id=request.owner, name=name, type=type_, request=request.to_dict(),
                 run=1, status="queued", stage=None, percent=0, message=None, stats=None, published_run=None,
                 created_at=now, updated_at=now, deadline=now + QUEUE_LIMIT,
             )

@@ -11,10 +11,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from analytics_maestro.domain import Node
 from analytics_maestro.layout.grid import Route
-from analytics_maestro.model import Node, Server
+
+if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
+    from analytics_maestro.model import Server
 
 FONT = 11
 CHAR_WIDTH = 0.6 * FONT  # an average sans-serif glyph, to decide where a label is cut

@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
+from analytics_maestro.domain import Node, Subgraph
 from analytics_maestro.layout.grid import Grid
-from analytics_maestro.model import Node, Server, Subgraph
 from analytics_maestro.render.common import attr, text
+
+if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
+    from analytics_maestro.model import Server
 
 
 def svg(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Server]], style: str) -> str:

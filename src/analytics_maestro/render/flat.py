@@ -4,9 +4,10 @@ print. Same hooks, tooltips and edges as the iso style."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
+from analytics_maestro.domain import Node, family_rank
 from analytics_maestro.layout.grid import Grid
-from analytics_maestro.model import Node, Server, family_rank
 from analytics_maestro.render.common import (
     MARKERS,
     STYLE,
@@ -21,6 +22,9 @@ from analytics_maestro.render.common import (
     tooltip,
 )
 from analytics_maestro.render.symbols import symbol_defs, symbol_id
+
+if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
+    from analytics_maestro.model import Server
 
 # Pixels per grid unit, wider than high so that boxes have room for their labels (the scaling is
 # affine: routes stay clear of boxes).

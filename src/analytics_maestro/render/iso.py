@@ -14,9 +14,10 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
+from analytics_maestro.domain import SIZES, Node, family_rank
 from analytics_maestro.layout.grid import Cell, Grid
-from analytics_maestro.model import SIZES, Node, Server, family_rank
 from analytics_maestro.render.common import (
     MARKERS,
     STYLE,
@@ -33,6 +34,9 @@ from analytics_maestro.render.common import (
     tooltip,
 )
 from analytics_maestro.render.symbols import symbol_defs, symbol_id
+
+if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
+    from analytics_maestro.model import Server
 
 SCALE = 48.0  # pixels per grid unit
 ROW_STRETCH = 1.8
@@ -92,6 +96,7 @@ class _Shapes:
 def server_side(server: Server) -> float:
     """A server cube's side, in grid units, growing with cpu and memory.
 
+    >>> from analytics_maestro.model import Server
     >>> server_side(Server(id="s", cpu=1, memory=1)), server_side(Server(id="s", cpu=64, memory=512))
     (0.09, 0.17)
     """

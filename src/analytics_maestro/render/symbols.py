@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from analytics_maestro.model import DEFAULT_FAMILY, FAMILIES
+from analytics_maestro.domain import DEFAULT_FAMILY, FAMILIES
 
 # Path data and extra shapes, in a 24 x 24 box, stroked.
 SHAPES: dict[str, str] = {

@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, request
 from pydantic import BaseModel, ConfigDict, Field
 
+from analytics_maestro.domain import Permission
 from analytics_maestro.inventory import schema
-from analytics_maestro.model import Id, Permission, Text
+from analytics_maestro.model import Id, Text
 from analytics_maestro.web import auth, pages
 from analytics_maestro.web.api import ApiError, current_user, dump, not_found, operation
 from analytics_maestro.web.owners import ADMIN

@@ -22,7 +22,8 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from analytics_maestro.errors import MaestroError
-from analytics_maestro.inventory.validate import InventoryError, path_of
+from analytics_maestro.inventory.problems import InventoryError
+from analytics_maestro.inventory.validate import path_of
 from analytics_maestro.pipeline.records import GraphNotFound
 from analytics_maestro.web import auth
 

@@ -20,9 +20,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from analytics_maestro.config import Settings
+from analytics_maestro.domain import Permission
 from analytics_maestro.errors import MaestroError
 from analytics_maestro.inventory import schema
-from analytics_maestro.model import Permission, Role
+from analytics_maestro.model import Role
 
 ALGORITHM = "HS256"
 LOGIN_LINK_TTL = 24 * 3600.0

@@ -22,10 +22,11 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, request, stream_with_context
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from analytics_maestro.domain import GraphRequest
 from analytics_maestro.inventory import schema
 from analytics_maestro.inventory.entry import resolve
 from analytics_maestro.inventory.sql import SqlInventory
-from analytics_maestro.model import GraphRequest, Id, Text
+from analytics_maestro.model import Id, Text
 from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.stages import diagram_of, png_of
 from analytics_maestro.web.api import ApiError, current_user, dump, not_found, operation

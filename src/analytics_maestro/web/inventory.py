@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from analytics_maestro.inventory import crud
 from analytics_maestro.inventory.importer import write_inventory
-from analytics_maestro.inventory.validate import InventoryError, Problem, validate, validate_record
+from analytics_maestro.inventory.problems import InventoryError, Problem
+from analytics_maestro.inventory.validate import validate, validate_record
 from analytics_maestro.model import Application, Client, Id, Inventory, Record, Server, System
 from analytics_maestro.web.api import ApiError, current_user, dump, json_body, not_found, operation
 from analytics_maestro.web.owners import ADMIN, MAX_OFFSET, READ, WRITE, OwnerQuery, owner_of, require_in, require_on

@@ -13,7 +13,8 @@ from typing import Annotated, Any, Literal
 from flask import Blueprint, current_app
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from analytics_maestro.model import GraphRequest, Id
+from analytics_maestro.domain import GraphRequest
+from analytics_maestro.model import Id
 from analytics_maestro.pipeline import records
 from analytics_maestro.web.api import ApiError, dump, not_found, operation
 from analytics_maestro.web.graphs import OneSelection

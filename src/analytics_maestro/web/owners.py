@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from analytics_maestro.model import Id, Permission, Role
+from analytics_maestro.domain import Permission
+from analytics_maestro.model import Id, Role
 from analytics_maestro.web.api import ApiError, current_user, not_found
 
 READ, WRITE, ADMIN = int(Permission.READ), int(Permission.WRITE), int(Permission.ADMIN)

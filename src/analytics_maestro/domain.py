@@ -1,0 +1,159 @@
+"""What a diagram is made of, free of any validation library: Maestro's families and sizes, the
+request a diagram starts from, and the lookup's result. The drawing path (lookup, layout, render)
+imports these alone; the inventory records that files and the API validate are in `model`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+# Maestro's 26 application families, in the order the entry guess ranks them: when a system names
+# no entries, its applications of the best-ranked family present become the entries. The front
+# doors come first (CDN before the gateway before the balancer it fronts), then what users reach
+# directly, then middle tiers, and the back ends that are never an entry point last.
+FAMILIES: tuple[str, ...] = (
+    "CDN",
+    "ApiGateway",
+    "Loadbalance",
+    "NAS",
+    "Application",
+    "Serverless",
+    "ServiceMesh",
+    "ContainerOrchestration",
+    "AutoScaling",
+    "AutoScalingPlan",
+    "Broker",
+    "Cache",
+    "Database",
+    "ObjectStorage",
+    "MachineLearning",
+    "Auth",
+    "SMTP",
+    "DNS",
+    "VPN",
+    "ServiceDiscovery",
+    "Monitor",
+    "Logs",
+    "CI/CD",
+    "Repository",
+    "ServerlessLayer",
+    "Corporate",
+)
+FAMILY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(FAMILIES)}
+DEFAULT_FAMILY = "Application"
+
+SIZES: tuple[str, ...] = (
+    "nano",
+    "micro",
+    "small",
+    "medium",
+    "large",
+    "xlarge",
+    "2xlarge",
+    "4xlarge",
+    "8xlarge",
+    "16xlarge",
+    "32xlarge",
+    "64xlarge",
+)
+DEFAULT_SIZE = "medium"
+
+
+def family_rank(family: str) -> int:
+    """Rank of a family for the entry guess; lower is more likely an entry, unknown families last.
+
+    >>> family_rank("CDN") < family_rank("Database") < family_rank("no-such-family")
+    True
+    """
+    return FAMILY_RANK.get(family, len(FAMILIES))
+
+
+class Permission(IntEnum):
+    """Maestro's role levels on a record."""
+
+    READ = 1
+    WRITE = 3
+    ADMIN = 7
+
+
+@dataclass(frozen=True, slots=True)
+class GraphRequest:
+    """What a diagram starts from: the applications, systems or clients named in `owner`'s inventory.
+
+    `principals` are who asks: a user id and the ids of the user's teams. The lookup reaches only
+    applications owned by one of them or granted to one of them; when not given, the owner asks.
+    """
+
+    owner: str
+    principals: tuple[str, ...] = ()
+    apps: tuple[str, ...] = ()
+    systems: tuple[str, ...] = ()
+    clients: tuple[str, ...] = ()
+    all_systems: bool = False
+
+    def readers(self) -> tuple[str, ...]:
+        return tuple(sorted(set(self.principals))) if self.principals else (self.owner,)
+
+    def to_dict(self) -> dict[str, Any]:
+        """As stored with a graph record (JSON)."""
+        return {
+            "owner": self.owner, "principals": list(self.principals), "apps": list(self.apps),
+            "systems": list(self.systems), "clients": list(self.clients), "all_systems": self.all_systems,
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> GraphRequest:
+        return cls(
+            owner=doc["owner"], principals=tuple(doc.get("principals", ())), apps=tuple(doc.get("apps", ())),
+            systems=tuple(doc.get("systems", ())), clients=tuple(doc.get("clients", ())),
+            all_systems=bool(doc.get("all_systems", False)),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """An application reached by the lookup, at its minimum dependency depth from the entries.
+
+    A plain record rather than an `Application`: a diagram needs these fields only, and a lookup
+    builds tens of thousands of them.
+    """
+
+    id: str
+    depth: int
+    name: str = ""
+    family: str = DEFAULT_FAMILY
+    size: str = DEFAULT_SIZE
+    environment: str | None = None
+    provider: str | None = None
+    language: str | None = None
+    cluster: str | None = None
+    systems: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()  # in the infrastructure view, the applications a server runs
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str
+    target: str
+    endpoint: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Subgraph:
+    """The lookup result: nodes sorted by (depth, id), edges sorted by (source, target, endpoint).
+
+    `missing` are dependencies of reached applications whose target the owner does not have, or
+    has inactive, or the requester may not read: drawn as warnings, never followed. `truncated` is
+    true when the depth limit cut off applications that exist.
+    """
+
+    entries: tuple[str, ...]
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    missing: tuple[Edge, ...] = ()
+    truncated: bool = False
+    unknown_entries: tuple[str, ...] = field(default=())
+
+    def depths(self) -> dict[str, int]:
+        return {n.id: n.depth for n in self.nodes}
