@@ -14,7 +14,7 @@ from analytics_maestro.domain import GraphRequest
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
-from analytics_maestro.layout import compiled, coordinates, grid, layout, ordering, routing
+from analytics_maestro.layout import compiled, coordinates, grid, layering, layout, ordering, routing
 from analytics_maestro.layout.grid import Route
 from analytics_maestro.layout.simplex import network_simplex
 from analytics_maestro.render import common, exports, flat, iso
@@ -271,3 +271,40 @@ def test_compiled_network_simplex_is_the_python_one(problem, exchanges):
     n, edges, rank, minlen, weight = problem
     compiled_ranks = network_simplex(n, edges, rank, minlen, weight, exchanges)
     assert compiled_ranks == python_loops(network_simplex, n, edges, rank, minlen, weight, exchanges)
+
+
+@st.composite
+def acyclic_graphs(draw):
+    """Acyclic graphs of up to 40 nodes in any numbering (edges follow a drawn order), with
+    repeated edges, isolated nodes, and some nodes pinned."""
+    n = draw(st.integers(0, 40))
+    rank = draw(st.permutations(range(n)))
+    pairs = st.tuples(st.integers(0, max(0, n - 1)), st.integers(0, max(0, n - 1)))
+    edges = [(u, v) for u, v in draw(st.lists(pairs, max_size=80)) if n and rank[u] < rank[v]]
+    pinned = draw(st.lists(st.integers(0, max(0, n - 1)), max_size=4)) if n else []
+    return n, edges, pinned
+
+
+@needs_native
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(acyclic_graphs(), st.integers(0, 40))
+def test_compiled_greedy_columns_are_the_python_ones(problem, passes):
+    n, edges, pinned = problem
+    tails, heads = [u for u, _ in edges], [v for _, v in edges]
+    compiled_columns = NATIVE.greedy_columns(n, tails, heads, pinned, passes)
+    original = layering.MAX_PASSES
+    try:
+        layering.MAX_PASSES = passes
+        python_columns = layering.greedy_columns(n, edges, pinned)
+    finally:
+        layering.MAX_PASSES = original
+    assert compiled_columns == python_columns
+    assert all(compiled_columns[u] < compiled_columns[v] for u, v in edges)
+
+
+@needs_native
+def test_compiled_greedy_columns_refuse_a_cycle():
+    with pytest.raises(ValueError, match="cycle"):
+        NATIVE.greedy_columns(3, [0, 1, 2], [1, 2, 0], [], 30)
+    with pytest.raises(ValueError, match="not a node"):
+        NATIVE.greedy_columns(2, [0], [5], [], 30)

@@ -4,9 +4,10 @@ imports these alone; the inventory records that files and the API validate are i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
+
+import msgspec
 
 # Maestro's 26 application families, in the order the entry guess ranks them: when a system names
 # no entries, its applications of the best-ranked family present become the entries. The front
@@ -77,8 +78,7 @@ class Permission(IntEnum):
     ADMIN = 7
 
 
-@dataclass(frozen=True, slots=True)
-class GraphRequest:
+class GraphRequest(msgspec.Struct, frozen=True):
     """What a diagram starts from: the applications, systems or clients named in `owner`'s inventory.
 
     `principals` are who asks: a user id and the ids of the user's teams. The lookup reaches only
@@ -111,8 +111,7 @@ class GraphRequest:
         )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(msgspec.Struct, frozen=True, gc=False):
     """An application reached by the lookup, at its minimum dependency depth from the entries.
 
     A plain record rather than an `Application`: a diagram needs these fields only, and a lookup
@@ -132,15 +131,13 @@ class Node:
     hosts: tuple[str, ...] = ()  # in the infrastructure view, the applications a server runs
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(msgspec.Struct, frozen=True, gc=False):
     source: str
     target: str
     endpoint: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Subgraph:
+class Subgraph(msgspec.Struct, frozen=True):
     """The lookup result: nodes sorted by (depth, id), edges sorted by (source, target, endpoint).
 
     `missing` are dependencies of reached applications whose target the owner does not have, or
@@ -153,7 +150,7 @@ class Subgraph:
     edges: tuple[Edge, ...]
     missing: tuple[Edge, ...] = ()
     truncated: bool = False
-    unknown_entries: tuple[str, ...] = field(default=())
+    unknown_entries: tuple[str, ...] = ()
 
     def depths(self) -> dict[str, int]:
         return {n.id: n.depth for n in self.nodes}

@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from analytics_maestro.domain import Subgraph
 from analytics_maestro.layout.grid import Grid
@@ -23,8 +24,7 @@ if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspe
     from analytics_maestro.model import Server
 
 
-@dataclass(frozen=True)
-class Info:
+class Info(msgspec.Struct, frozen=True):
     histogram: tuple[int, ...]
     density: str
     connections: int
@@ -35,11 +35,11 @@ class Info:
     applications: int
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=1, sort_keys=True) + "\n"
+        return json.dumps(msgspec.structs.asdict(self), indent=1, sort_keys=True) + "\n"
 
     def maestro(self) -> dict:
         """The statistics under the names Maestro's front reads (spelling included)."""
-        return maestro_names(asdict(self))
+        return maestro_names(msgspec.structs.asdict(self))
 
 
 def maestro_names(stats: Mapping) -> dict:

@@ -13,21 +13,20 @@ of `draw` each answer its three questions.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Protocol
+
+import msgspec
 
 from analytics_maestro.domain import GraphRequest, family_rank
 
 
-@dataclass(frozen=True, slots=True)
-class AppRef:
+class AppRef(msgspec.Struct, frozen=True, gc=False):
     id: str
     pk: int
     family: str
 
 
-@dataclass(frozen=True, slots=True)
-class SystemRef:
+class SystemRef(msgspec.Struct, frozen=True, gc=False):
     id: str
     entries: tuple[str, ...]
     clients: tuple[str, ...]
@@ -46,13 +45,12 @@ class Catalogue(Protocol):
     def members(self, request: GraphRequest, system: str) -> list[AppRef]: ...
 
 
-@dataclass(frozen=True)
-class Entries:
+class Entries(msgspec.Struct, frozen=True):
     """The entry applications of a request, and what in the request did not resolve."""
 
     ids: tuple[str, ...]
     pks: tuple[int, ...]
-    guessed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    guessed: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
     problems: tuple[str, ...] = ()
 
 

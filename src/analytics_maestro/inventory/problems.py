@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from analytics_maestro.errors import MaestroError
 
@@ -12,8 +13,7 @@ if TYPE_CHECKING:
     from analytics_maestro.model import Inventory
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True, order=True):
     path: str
     message: str
 
@@ -21,12 +21,11 @@ class Problem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-@dataclass
-class Report:
+class Report(msgspec.Struct):
     """The outcome of validation: the inventory when there are no errors, and every problem found."""
 
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = msgspec.field(default_factory=list)
+    warnings: list[Problem] = msgspec.field(default_factory=list)
     inventory: Inventory | None = None
 
     @property

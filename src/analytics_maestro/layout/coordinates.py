@@ -12,7 +12,8 @@ result.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from analytics_maestro.layout import compiled
 
@@ -23,8 +24,7 @@ LANE_LANE, LANE_NODE, NODE_NODE = 8.0, 2.0, 1.0
 SWEEPS = ("right", "left", "right", "left", "both", "left")
 
 
-@dataclass
-class Slot:
+class Slot(msgspec.Struct):
     items: list[int]
     height: int
     top: float = 0.0

@@ -8,8 +8,9 @@ the rows it covers, so boxes in one column never touch and edges have room betwe
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Literal
+
+import msgspec
 
 NODE_WIDTH = 1.0
 COLUMN_PITCH = 2.5
@@ -20,8 +21,7 @@ ENTRY_MARGIN = 0.75
 RouteKind = Literal["forward", "back", "self"]
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(msgspec.Struct, frozen=True, gc=False):
     """A node placed on the grid: column, first row, rows covered, and its box (centre and size)."""
 
     id: str
@@ -34,8 +34,7 @@ class Cell:
     h: float
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(msgspec.Struct, frozen=True, gc=False):
     """An edge as drawn: the polyline from the source box's border to the target box's border.
 
     `kind` is `forward` (to a later column), `back` (a cycle's return route, to an earlier column)
@@ -49,8 +48,7 @@ class Route:
     points: tuple[tuple[float, float], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Grid:
+class Grid(msgspec.Struct, frozen=True):
     cells: tuple[Cell, ...]
     routes: tuple[Route, ...]
     columns: int

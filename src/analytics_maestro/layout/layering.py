@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 
+from analytics_maestro.layout import compiled
 from analytics_maestro.layout.simplex import network_simplex
 
 MAX_PASSES = 30
@@ -43,6 +44,16 @@ def topological_order(n: int, edges: Sequence[tuple[int, int]]) -> list[int]:
 
 def assign_columns(n: int, edges: Sequence[tuple[int, int]], fixed: Sequence[int] = ()) -> list[int]:
     """A column per node of an acyclic graph; `fixed` nodes (the entries) stay in column 0."""
+    if compiled.native is not None:
+        tails, heads = [u for u, _ in edges], [v for _, v in edges]
+        col = compiled.native.greedy_columns(n, tails, heads, list(fixed), MAX_PASSES)
+    else:
+        col = greedy_columns(n, edges, fixed)
+    return _optimise(n, edges, col, set(fixed))
+
+
+def greedy_columns(n: int, edges: Sequence[tuple[int, int]], fixed: Sequence[int] = ()) -> list[int]:
+    """The longest-path columns, then the greedy passes (the module's docstring tells how)."""
     order = topological_order(n, edges)
     preds: list[list[int]] = [[] for _ in range(n)]
     succs: list[list[int]] = [[] for _ in range(n)]
@@ -72,7 +83,7 @@ def assign_columns(n: int, edges: Sequence[tuple[int, int]], fixed: Sequence[int
                 moved = True
         if not moved:
             break
-    return _optimise(n, edges, col, pinned)
+    return col
 
 
 # Pulls the entries to column 0: moving an entry right never pays, whatever its edges.

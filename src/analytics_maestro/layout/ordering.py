@@ -18,7 +18,8 @@ import random
 from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from analytics_maestro.layout import compiled
 
@@ -128,8 +129,7 @@ def barycentre(positions: Sequence[int]) -> float | None:
     return sum(positions) / len(positions) if positions else None
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(msgspec.Struct, frozen=True):
     """How a sweep sorts a layer: by which value of the neighbours, and what items without any do."""
 
     value: Callable[[Sequence[int]], float | None]

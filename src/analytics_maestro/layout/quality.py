@@ -16,16 +16,16 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
 from itertools import pairwise
+
+import msgspec
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]
 EPS = 1e-7
 
 
-@dataclass(frozen=True)
-class Quality:
+class Quality(msgspec.Struct, frozen=True):
     nodes: int
     edges: int
     overlaps: int
@@ -36,7 +36,7 @@ class Quality:
     area: float
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return msgspec.structs.asdict(self)
 
 
 def from_layout_json(text: str) -> tuple[dict[str, Box], list[tuple[str, str, list[Point]]]]:

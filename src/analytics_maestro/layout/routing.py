@@ -12,7 +12,8 @@ result.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from analytics_maestro.layout import compiled
 from analytics_maestro.layout.grid import NODE_WIDTH, snap
@@ -21,8 +22,7 @@ LOOP_WIDTH = 0.3
 LOOP_HEIGHT = 0.14
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(msgspec.Struct, frozen=True, gc=False):
     x: float
     y: float
     w: float
@@ -41,8 +41,7 @@ class Box:
         return self.y - self.h / 2
 
 
-@dataclass(frozen=True)
-class Chain:
+class Chain(msgspec.Struct, frozen=True, gc=False):
     """A layout edge from `tail` to `head` (node indices), through `lanes` (lane items), in layout direction."""
 
     tail: int

@@ -11,11 +11,12 @@ import os
 import re
 import shutil
 import threading
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from analytics_maestro.domain import Edge, Node, Subgraph
+import msgspec
+
+from analytics_maestro.domain import Subgraph
 from analytics_maestro.model import Server
 
 _SAFE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -57,23 +58,11 @@ class Artifacts:
 
 
 def subgraph_to_json(graph: Subgraph) -> dict:
-    return {
-        "entries": list(graph.entries),
-        "nodes": [{**asdict(n), "systems": list(n.systems), "hosts": list(n.hosts)} for n in graph.nodes],
-        "edges": [asdict(e) for e in graph.edges],
-        "missing": [asdict(e) for e in graph.missing],
-        "truncated": graph.truncated,
-    }
+    return msgspec.to_builtins(graph)
 
 
 def subgraph_from_json(doc: dict) -> Subgraph:
-    return Subgraph(
-        entries=tuple(doc["entries"]),
-        nodes=tuple(Node(**{**n, "systems": tuple(n["systems"]), "hosts": tuple(n["hosts"])}) for n in doc["nodes"]),
-        edges=tuple(Edge(**e) for e in doc["edges"]),
-        missing=tuple(Edge(**e) for e in doc["missing"]),
-        truncated=doc["truncated"],
-    )
+    return msgspec.convert(doc, Subgraph)
 
 
 def servers_to_json(servers: dict[str, tuple[Server, ...]]) -> dict:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
+
+import msgspec
 
 from analytics_maestro.domain import Node
 from analytics_maestro.layout.grid import Route
@@ -23,8 +24,7 @@ FONT = 11
 CHAR_WIDTH = 0.6 * FONT  # an average sans-serif glyph, to decide where a label is cut
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(msgspec.Struct, frozen=True):
     top: str
     left: str
     right: str

@@ -74,23 +74,32 @@ class _Shapes:
 
     def __init__(self) -> None:
         self.defs: dict[str, str] = {}
+        # the start of each kind's `use`, up to its coordinates
+        self._tiles: dict[tuple[str, int], str] = {}
+        self._servers: dict[float, str] = {}
 
     def tile(self, theme: str, cell: Cell) -> str:
-        key = f"tile-{theme}-{cell.span}"
-        if key not in self.defs:
-            w, h = cell.w / 2, cell.h / 2
-            faces = _faces(-w, -h, w, h, 0.0, TILE, project(0.0, 0.0))
-            self.defs[key] = f'<g id="{key}" class="tile theme-{theme}">{faces}</g>'
-        x, y = project(cell.x, cell.y)
-        return f'<use href="#{key}" x="{num(x)}" y="{num(y)}"/>'
+        start = self._tiles.get((theme, cell.span))
+        if start is None:
+            key = f"tile-{theme}-{cell.span}"
+            if key not in self.defs:
+                w, h = cell.w / 2, cell.h / 2
+                faces = _faces(-w, -h, w, h, 0.0, TILE, project(0.0, 0.0))
+                self.defs[key] = f'<g id="{key}" class="tile theme-{theme}">{faces}</g>'
+            start = self._tiles[theme, cell.span] = f'<use href="#{key}" x="'
+        x, y = cell.x, cell.y * ROW_STRETCH
+        return f'{start}{num((x - y) * COS * SCALE)}" y="{num((x + y) * SIN * SCALE)}"/>'
 
     def server(self, x: float, y: float, side: float) -> str:
-        key = f"server-{round(side * 1000)}"
-        if key not in self.defs:
-            faces = _faces(0.0, 0.0, side, side / ROW_STRETCH, TILE, TILE + side, project(0.0, 0.0))
-            self.defs[key] = f'<g id="{key}" class="server">{faces}</g>'
-        px, py = project(x, y)
-        return f'<use href="#{key}" x="{num(px)}" y="{num(py)}"/>'
+        """A cube at (x, y); `y` already stretched, as in `project`."""
+        start = self._servers.get(side)
+        if start is None:
+            key = f"server-{round(side * 1000)}"
+            if key not in self.defs:
+                faces = _faces(0.0, 0.0, side, side / ROW_STRETCH, TILE, TILE + side, project(0.0, 0.0))
+                self.defs[key] = f'<g id="{key}" class="server">{faces}</g>'
+            start = self._servers[side] = f'<use href="#{key}" x="'
+        return f'{start}{num((x - y) * COS * SCALE)}" y="{num((x + y) * SIN * SCALE)}"/>'
 
 
 def server_side(server: Server) -> float:
@@ -115,9 +124,10 @@ def _servers(cell: Cell, servers: Sequence[Server], shapes: _Shapes) -> str:
     out = []
     x = cell.x - cell.w / 2 + 0.05
     y = cell.y - cell.h / 2 + 0.04
+    stretched = y * ROW_STRETCH
     for server in servers[:MAX_SERVERS]:
-        side = server_side(server)
-        out.append(shapes.server(x, y, side))
+        side = _side(server.cpu, server.memory)
+        out.append(shapes.server(x, stretched, side))
         x += side + 0.02
     if len(servers) > MAX_SERVERS:
         bx, by = project(x + 0.08, y + 0.05, TILE)
@@ -134,34 +144,70 @@ def symbol_size(size: str) -> float:
     return 16.0 + 2.0 * (SIZES.index(size) if size in SIZES else SIZES.index("medium"))
 
 
+class _Looks:
+    """What applications share, worked out once per provider, family and size rather than once per
+    application: a large diagram has thousands of applications and a few dozen of each."""
+
+    def __init__(self) -> None:
+        self.themes: dict[str | None, tuple[str, str]] = {}
+        self.families: dict[str, tuple[str, str]] = {}
+        self.sizes: dict[str, tuple[float, str]] = {}
+
+    def theme(self, provider: str | None) -> tuple[str, str]:
+        """The theme's name and its symbol colour."""
+        if provider not in self.themes:
+            name = theme_name(provider)
+            self.themes[provider] = (name, THEMES[name].ink)
+        return self.themes[provider]
+
+    def family(self, family: str) -> tuple[str, str]:
+        """The quoted `data-family` value and the symbol's reference."""
+        if family not in self.families:
+            self.families[family] = (attr(family), f"#{symbol_id(family)}")
+        return self.families[family]
+
+    def size(self, size: str) -> tuple[float, str]:
+        """The symbol's size in pixels, and as written."""
+        if size not in self.sizes:
+            pixels = symbol_size(size)
+            self.sizes[size] = (pixels, f"{pixels:.0f}")
+        return self.sizes[size]
+
+
+_LIFT = TILE * SCALE  # the tiles' height on the page; `project` is spelled out where it runs per application
+
+
 def _application(
-    cell: Cell, node: Node, servers: Sequence[Server], sid: str, is_entry: bool, shapes: _Shapes
+    cell: Cell, node: Node, servers: Sequence[Server], sid: str, is_entry: bool, shapes: _Shapes, looks: _Looks
 ) -> tuple[str, str]:
     """The application's group (tile, servers, symbol, entry marker) and its label."""
-    theme = theme_name(node.provider)
+    x, y, w, h = cell.x, cell.y, cell.w, cell.h
+    theme, ink = looks.theme(node.provider)
+    family, href = looks.family(node.family)
+    size, size_text = looks.size(node.size)
     tile = shapes.tile(theme, cell)
-    front = project(cell.x + cell.w / 2, cell.y + cell.h / 2)
     # the symbol stands towards the front of the tile, clear of the server cubes along its back
-    cx, cy = project(cell.x + 0.1, cell.y + cell.h / 6, TILE)
-    size = symbol_size(node.size)
+    sx, sy = x + 0.1, (y + h / 6) * ROW_STRETCH
+    cx, cy = (sx - sy) * COS * SCALE, (sx + sy) * SIN * SCALE - _LIFT
     label = node.name or node.id
-    parts = [
-        f'<g id="node-{sid}" class="app theme-{theme}" data-app-id={attr(node.id)} data-family={attr(node.family)}>',
-        f"<title>{text(label)}</title>",
-        tile,
-        _servers(cell, servers, shapes) if node.family in SERVED else "",
-        f'<use id="{sid}" href="#{symbol_id(node.family)}" x="{num(cx - size / 2)}" y="{num(cy - size * 0.8)}"'
-        f' width="{size:.0f}" height="{size:.0f}" color="{THEMES[theme].ink}"/>',
-    ]
+    group = (
+        f'<g id="node-{sid}" class="app theme-{theme}" data-app-id={attr(node.id)} data-family={family}>'
+        f"<title>{text(label)}</title>{tile}{_servers(cell, servers, shapes) if node.family in SERVED else ''}"
+        f'<use id="{sid}" href="{href}" x="{num(cx - size / 2)}" y="{num(cy - size * 0.8)}"'
+        f' width="{size_text}" height="{size_text}" color="{ink}"/>'
+    )
     if is_entry:
-        ex, ey = project(cell.x - cell.w / 2 - 0.45, cell.y, TILE)
-        parts.append(f'<path class="entry" d="M{num(ex - 9)},{num(ey - 7)}l14,5l-10,7z"/>')
-    parts.append("</g>")
+        ex, ey = x - w / 2 - 0.45, y * ROW_STRETCH
+        ex, ey = (ex - ey) * COS * SCALE, (ex + ey) * SIN * SCALE - _LIFT
+        group += f'<path class="entry" d="M{num(ex - 9)},{num(ey - 7)}l14,5l-10,7z"/></g>'
+    else:
+        group += "</g>"
+    fx, fy = x + w / 2, (y + h / 2) * ROW_STRETCH
     caption = (
-        f'<text x="{num(front[0])}" y="{num(front[1] + 14)}" text-anchor="middle">'
+        f'<text x="{num((fx - fy) * COS * SCALE)}" y="{num((fx + fy) * SIN * SCALE + 14)}" text-anchor="middle">'
         f"{text(fit(label, LABEL_WIDTH))}</text>"
     )
-    return "".join(parts), caption
+    return group, caption
 
 
 def _legend(families: Sequence[str], x: float, y: float) -> str:
@@ -201,19 +247,21 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
     body.append('</g><g class="apps">')
     entries = set(grid.entries)
     tooltips, captions = [], []
-    shapes = _Shapes()
+    shapes, looks = _Shapes(), _Looks()
     for cell in sorted(grid.cells, key=lambda c: (c.x + c.y * ROW_STRETCH, c.x, c.id)):
-        node = nodes[cell.id]
+        node, sid = nodes[cell.id], sids[cell.id]
         mine = servers.get(cell.id, ())
-        group, caption = _application(cell, node, mine, sids[cell.id], cell.id in entries, shapes)
+        group, caption = _application(cell, node, mine, sid, cell.id in entries, shapes, looks)
         body.append(group)
         captions.append(caption)
-        for x, y in ((cell.x - cell.w / 2 - 0.6, cell.y), (cell.x + cell.w / 2, cell.y + cell.h / 2)):
-            px, py = project(x, y, TILE)
-            xs.append(px)
-            ys.append(py)
-        tx, ty = project(cell.x + cell.w / 2, cell.y, TILE)
-        tooltips.append(tooltip(sids[cell.id], node, mine, tx + 10, ty - 20))
+        # the page's extent: the entry marker's side and the tile's front corner, at the tiles' height
+        x, y, w, h = cell.x, cell.y, cell.w, cell.h
+        ax, ay = x - w / 2 - 0.6, y * ROW_STRETCH
+        bx, by = x + w / 2, (y + h / 2) * ROW_STRETCH
+        xs += ((ax - ay) * COS * SCALE, (bx - by) * COS * SCALE)
+        ys += ((ax + ay) * SIN * SCALE - _LIFT, (bx + by) * SIN * SCALE - _LIFT)
+        tx, ty = x + w / 2, y * ROW_STRETCH
+        tooltips.append(tooltip(sid, node, mine, (tx - ty) * COS * SCALE + 10, (tx + ty) * SIN * SCALE - _LIFT - 20))
     body.append('</g><g class="labels">')
     body.extend(captions)
     body.append('</g><g class="tooltips">')
