@@ -188,7 +188,14 @@ coordinates_ = st.floats(min_value=-1e7, max_value=1e7, allow_nan=False, allow_i
 
 @needs_numbers
 @settings(max_examples=2000, deadline=None)
-@given(st.one_of(coordinates_, st.integers(-1000, 1000).map(lambda k: k / 20), st.integers(-(10**6), 10**6)))
+@given(
+    st.one_of(
+        coordinates_,
+        st.integers(-1000, 1000).map(lambda k: k / 20),
+        st.integers(-(10**6), 10**6),
+        st.floats(min_value=-9e14, max_value=9e14),  # past where the digits are written out by hand
+    )
+)
 def test_compiled_numbers_are_the_python_numbers(value):
     """Halves of tenths (0.05, 0.25, -0.15...) included: both round them to even."""
     assert common.num(value) == common.python_num(value)

@@ -33,6 +33,7 @@ typedef struct {
     Py_ssize_t *tie;       /* scratch for a sort: how ties are broken */
     char *has;             /* scratch for a sort: which items have a value */
     Py_ssize_t *placed;    /* scratch: a layer's items in their new order */
+    Py_ssize_t *merge;     /* scratch for a sort: the other half of a merge */
     Py_ssize_t widest;     /* items in the widest layer */
     Py_ssize_t most;       /* most neighbours of one item on one side */
 } Graph;
@@ -42,6 +43,7 @@ static void graph_free(Graph *g) {
     PyMem_Free(g->layer_at); PyMem_Free(g->items); PyMem_Free(g->pos);
     PyMem_Free(g->up_pos); PyMem_Free(g->down_pos); PyMem_Free(g->tree); PyMem_Free(g->ends);
     PyMem_Free(g->value); PyMem_Free(g->order); PyMem_Free(g->tie); PyMem_Free(g->has); PyMem_Free(g->placed);
+    PyMem_Free(g->merge);
 }
 
 static Py_ssize_t *new_array(Py_ssize_t size) {
@@ -165,8 +167,9 @@ static int graph_read(Graph *g, PyObject *layers, PyObject *up, PyObject *down) 
     g->tie = new_array(g->widest);
     g->has = PyMem_Calloc(g->widest > 0 ? (size_t)g->widest : 1, 1);
     g->placed = new_array(g->widest);
+    g->merge = new_array(g->widest);
     if (!g->up_pos || !g->down_pos || !g->tree || !g->ends || !g->value || !g->order || !g->tie || !g->has ||
-        !g->placed) {
+        !g->placed || !g->merge) {
         PyErr_NoMemory();
         return -1;
     }
@@ -281,15 +284,38 @@ static int rule_value(const Rule *rule, const Py_ssize_t *p, Py_ssize_t count, d
     return 1;
 }
 
-/* what compare_keyed sorts by; the module runs under the GIL, one sort at a time */
-static const double *sort_value;
-static const Py_ssize_t *sort_tie;
+/* Whether index i sorts before index j: by value, then by tie (ties are distinct, so the order is
+ * total and any sort gives the same result). */
+static inline int keyed_before(Py_ssize_t i, Py_ssize_t j, const double *value, const Py_ssize_t *tie) {
+    return value[i] < value[j] || (value[i] == value[j] && tie[i] < tie[j]);
+}
 
-static int compare_keyed(const void *a, const void *b) {
-    Py_ssize_t i = *(const Py_ssize_t *)a, j = *(const Py_ssize_t *)b;
-    if (sort_value[i] < sort_value[j]) return -1;
-    if (sort_value[i] > sort_value[j]) return 1;
-    return (sort_tie[i] > sort_tie[j]) - (sort_tie[i] < sort_tie[j]);
+/* Sorts the indices `idx` by (value, tie): a merge sort with the comparisons inlined, insertion
+ * sort on short runs, nothing at all for a run already in order (most layers, after a few sweeps).
+ * `merge` holds n entries of scratch. */
+static void sort_keyed(Py_ssize_t *idx, Py_ssize_t n, const double *value, const Py_ssize_t *tie, Py_ssize_t *merge) {
+    Py_ssize_t i = 1;
+    while (i < n && !keyed_before(idx[i], idx[i - 1], value, tie)) i++;
+    if (i >= n) return;
+    if (n <= 16) {
+        for (; i < n; i++) {
+            Py_ssize_t x = idx[i], j = i;
+            while (j > 0 && keyed_before(x, idx[j - 1], value, tie)) {
+                idx[j] = idx[j - 1];
+                j--;
+            }
+            idx[j] = x;
+        }
+        return;
+    }
+    Py_ssize_t half = n / 2;
+    sort_keyed(idx, half, value, tie, merge);
+    sort_keyed(idx + half, n - half, value, tie, merge);
+    if (!keyed_before(idx[half], idx[half - 1], value, tie)) return;
+    memcpy(merge, idx, (size_t)half * sizeof(Py_ssize_t));
+    Py_ssize_t a = 0, b = half, out = 0;
+    while (a < half && b < n) idx[out++] = keyed_before(idx[b], merge[a], value, tie) ? idx[b++] : merge[a++];
+    while (a < half) idx[out++] = merge[a++];
 }
 
 /* Sorts layer k by the rule's value of each item's neighbours on the fixed side; ties keep their
@@ -327,9 +353,7 @@ static void reorder(Graph *g, Py_ssize_t k, int downward, const Rule *rule, int 
         g->value[i] = v;
         tie[i] = reverse ? -i : i;
     }
-    sort_value = g->value;
-    sort_tie = tie;
-    qsort(g->order, (size_t)valued, sizeof(Py_ssize_t), compare_keyed);
+    sort_keyed(g->order, valued, g->value, tie, g->merge);
     /* the sorted items fill the valued places in turn; the others stay */
     Py_ssize_t *layer = g->items + first, *placed = g->placed, next = 0;
     for (Py_ssize_t i = 0; i < size; i++) placed[i] = has[i] ? layer[g->order[next++]] : layer[i];
@@ -451,9 +475,7 @@ static long long sift(Graph *g, long long *work) {
             g->value[i] = -(double)(g->up_at[item + 1] - g->up_at[item] + g->down_at[item + 1] - g->down_at[item]);
             g->tie[i] = i;
         }
-        sort_value = g->value;
-        sort_tie = g->tie;
-        qsort(g->order, (size_t)size, sizeof(Py_ssize_t), compare_keyed);
+        sort_keyed(g->order, size, g->value, g->tie, g->merge);
         for (Py_ssize_t i = 0; i < size; i++) g->order[i] = layer[g->order[i]];  /* indices to items */
         for (Py_ssize_t s = 0; s < size; s++) {
             Py_ssize_t item = g->order[s];

@@ -89,6 +89,11 @@ def text(value: object) -> str:
     return value
 
 
+def _plain(value: str) -> bool:
+    """Whether `text` would leave `value` as it is (one test for several strings at once)."""
+    return not ("&" in value or "<" in value or ">" in value or not value.isprintable())
+
+
 def fit(label: str, width_px: float) -> str:
     """`label` as it fits in `width_px`, cut with an ellipsis only when it does not.
 
@@ -155,11 +160,14 @@ def python_num(value: float) -> str:
     return str(tenths // 10)
 
 
+_ROW = '</tspan><tspan x="8" dy="15">'
+
+
 def tooltip(sid: str, node: Node, servers: Sequence[Server], x: float, y: float) -> str:
     """The hidden `tool-<id>` group the viewer shows on hover (Maestro's front used the same hook)."""
     lines = tooltip_lines(node, servers)
     width = min(360, max(map(len, lines)) * CHAR_WIDTH + 16)
-    rows = '</tspan><tspan x="8" dy="15">'.join(map(text, lines))
+    rows = _ROW.join(lines if _plain("".join(lines)) else map(text, lines))
     return (
         f'<g id="tool-{sid}" class="tooltip" visibility="hidden" transform="translate({num(x)},{num(y)})">'
         f'<rect width="{width:.0f}" height="{len(lines) * 15 + 10}" rx="4"/><text><tspan x="8" dy="17">{rows}'
