@@ -66,6 +66,7 @@ def test_request_reads_as_owner_unless_principals_given():
         "analytics_maestro.inventory.validate",
         "analytics_maestro.inventory.entry",
         "analytics_maestro.inventory.generate",
+        "analytics_maestro.render.common",
     ],
 )
 def test_docstring_examples(module):

@@ -157,6 +157,16 @@ def test_long_names_are_cut_in_the_label_only():
         assert root.find(f".//{NS}g[@id='tool-a']//{NS}tspan").text == name
 
 
+def test_the_drawing_of_an_ascii_inventory_is_ascii():
+    """Cut labels end in a character reference: one character beyond Latin-1 would make Python
+    hold the whole document at two bytes per character."""
+    doc = {"applications": [{"id": "a", "name": "R&D " + "n" * 300, "deps": [{"id": "b"}]}, {"id": "b"}]}
+    _, grid, nodes, srv = diagram(doc, apps=("a",))
+    for style in STYLES:
+        svg = exports.svg(grid, nodes, srv, style)
+        assert svg.isascii() and "R&amp;D nnn" in svg and "n&#8230;</text>" in svg
+
+
 HOSTILE = '<script>alert(1)</script>" onload="alert(2)'
 
 

@@ -16,7 +16,7 @@ from analytics_maestro.render.common import (
     attr,
     edge_groups,
     element_ids,
-    fit,
+    fit_text,
     text,
     theme_name,
     tooltip,
@@ -73,7 +73,7 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
             f'<rect x="{x0:.1f}" y="{y0:.1f}" width="5" height="{h:.1f}" fill="{theme.right}"/>'
             f'<use id="{sid}" href="#{symbol_id(node.family)}" x="{x0 + 9:.1f}" y="{y0 + h / 2 - ICON / 2:.1f}"'
             f' width="{ICON}" height="{ICON}" color="{theme.ink}"/>'
-            f'<text class="label" x="{x0 + 33:.1f}" y="{y0 + h / 2 + 4:.1f}">{text(fit(label, w - 37))}</text>'
+            f'<text class="label" x="{x0 + 33:.1f}" y="{y0 + h / 2 + 4:.1f}">{fit_text(label, w - 37)}</text>'
             + (
                 f'<text class="servers" x="{x0 + w - 4:.1f}" y="{y0 + h - 4:.1f}" text-anchor="end">'
                 f"{len(mine)} srv</text>"

@@ -26,7 +26,7 @@ from analytics_maestro.render.common import (
     attr,
     edge_groups,
     element_ids,
-    fit,
+    fit_text,
     num,
     path_data,
     text,
@@ -205,7 +205,7 @@ def _application(
     fx, fy = x + w / 2, (y + h / 2) * ROW_STRETCH
     caption = (
         f'<text x="{num((fx - fy) * COS * SCALE)}" y="{num((fx + fy) * SIN * SCALE + 14)}" text-anchor="middle">'
-        f"{text(fit(label, LABEL_WIDTH))}</text>"
+        f"{fit_text(label, LABEL_WIDTH)}</text>"
     )
     return group, caption
 
