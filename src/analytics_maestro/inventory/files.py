@@ -10,12 +10,6 @@ from analytics_maestro.gcpause import paused_gc
 from analytics_maestro.inventory.problems import InventoryError, Problem, Report
 
 
-def read_document(path: str | Path) -> Any:
-    """Parse a JSON or YAML file (by its suffix; YAML otherwise, since JSON is YAML too)."""
-    path = Path(path)
-    return parse(path, _read(path))
-
-
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -27,7 +21,8 @@ def _is_json(path: Path) -> bool:
     return path.suffix.lower() == ".json"
 
 
-def parse(path: Path, text: bytes) -> Any:
+def _parse(path: Path, text: bytes) -> Any:
+    """Parse a JSON or YAML document (by the file's suffix; YAML otherwise, since JSON is YAML too)."""
     if _is_json(path):
         try:
             return json.loads(text)
@@ -65,10 +60,10 @@ def load_inventory(path: str | Path, structs: bool = False) -> Report:
             if _is_json(path):
                 inventory = fast.decode(text)
             else:
-                doc = parse(path, text)
+                doc = _parse(path, text)
                 inventory = fast.convert(doc)
             if inventory is not None:
                 return Report(inventory=inventory)  # type: ignore[arg-type]  # the models' fields
         from analytics_maestro.inventory.validate import validate
 
-        return validate(parse(path, text) if doc is None else doc)
+        return validate(_parse(path, text) if doc is None else doc)

@@ -126,7 +126,7 @@ def _servers(cell: Cell, servers: Sequence[Server], shapes: _Shapes) -> str:
     y = cell.y - cell.h / 2 + 0.04
     stretched = y * ROW_STRETCH
     for server in servers[:MAX_SERVERS]:
-        side = _side(server.cpu, server.memory)
+        side = server_side(server)
         out.append(shapes.server(x, stretched, side))
         x += side + 0.02
     if len(servers) > MAX_SERVERS:
