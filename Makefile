@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format venv clean bench worker flower
+.PHONY: run test test-fast lint format venv clean bench worker flower
 
 # The sources are byte-compiled here: an editable install does not, and where bytecode is not
 # written (PYTHONDONTWRITEBYTECODE) every start would compile every module again.
@@ -29,6 +29,12 @@ run: $(STAMP) $(VENDOR)
 test: $(STAMP) $(VENDOR)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest
+
+# The pure packages, the command line and the SQLite store: no server, broker or browser
+FAST := not (postgres or services or browser or slow)
+test-fast: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest -m "$(FAST)" -q
 
 worker: $(STAMP)
 	$(BIN)/analytics-maestro worker --loglevel=INFO

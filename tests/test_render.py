@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from analytics_maestro.analytics.info import info
 from analytics_maestro.domain import FAMILIES, SIZES, GraphRequest
+from analytics_maestro.inventory.entry import lookup
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
@@ -35,7 +36,7 @@ def diagram(doc: dict, **request):
     inventory = validate(doc).inventory
     catalogue = MemoryInventory(inventory, "t")
     request = GraphRequest(owner="t", **(request or {"all_systems": True}))
-    _, graph = catalogue.lookup(request, 40)
+    _, graph = lookup(catalogue, request, 40)
     nodes = {n.id: n for n in graph.nodes}
     return graph, layout(graph), nodes, catalogue.servers(request, sorted(nodes))
 
@@ -301,15 +302,41 @@ def test_a_10000_application_diagram_stays_under_15_mb():
 GOLDEN = Path(__file__).parent / "golden"
 
 
-@pytest.mark.parametrize("style", STYLES)
-def test_golden_files(style, request):
-    """Small diagrams, byte for byte. After an intended change: pytest --update-golden."""
-    inventory = Path(__file__).parent.parent / "examples" / "sock-shop.yaml"
-    out = Path(tempfile.mkdtemp()) / "out.svg"
-    command = [str(Path(sys.executable).with_name("analytics-maestro")), "draw", str(inventory), "--all"]
-    subprocess.run([*command, "--style", style, "-o", str(out)], check=True, capture_output=True)
-    golden = GOLDEN / f"sock-shop-{style}.svg"
-    if request.config.getoption("--update-golden"):
-        GOLDEN.mkdir(exist_ok=True)
-        golden.write_bytes(out.read_bytes())
-    assert out.read_bytes() == golden.read_bytes(), f"{golden.name} changed; if intended, run pytest --update-golden"
+ROOT = Path(__file__).parent.parent
+# Every example, and the demo in both views (its servers make an infrastructure diagram)
+GOLDEN_CASES = [(path, "bussiness") for path in sorted((ROOT / "examples").glob("*.yaml"))] + [
+    (ROOT / "src/analytics_maestro/demo/inventory.yaml", view) for view in ("bussiness", "infra")
+]
+
+
+def golden_name(path: Path, view: str) -> str:
+    stem = "demo" if path.parent.name == "demo" else path.stem
+    return stem if view == "bussiness" else f"{stem}-{view}"
+
+
+@pytest.mark.parametrize(("path", "view"), GOLDEN_CASES, ids=lambda case: getattr(case, "stem", case))
+def test_golden_files(path, view, request, tmp_path):
+    """The SVG in both styles and the layout JSON, byte for byte. After an intended change:
+    pytest --update-golden, then review the diff."""
+    name = golden_name(path, view)
+    command = [str(Path(sys.executable).with_name("analytics-maestro")), "draw", str(path), "--all", "--type", view]
+    made = {f"{name}.layout.json": tmp_path / "layout.json"}
+    for style in STYLES:
+        made[f"{name}-{style}.svg"] = tmp_path / f"{style}.svg"
+        extra = ["--layout-json", str(made[f"{name}.layout.json"])] if style == STYLES[0] else []
+        subprocess.run([*command, "--style", style, "-o", str(made[f"{name}-{style}.svg"]), *extra], check=True,
+                       capture_output=True)  # fmt: skip
+    for golden_file, out in made.items():
+        golden = GOLDEN / golden_file
+        if request.config.getoption("--update-golden"):
+            GOLDEN.mkdir(exist_ok=True)
+            golden.write_bytes(out.read_bytes())
+        assert out.read_bytes() == golden.read_bytes(), (
+            f"{golden.name} changed; if intended, run pytest --update-golden"
+        )
+
+
+def test_every_golden_file_has_its_case():
+    expected = {f"{golden_name(p, v)}{suffix}" for p, v in GOLDEN_CASES for suffix in ("-iso.svg", "-flat.svg",
+                                                                                      ".layout.json")}  # fmt: skip
+    assert {p.name for p in GOLDEN.iterdir()} == expected
