@@ -36,6 +36,7 @@ from pathlib import Path
 
 import analytics_maestro
 from analytics_maestro.domain import GraphRequest, Subgraph
+from analytics_maestro.inventory.entry import lookup
 from analytics_maestro.inventory.generate import generate, to_dot
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
@@ -123,7 +124,7 @@ def bench(n: int, seed: int, tmp: Path, dot_timeout: float) -> dict:
     report = validate(doc)
     catalogue = MemoryInventory(report.inventory, "bench")
     request = GraphRequest(owner="bench", all_systems=True)
-    _, graph = catalogue.lookup(request, 10_000)
+    _, graph = lookup(catalogue, request, 10_000)
     nodes = {node.id: node for node in graph.nodes}
     servers = catalogue.servers(request, sorted(nodes))
     gc.disable()
@@ -169,7 +170,7 @@ def architectures(tmp: Path) -> list[tuple[str, int, int, int | None, int | None
     rows = []
     for path in [*sorted((root / "examples").glob("*.yaml")), root / "src/analytics_maestro/demo/inventory.yaml"]:
         report = load_inventory(path)
-        _, graph = MemoryInventory(report.inventory, "bench").lookup(GraphRequest(owner="bench", all_systems=True), 40)
+        _, graph = lookup(MemoryInventory(report.inventory, "bench"), GraphRequest(owner="bench", all_systems=True), 40)
         grid = layout(graph)
         ours = measure(*grid.measurable()).crossings
         _, theirs = dot_crossings(subgraph_dot(graph), tmp, 60)

@@ -95,7 +95,8 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=260)
     parser.add_argument("--large", type=int, default=10_000)
     args = parser.parse_args()
-    from analytics_maestro.celery import CeleryRunner
+    from analytics_maestro.config import Settings
+    from analytics_maestro.pipeline.remote import CeleryRunner
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/store.db"
@@ -109,7 +110,7 @@ def main() -> None:
         size = records.get(engine, probe).stats["applications"]
         rows = [("local, 2 threads", throughput(engine, local.submit, args.runs, "small"))]
         local.shutdown()
-        celery = CeleryRunner(engine)
+        celery = CeleryRunner(engine, Settings.from_env())
         for count in (1, 2):
             workers = start_workers(count, env)
             try:

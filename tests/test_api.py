@@ -579,3 +579,38 @@ def test_another_sites_page_cannot_use_the_session_cookie(world):
     # a bearer token is not sent by browsers on their own: no origin check for it
     bearer = world.client("alice")
     assert bearer.post(f"/graphs/{graph_id}/run", headers=evil).status_code == 202
+
+
+def test_reading_graphs_writes_nothing_and_the_sweeper_ends_overdue_runs(world):
+    """Overdue runs are ended in the background; a GET (list, graph, Maestro's status, a page)
+    never writes to the store."""
+    from analytics_maestro.domain import GraphRequest
+    from analytics_maestro.pipeline import records
+
+    graph_id = records.create(world.engine, GraphRequest(owner="alice", systems=("shop",)))
+    records.update(world.engine, graph_id, 1, status="processing", stage="network", deadline=time.time() - 1)
+    writes: list[str] = []
+
+    def spy(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE")):
+            writes.append(statement)
+
+    sa.event.listen(world.engine, "before_cursor_execute", spy)
+    try:
+        client = world.client("alice")
+        client.set_cookie(auth.COOKIE, auth.issue_token(SECRET, "alice", 3600))  # for the pages
+        for url in (f"/graphs/{graph_id}", "/graphs", f"/app/graphs/{graph_id}", "/app/graphs"):
+            assert client.get(url).status_code == 200, url
+        assert client.get(f"/graphs/{graph_id}").get_json()["status"] == "processing"
+    finally:
+        sa.event.remove(world.engine, "before_cursor_execute", spy)
+    assert writes == []
+    sweeper = records.Sweeper(world.engine, interval=0.01).start()
+    try:
+        deadline = time.monotonic() + 10
+        while records.get(world.engine, graph_id).status != "error" and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        sweeper.stop()
+    ended = records.get(world.engine, graph_id)
+    assert (ended.status, ended.message) == ("error", "the run did not finish within its time limit")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from analytics_maestro.domain import GraphRequest, Subgraph
+from analytics_maestro.inventory.entry import lookup
 from analytics_maestro.inventory.files import load_inventory
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
@@ -26,7 +27,7 @@ NO_WORSE_THAN_DOT = {"eshop-on-containers.yaml", "hotel-reservation.yaml", "soci
 def whole(path: Path) -> Subgraph:
     report = load_inventory(path)
     assert report.ok and not report.warnings, report.errors + report.warnings
-    return MemoryInventory(report.inventory, "x").lookup(GraphRequest(owner="x", all_systems=True), 40)[1]
+    return lookup(MemoryInventory(report.inventory, "x"), GraphRequest(owner="x", all_systems=True), 40)[1]
 
 
 def dot_quality(graph: Subgraph):
@@ -56,6 +57,6 @@ def test_no_more_crossings_than_dot(name):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_generated_hundred_applications_cross_no_more_than_dot(seed):
     inventory = validate(generate(100, seed)).inventory
-    graph = MemoryInventory(inventory, "x").lookup(GraphRequest(owner="x", all_systems=True), 40)[1]
+    graph = lookup(MemoryInventory(inventory, "x"), GraphRequest(owner="x", all_systems=True), 40)[1]
     ours, theirs = measure(*layout(graph).measurable()), dot_quality(graph)
     assert ours.crossings <= theirs.crossings

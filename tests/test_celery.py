@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from analytics_maestro.config import Settings
 from analytics_maestro.domain import GraphRequest
 from analytics_maestro.inventory.files import load_inventory
 from analytics_maestro.inventory.generate import generate
@@ -31,6 +32,8 @@ from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.artifacts import Artifacts
 from analytics_maestro.pipeline.local import LocalRunner
 from tests.conftest import unavailable
+
+pytestmark = pytest.mark.services
 
 DEMO = Path(__file__).resolve().parent.parent / "src/analytics_maestro/demo/inventory.yaml"
 COMMAND = str(Path(sys.executable).with_name("analytics-maestro"))
@@ -133,11 +136,11 @@ REQUESTS = [
 
 
 def test_twenty_runs_on_workers_draw_what_the_local_runner_draws(cluster):
-    from analytics_maestro.celery import CeleryRunner
+    from analytics_maestro.pipeline.remote import CeleryRunner
 
     engine, artifacts, workers, root = cluster
     workers.start(concurrency=2)
-    runner = CeleryRunner(engine)
+    runner = CeleryRunner(engine, Settings.from_env())
     graph_ids = []
     for k in range(20):
         graph_id = records.create(engine, REQUESTS[k % len(REQUESTS)], name=f"run {k}")
@@ -162,11 +165,11 @@ def test_twenty_runs_on_workers_draw_what_the_local_runner_draws(cluster):
 
 
 def test_a_sigkilled_worker_leaves_no_run_in_processing(cluster):
-    from analytics_maestro.celery import CeleryRunner
+    from analytics_maestro.pipeline.remote import CeleryRunner
 
     engine, _, workers, _ = cluster
     victim = workers.start(concurrency=1)
-    runner = CeleryRunner(engine)
+    runner = CeleryRunner(engine, Settings.from_env())
     big = records.create(engine, GraphRequest(owner="big", all_systems=True), name="5,000 applications")
     runner.submit(big, 1)
     deadline = time.monotonic() + 60
@@ -189,12 +192,12 @@ def test_a_sigkilled_worker_leaves_no_run_in_processing(cluster):
 
 
 def test_bad_requests_end_in_clear_statuses_on_workers(cluster):
-    from analytics_maestro.celery import CeleryRunner
+    from analytics_maestro.pipeline.remote import CeleryRunner
 
     engine, _, workers, _ = cluster
     if not any(p.poll() is None for p in workers.processes):
         workers.start()
-    runner = CeleryRunner(engine)
+    runner = CeleryRunner(engine, Settings.from_env())
     cases = {
         records.create(engine, GraphRequest(owner="acme", systems=("nope",))): "systems: unknown system 'nope'",
         records.create(engine, GraphRequest(owner="acme")): "nothing was selected",
@@ -212,7 +215,8 @@ def test_bad_requests_end_in_clear_statuses_on_workers(cluster):
 def test_progress_events_on_redis(cluster):
     import json
 
-    from analytics_maestro.celery import CeleryRunner, app
+    from analytics_maestro.celery import app
+    from analytics_maestro.pipeline.remote import CeleryRunner
 
     engine, _, workers, _ = cluster
     if not any(p.poll() is None for p in workers.processes):
@@ -221,7 +225,7 @@ def test_progress_events_on_redis(cluster):
     channel = app.backend.client.pubsub()
     channel.subscribe(f"maestro:graph:{graph_id}")
     channel.get_message(timeout=5)  # the subscription's confirmation
-    CeleryRunner(engine).submit(graph_id, 1)
+    CeleryRunner(engine, Settings.from_env()).submit(graph_id, 1)
     events = []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (events and events[-1]["status"] in records.ENDED):
@@ -237,7 +241,7 @@ def test_progress_events_on_redis(cluster):
 
 
 def test_a_stage_past_its_time_limit_ends_the_run_in_error(cluster):
-    from analytics_maestro.celery import CeleryRunner
+    from analytics_maestro.pipeline.remote import CeleryRunner
 
     engine, _, workers, _ = cluster
     workers.stop_all()
@@ -247,7 +251,7 @@ def test_a_stage_past_its_time_limit_ends_the_run_in_error(cluster):
     try:
         limited.start(concurrency=1)
         big = records.create(engine, GraphRequest(owner="big", all_systems=True))
-        CeleryRunner(engine).submit(big, 1)
+        CeleryRunner(engine, Settings.from_env()).submit(big, 1)
         ended = wait_ended(engine, [big], timeout=60)[big]
     finally:
         limited.stop_all()
@@ -261,7 +265,8 @@ def test_a_locked_store_is_retried_with_backoff(cluster):
     """A transient database error (SQLite busy past its timeout) is retried, and the run finishes."""
     import sqlite3
 
-    from analytics_maestro.celery import canvas
+    from analytics_maestro.celery import app
+    from analytics_maestro.pipeline.remote import canvas
     from analytics_maestro.pipeline.stages import Run, start
 
     engine, _, workers, root = cluster
@@ -273,23 +278,24 @@ def test_a_locked_store_is_retried_with_backoff(cluster):
         start(Run(engine, Artifacts(root), graph_id, 1), 600)
         lock = sqlite3.connect(root / "store.db", timeout=30)
         lock.execute("BEGIN EXCLUSIVE")  # the worker's first write waits 5 s, fails, and is retried
-        canvas(graph_id, 1).apply_async()
-        time.sleep(8)
+        canvas(app, graph_id, 1).apply_async()
+        logs = lambda: "".join(p.read_text(errors="replace") for p in root.glob("test-*.log"))  # noqa: E731
+        deadline = time.monotonic() + 60
+        while "Retry in" not in logs() and time.monotonic() < deadline:  # the worker met the lock
+            time.sleep(0.1)
         lock.rollback()
         lock.close()
         ended = wait_ended(engine, [graph_id], timeout=120)[graph_id]
     finally:
         fresh.stop_all()
     assert ended.status == "finished", (ended.status, ended.message)
-    logs = "".join(p.read_text(errors="replace") for p in root.glob("test-*.log"))
-    assert "Retry in" in logs and "OperationalError" in logs
+    assert "Retry in" in logs() and "OperationalError" in logs()
 
 
 def test_the_api_sends_graphs_to_workers_and_streams_their_progress(cluster, tmp_path):
     """MAESTRO_RUNNER=celery behind the API: the graph runs on a worker; its progress stream is woken
     by the workers' events on Redis; the diagram is served."""
-    from analytics_maestro.celery import CeleryRunner
-    from analytics_maestro.config import Settings
+    from analytics_maestro.pipeline.remote import CeleryRunner
     from analytics_maestro.web import auth
     from analytics_maestro.web.app import create_app
 
@@ -298,7 +304,7 @@ def test_the_api_sends_graphs_to_workers_and_streams_their_progress(cluster, tmp
     auth.create_user(engine, "acme")
     settings = Settings.from_env({"MAESTRO_VAR_DIR": str(tmp_path), "MAESTRO_RUNNER": "celery",
                                   "MAESTRO_ARTIFACTS_DIR": str(root / "artifacts")})  # fmt: skip
-    app = create_app(settings, engine, CeleryRunner(engine))
+    app = create_app(settings, engine, CeleryRunner(engine, settings))
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + auth.issue_token(auth.secret_of(settings), "acme", 600)
     graph_id = client.post("/graphs", json={"name": "on workers", "systems": ["shop"]}).get_json()["id"]

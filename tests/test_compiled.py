@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics_maestro.domain import GraphRequest
+from analytics_maestro.inventory.entry import lookup
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
@@ -178,7 +179,7 @@ def test_random_graphs_lay_out_the_same_with_either(graph):
 @pytest.mark.parametrize(("n", "seed"), [(100, 1), (100, 3), (300, 2), (1000, 1)])
 def test_generated_inventories_lay_out_the_same_with_either(n, seed):
     report = validate(generate(n, seed))
-    _, graph = MemoryInventory(report.inventory, "t").lookup(GraphRequest(owner="t", all_systems=True), 10_000)
+    _, graph = lookup(MemoryInventory(report.inventory, "t"), GraphRequest(owner="t", all_systems=True), 10_000)
     assert layout(graph).to_json() == python_loops(lambda: layout(graph).to_json())
 
 
@@ -215,7 +216,7 @@ def test_a_generated_diagram_is_the_same_with_either(monkeypatch, style):
     report = validate(generate(300, 2))
     catalogue = MemoryInventory(report.inventory, "t")
     request = GraphRequest(owner="t", all_systems=True)
-    _, graph = catalogue.lookup(request, 10_000)
+    _, graph = lookup(catalogue, request, 10_000)
     servers = catalogue.servers(request, [node.id for node in graph.nodes])
     grid, nodes = layout(graph), {node.id: node for node in graph.nodes}
     compiled_svg = exports.svg(grid, nodes, servers, style)

@@ -66,12 +66,12 @@ def test_the_depth_limit_comes_from_the_environment(monkeypatch, tmp_path):
 
 
 def test_celery_time_limits_come_from_the_environment():
-    from analytics_maestro.celery import make_app
+    from analytics_maestro.pipeline.remote import make_app
 
-    app = make_app({"CELERYD_TASK_TIME_LIMIT": "30", "CELERYD_TASK_SOFT_TIME_LIMIT": "2.5"})
+    app = make_app(Settings.from_env({"CELERYD_TASK_TIME_LIMIT": "30", "CELERYD_TASK_SOFT_TIME_LIMIT": "2.5"}))
     assert (app.conf.task_time_limit, app.conf.task_soft_time_limit) == (30.0, 2.5)
     assert (app.conf.task_default_queue, app.conf.task_acks_late, app.conf.task_reject_on_worker_lost) == (
         "analytics", True, True,
     )  # fmt: skip
     with pytest.raises(ConfigError, match="CELERYD_TASK_TIME_LIMIT: 'soon' is not a number of seconds"):
-        make_app({"CELERYD_TASK_TIME_LIMIT": "soon"})
+        Settings.from_env({"CELERYD_TASK_TIME_LIMIT": "soon"})

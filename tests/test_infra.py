@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from analytics_maestro.analytics.infra import group_of, infra_view, server_family
 from analytics_maestro.cli import main
 from analytics_maestro.domain import GraphRequest
+from analytics_maestro.inventory.entry import lookup
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
 from analytics_maestro.model import Server
@@ -36,7 +37,7 @@ def view():
     inventory = validate(DOC).inventory
     catalogue = MemoryInventory(inventory, "t")
     request = GraphRequest(owner="t", apps=("lb",))
-    _, graph = catalogue.lookup(request, 40)
+    _, graph = lookup(catalogue, request, 40)
     return infra_view(graph, catalogue.servers(request, [n.id for n in graph.nodes]))
 
 

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics_maestro.domain import Edge, GraphRequest, Node, Subgraph
+from analytics_maestro.inventory.entry import lookup
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
@@ -143,7 +144,7 @@ def test_an_empty_graph():
 
 def demo_graph(n: int, seed: int) -> Subgraph:
     inventory = validate(generate(n, seed)).inventory
-    return MemoryInventory(inventory, "t").lookup(GraphRequest(owner="t", all_systems=True), 40)[1]
+    return lookup(MemoryInventory(inventory, "t"), GraphRequest(owner="t", all_systems=True), 40)[1]
 
 
 def test_generated_inventories_lay_out_cleanly():
@@ -203,7 +204,7 @@ def test_grouping_a_generated_infrastructure_view():
     inventory = validate(generate(400, 3)).inventory
     catalogue = MemoryInventory(inventory, "t")
     request = GraphRequest(owner="t", all_systems=True)
-    _, graph = catalogue.lookup(request, 40)
+    _, graph = lookup(catalogue, request, 40)
     view = infra.infra_view(graph, catalogue.servers(request, [n.id for n in graph.nodes]))
     groups = infra.groups(view)
     assert len(set(groups.values())) >= 4

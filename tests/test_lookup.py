@@ -9,6 +9,7 @@ from collections import deque
 import pytest
 
 from analytics_maestro.domain import FAMILIES, GraphRequest
+from analytics_maestro.inventory.entry import lookup
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.sql import SqlInventory
@@ -54,7 +55,7 @@ def entries_of(doc: dict, system_id: str, active: set[str]) -> list[str]:
 def run(engine, owner="acme", max_depth=40, **request):
     request = GraphRequest(owner=owner, **request)
     with engine.connect() as connection:
-        return SqlInventory(connection).lookup(request, max_depth)[1]
+        return lookup(SqlInventory(connection), request, max_depth)[1]
 
 
 def as_sets(graph):
@@ -244,7 +245,7 @@ def test_the_in_memory_inventory_answers_as_the_store_does(engine, seed):
     with engine.connect() as connection:
         for request in requests:
             for depth in (40, 2):
-                mine, graph = memory.lookup(request, depth)
-                theirs, expected = SqlInventory(connection).lookup(request, depth)
+                mine, graph = lookup(memory, request, depth)
+                theirs, expected = lookup(SqlInventory(connection), request, depth)
                 assert (mine.ids, mine.guessed, mine.problems) == (theirs.ids, theirs.guessed, theirs.problems)
                 assert graph == expected

@@ -54,6 +54,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.services
 def test_serve_with_demo_data_answers_on_its_port(tmp_path):
     """What `make run` starts: the service on MAESTRO_PORT with the demo inventory loaded."""
     port = free_port()
@@ -92,12 +93,13 @@ def test_serve_with_demo_data_answers_on_its_port(tmp_path):
         server.wait(timeout=10)
 
 
+@pytest.mark.services
 def test_health_under_celery_reports_the_broker_and_the_results(engine, tmp_path):
     """MAESTRO_RUNNER=celery: /health also asks RabbitMQ and Redis (the real ones)."""
-    from analytics_maestro.celery import CeleryRunner
+    from analytics_maestro.pipeline.remote import CeleryRunner
 
     settings = Settings.from_env({"MAESTRO_VAR_DIR": str(tmp_path), "MAESTRO_RUNNER": "celery"})
-    app = create_app(settings, engine=engine, runner=CeleryRunner(engine))
+    app = create_app(settings, engine=engine, runner=CeleryRunner(engine, settings))
     response = app.test_client().get("/health")
     body = response.get_json()
     if not (body["broker"]["ok"] and body["results"]["ok"]):
@@ -135,3 +137,15 @@ def test_a_used_login_link_opened_in_a_browser_says_so(engine, tmp_path):
     again = app.test_client().get(link, headers=browser)
     assert again.status_code == 401 and b"The login link is unknown, used or expired" in again.data
     assert app.test_client().get(link).get_json()["error"]["code"] == "unauthorized"
+
+
+def test_the_served_app_sweeps_overdue_runs_and_a_test_app_does_not(engine, tmp_path):
+    settings = Settings.from_env({"MAESTRO_VAR_DIR": str(tmp_path)})
+    assert "maestro.sweeper" not in create_app(settings, engine=engine).extensions
+    served = create_app(settings, engine=engine, sweep=True).extensions["maestro.sweeper"]
+    try:
+        assert served._thread.is_alive() and served.engine is engine
+    finally:
+        served.stop()
+    served._thread.join(timeout=5)
+    assert not served._thread.is_alive()

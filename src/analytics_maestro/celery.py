@@ -1,128 +1,39 @@
-"""The Celery app `analytics_maestro`: graph runs on workers, RabbitMQ as broker, Redis for results.
+"""The Celery app `analytics_maestro` and its one task: graph runs on workers.
 
     celery -A analytics_maestro worker -E -Q analytics      (or: analytics-maestro worker)
 
-Each stage is one small task that carries ids only (graph id, run number, stage name) and calls the
-stage function; the run is a canvas: a chain up to `network`, then a chord of the two branches
-(enrichment → draw → publish, info → clients) whose callback is `notification`. Tasks are
-acknowledged late and rejected when their worker dies, so a SIGKILLed worker's task is delivered
-again; stages are idempotent, so running one twice is harmless. Transient errors (the database or
-a connection) are retried with backoff, a few times; any other failure ends the run in error.
+The app is configured from `Settings` (`pipeline.remote.make_app`). Each stage is one small task
+that carries ids only (graph id, run number, stage name) and calls the stage function; the run is
+the canvas `pipeline.remote.canvas` derives from the pipeline's shape. Tasks are acknowledged late
+and rejected when their worker dies, so a SIGKILLed worker's task is delivered again; stages are
+idempotent, so running one twice is harmless. Transient errors (the database or a connection) are
+retried with backoff, a few times; any other failure ends the run in error.
 """
 
 from __future__ import annotations
 
-import atexit
-import json
 import logging
-import os
-import queue
 import threading
 from typing import ClassVar
 
 import sqlalchemy as sa
-from celery import Celery, Task, chain, chord, group
+from celery import Task
 from celery.exceptions import Ignore, SoftTimeLimitExceeded
 from kombu.exceptions import OperationalError as BrokerError
 
 from analytics_maestro.config import Settings
-from analytics_maestro.errors import ConfigError, MaestroError
+from analytics_maestro.errors import MaestroError
 from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.artifacts import Artifacts
-from analytics_maestro.pipeline.stages import STAGES, Run, Superseded, fail, start
+from analytics_maestro.pipeline.events import RedisEvents
+from analytics_maestro.pipeline.remote import TASK, make_app
+from analytics_maestro.pipeline.stages import STAGES, Run, Superseded, fail
 
 log = logging.getLogger(__name__)
 
-QUEUE = "analytics"
 TRANSIENT = (sa.exc.OperationalError, sa.exc.InterfaceError, BrokerError, ConnectionError)
 
-
-def _seconds(env: dict[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from None
-    if value <= 0:
-        raise ConfigError(f"{name}: {raw!r} is not a positive number of seconds")
-    return value
-
-
-def make_app(env: dict[str, str] | None = None) -> Celery:
-    env = dict(os.environ if env is None else env)
-    app = Celery(
-        "analytics_maestro",
-        broker=env.get("CELERY_BROKER_URL") or "amqp://guest:guest@127.0.0.1:5672//",
-        backend=env.get("CELERY_RESULT_BACKEND") or "redis://127.0.0.1:6379/0",
-    )
-    app.conf.update(
-        task_default_queue=QUEUE,
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=1,
-        task_time_limit=_seconds(env, "CELERYD_TASK_TIME_LIMIT", 600),
-        task_soft_time_limit=_seconds(env, "CELERYD_TASK_SOFT_TIME_LIMIT", 540),
-        task_serializer="json",
-        result_serializer="json",
-        accept_content=["json"],
-        result_expires=3600,
-        broker_connection_retry_on_startup=True,
-        worker_hijack_root_logger=False,
-    )
-    return app
-
-
-app = make_app()
-
-
-@atexit.register
-def _drop_pending_results() -> None:
-    """The Redis backend keeps the results of sent canvases pending in the sending process; they
-    unsubscribe when deleted. Delete them now, while the interpreter still works, not during its
-    shutdown (where the unsubscription fails noisily)."""
-    try:
-        for mapping in app.backend._pending_results:
-            mapping.clear()
-    except Exception:  # nothing was sent from this process, or Redis is gone: nothing to tidy
-        pass
-
-
-class RedisEvents:
-    """Progress events on Redis pub/sub, channel `maestro:graph:<id>`, as JSON."""
-
-    def __init__(self, url: str):
-        import redis
-
-        self.client = redis.Redis.from_url(url)
-
-    def publish(self, event: dict) -> None:
-        try:
-            self.client.publish(f"maestro:graph:{event['graph']}", json.dumps(event))
-        except Exception:  # progress is a courtesy: a lost event never fails a run
-            log.warning("could not publish a progress event", exc_info=True)
-
-    def subscribe(self, graph_id: str) -> _Inbox:
-        pubsub = self.client.pubsub(ignore_subscribe_messages=True)
-        pubsub.subscribe(f"maestro:graph:{graph_id}")
-        return _Inbox(pubsub)
-
-    def unsubscribe(self, graph_id: str, inbox: _Inbox) -> None:
-        inbox.pubsub.close()
-
-
-class _Inbox:
-    """A subscription read like the local runner's queues: `get(timeout)`, queue.Empty when quiet."""
-
-    def __init__(self, pubsub):
-        self.pubsub = pubsub
-
-    def get(self, timeout: float) -> dict:
-        message = self.pubsub.get_message(timeout=timeout)
-        if message is None:
-            raise queue.Empty
-        return json.loads(message["data"])
+app = make_app(Settings.from_env())
 
 
 class _Worker:
@@ -142,7 +53,7 @@ class _Worker:
                     engine=open_store(settings.database_url),
                     artifacts=Artifacts(settings.artifacts_dir),
                     max_depth=settings.max_depth,
-                    events=RedisEvents(app.conf.result_backend),
+                    events=RedisEvents(settings.result_backend),
                 )
             return cls._state
 
@@ -172,7 +83,7 @@ class StageTask(Task):
 
 @app.task(
     base=StageTask,
-    name="maestro.stage",
+    name=TASK,
     bind=True,
     autoretry_for=TRANSIENT,
     retry_backoff=2,
@@ -200,31 +111,3 @@ def stage(self, graph_id: str, run: int, name: str) -> str:
         fail(ctx, name, exc)
         raise Ignore() from None
     return name
-
-
-def canvas(graph_id: str, run: int):
-    """The run as a Celery canvas: ids only in every message."""
-
-    def step(name: str):
-        return stage.si(graph_id, run, name)
-
-    branches = group(chain(step("enrichment"), step("draw"), step("publish")), chain(step("info"), step("clients")))
-    return chain(step("entry"), step("graphlookup"), step("network"), chord(branches, step("notification")))
-
-
-class CeleryRunner:
-    """Submits runs to the workers; the caller's process needs the store, not the artefacts."""
-
-    def __init__(self, engine: sa.Engine, time_limit: float = 900.0):
-        self.engine, self.time_limit = engine, time_limit
-        self.events = RedisEvents(app.conf.result_backend)  # what progress streams listen to
-
-    def submit(self, graph_id: str, run: int) -> str | None:
-        """Queue a run; the id of its last task, or None when the run was superseded already.
-
-        Progress is read from the graph record, not from results: the AsyncResult is dropped at
-        once (it would otherwise unsubscribe from Redis while the interpreter shuts down).
-        """
-        if not start(Run(self.engine, Artifacts("."), graph_id, run), self.time_limit):
-            return None
-        return canvas(graph_id, run).apply_async().id

@@ -158,10 +158,8 @@ def draw(
     png_path, layout_path, stats_path,
 ) -> None:  # fmt: skip
     """Draw the diagram of INVENTORY (JSON or YAML) from the chosen entry points; no server needed."""
-    from analytics_maestro.analytics.info import info
-    from analytics_maestro.analytics.infra import view_of
     from analytics_maestro.inventory.memory import MemoryInventory
-    from analytics_maestro.layout import layout
+    from analytics_maestro.pipeline.diagram import make_diagram
     from analytics_maestro.render import exports
 
     # Almost everything the command makes lives until the drawing is written: the cyclic collector
@@ -174,26 +172,17 @@ def draw(
             click.echo(f"{inventory}: {len(report.errors)} error(s); nothing was drawn", err=True)
             sys.exit(USAGE_ERROR)
         depth = settings.max_depth if max_depth is None else max_depth
-        catalogue = MemoryInventory(report.inventory, request.owner)
-        entries, graph = catalogue.lookup(request, depth)
-        _report_lookup(entries, graph, depth)
-        servers = catalogue.servers(request, [node.id for node in graph.nodes])
-        systems_in = sorted({s for node in graph.nodes for s in node.systems})
-        clients_in = [c for s in catalogue.systems(request, systems_in) for c in s.clients]
-        counted = servers
-        graph, groups = view_of(graph, servers, view)
-        if view == "infra":
-            servers = {}  # the nodes are the servers themselves
-        grid = layout(graph, groups)
-        nodes = {node.id: node for node in graph.nodes}
-        svg = exports.svg(grid, nodes, servers, style) if fmt == "svg" or png_path else ""
-        _write(output, (svg if fmt == "svg" else exports.FORMATS[fmt](graph)).encode())
+        drawn = fmt == "svg" or png_path
+        diagram = make_diagram(MemoryInventory(report.inventory, request.owner), request, view, depth,
+                               style if drawn else None, statistics=stats_path is not None)  # fmt: skip
+        _report_lookup(diagram.entries, diagram.applications, depth)
+        _write(output, (diagram.svg if fmt == "svg" else exports.FORMATS[fmt](diagram.view)).encode())
         if layout_path:
-            _write(layout_path, grid.to_json().encode())
+            _write(layout_path, diagram.layout.to_json().encode())
         if stats_path:
-            _write(stats_path, info(graph, grid, counted, clients_in).to_json().encode())
+            _write(stats_path, diagram.statistics().to_json().encode())
         if png_path:
-            _write(png_path, exports.png(svg))
+            _write(png_path, exports.png(diagram.svg))
 
 
 @main.command()
@@ -202,6 +191,7 @@ def draw(
 @click.pass_obj
 def lookup(settings, apps, systems, clients, all_systems, owner, principals, max_depth, as_json) -> None:
     """Follow the dependencies from the chosen entry points in the store, and summarise what is reached."""
+    from analytics_maestro.inventory.entry import lookup as entry_and_graphlookup
     from analytics_maestro.inventory.sql import SqlInventory
     from analytics_maestro.inventory.store import open_store
 
@@ -210,7 +200,7 @@ def lookup(settings, apps, systems, clients, all_systems, owner, principals, max
     started = time.perf_counter()
     depth = settings.max_depth if max_depth is None else max_depth
     with engine.connect() as connection:
-        entries, graph = SqlInventory(connection).lookup(request, depth)
+        entries, graph = entry_and_graphlookup(SqlInventory(connection), request, depth)
     elapsed = time.perf_counter() - started
     for problem in entries.problems:
         click.echo(f"warning: {problem}", err=True)
@@ -280,7 +270,7 @@ def serve(settings: Settings, demo: bool) -> None:
     engine.dispose()
     click.echo(f"Analytics Maestro on {_base_url(settings)}/ (API reference: {_base_url(settings)}/reference)")
     sys.stdout.flush()
-    app = "analytics_maestro.web.app:create_app()"
+    app = "analytics_maestro.web.app:create_app(sweep=True)"
     args = [sys.executable, "-m", "gunicorn", "-c", "python:analytics_maestro.web.gunicorn_config", app]
     os.execv(sys.executable, args)
 

@@ -25,6 +25,19 @@ def _int(env: dict[str, str], name: str, default: int, minimum: int) -> int:
     return value
 
 
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from None
+    if value <= 0:
+        raise ConfigError(f"{name}: {raw!r} is not a positive number of seconds")
+    return value
+
+
 def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...]) -> str:
     value = env.get(name) or allowed[0]
     if value not in allowed:
@@ -47,6 +60,11 @@ class Settings(msgspec.Struct, frozen=True):
     token_ttl: int = 12 * 3600
     gworkers: int = 2
     max_body_mb: int = 64
+    # Celery's workers: broker, result backend (and progress events), and a stage's time limits
+    broker_url: str = "amqp://guest:guest@127.0.0.1:5672//"
+    result_backend: str = "redis://127.0.0.1:6379/0"
+    task_time_limit: float = 600.0
+    task_soft_time_limit: float = 540.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -67,4 +85,8 @@ class Settings(msgspec.Struct, frozen=True):
             token_ttl=_int(env, "MAESTRO_TOKEN_TTL", 12 * 3600, 60),
             gworkers=_int(env, "MAESTRO_GWORKERS", 2, 1),
             max_body_mb=_int(env, "MAESTRO_MAX_BODY_MB", 64, 1),
+            broker_url=env.get("CELERY_BROKER_URL") or "amqp://guest:guest@127.0.0.1:5672//",
+            result_backend=env.get("CELERY_RESULT_BACKEND") or "redis://127.0.0.1:6379/0",
+            task_time_limit=_seconds(env, "CELERYD_TASK_TIME_LIMIT", 600.0),
+            task_soft_time_limit=_seconds(env, "CELERYD_TASK_SOFT_TIME_LIMIT", 540.0),
         )

@@ -1,8 +1,8 @@
 """Single records of the store, read back as the model types: list with filters, get, delete, dependents.
 
 Writes go through the importer (`write_inventory`), so a record written by the API is stored exactly
-as the same record in an imported file. Who may see a record is decided by the caller from
-`readers`: a record is readable when its owner is one of them, or one of them holds a grant on it.
+as the same record in an imported file. Who may see a record is the read policy's (`policy.VISIBLE`:
+its owner is one of the `readers`, or one of them holds a grant on it).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from analytics_maestro.inventory import schema
+from analytics_maestro.inventory import policy, schema
 from analytics_maestro.model import Application, Client, Record, Server, System
 
 
@@ -77,7 +77,8 @@ def _models(connection: Connection, kind: Kind, rows: Sequence[Any]) -> list[Rec
 
 
 def readable(record: Record, readers: Sequence[str]) -> bool:
-    return record.owner in readers or any(role.id in readers for role in record.roles)
+    """Whether `readers` may see the record (active or not): the store's read policy."""
+    return policy.predicate(policy.VISIBLE, readers, record.owner)(record)
 
 
 def get_record(connection: Connection, kind: Kind, owner: str, ext_id: str) -> Record | None:
@@ -125,14 +126,10 @@ def list_records(
         hosts = schema.server_applications
         where.append(table.c.pk.in_(sa.select(hosts.c.server_pk).where(hosts.c.owner_id == owner,
                                                                       hosts.c.app_id == application)))  # fmt: skip
-    query = sa.select(table).where(*where).order_by(table.c.ext_id)
-    if owner in readers:
-        total = connection.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one()
-        rows = connection.execute(query.limit(limit).offset(offset)).all()
-        return Page(_models(connection, kind, rows), total)
-    # someone else's records: only those granted to the readers (grants are few; filter here)
-    granted = [row for row in connection.execute(query) if any(r.get("id") in readers for r in row.roles or ())]
-    return Page(_models(connection, kind, granted[offset : offset + limit]), len(granted))
+    where.append(policy.where(policy.VISIBLE, table, readers, connection.dialect.name))
+    total = connection.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one()
+    rows = connection.execute(sa.select(table).where(*where).order_by(table.c.ext_id).limit(limit).offset(offset))
+    return Page(_models(connection, kind, rows.all()), total)
 
 
 def delete_record(connection: Connection, kind: Kind, owner: str, ext_id: str) -> bool:
@@ -143,14 +140,14 @@ def delete_record(connection: Connection, kind: Kind, owner: str, ext_id: str) -
 
 def dependents(connection: Connection, owner: str, app_id: str, readers: Sequence[str]) -> list[dict]:
     """The owner's applications that list `app_id` as a dependency and `readers` may read."""
-    apps, deps, grants = schema.applications, schema.dependencies, schema.application_grants
-    granted = sa.exists().where(grants.c.app_pk == apps.c.pk, grants.c.principal.in_(list(readers)))
+    apps, deps = schema.applications, schema.dependencies
     rows = connection.execute(
         sa.select(apps.c.ext_id, apps.c.name, deps.c.endpoint)
         .join(deps, deps.c.app_pk == apps.c.pk)
         .where(
-            apps.c.owner_id == owner, deps.c.target_id == app_id, sa.or_(apps.c.owner_id.in_(list(readers)), granted)
+            apps.c.owner_id == owner, deps.c.target_id == app_id,
+            policy.where(policy.VISIBLE, apps, readers, connection.dialect.name),
         )
         .order_by(apps.c.ext_id, deps.c.position)
-    )
+    )  # fmt: skip
     return [{"id": row.ext_id, "name": row.name, "endpoint": row.endpoint} for row in rows]

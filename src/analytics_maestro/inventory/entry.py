@@ -17,7 +17,7 @@ from typing import Protocol
 
 import msgspec
 
-from analytics_maestro.domain import GraphRequest, family_rank
+from analytics_maestro.domain import GraphRequest, Subgraph, family_rank
 
 
 class AppRef(msgspec.Struct, frozen=True, gc=False):
@@ -121,3 +121,10 @@ def resolve(catalogue: Catalogue, request: GraphRequest) -> Entries:
 
     ids = tuple(dict.fromkeys(order))
     return Entries(ids=ids, pks=tuple(found[i].pk for i in ids), guessed=guessed, problems=tuple(problems))
+
+
+def lookup(catalogue, request: GraphRequest, max_depth: int) -> tuple[Entries, Subgraph]:
+    """entry, then graphlookup, on a catalogue that answers both (the SQL store, an inventory in
+    memory)."""
+    entries = resolve(catalogue, request)
+    return entries, catalogue.graphlookup(request, entries, max_depth)

@@ -19,20 +19,23 @@ from sqlalchemy.engine import Connection
 
 from analytics_maestro.domain import Edge, Node, Subgraph
 from analytics_maestro.gcpause import paused_gc
+from analytics_maestro.inventory import policy
 
-READABLE = """({t}.active AND ({t}.owner_id IN :readers OR EXISTS (
-    SELECT 1 FROM application_grants g WHERE g.app_pk = {t}.pk AND g.principal IN :readers)))"""
+
+def _reachable(alias: str) -> str:
+    return policy.sql(policy.REACHABLE, "applications", alias)
+
 
 GRAPHLOOKUP = sa.text(
     f"""
 WITH RECURSIVE walk(pk, owner_id, depth) AS (
-    SELECT a.pk, a.owner_id, 0 FROM applications a WHERE a.pk IN :entries AND {READABLE.format(t="a")}
+    SELECT a.pk, a.owner_id, 0 FROM applications a WHERE a.pk IN :entries AND {_reachable("a")}
     UNION
     SELECT t.pk, t.owner_id, w.depth + 1
     FROM walk w
     JOIN dependencies d ON d.app_pk = w.pk
     JOIN applications t ON t.owner_id = w.owner_id AND t.ext_id = d.target_id
-    WHERE w.depth < :max_depth AND {READABLE.format(t="t")}
+    WHERE w.depth < :max_depth AND {_reachable("t")}
 ),
 reach(pk, owner_id, depth) AS (
     SELECT pk, owner_id, MIN(depth) FROM walk GROUP BY pk, owner_id
@@ -43,7 +46,7 @@ links AS (
     JOIN applications s ON s.pk = r.pk
     JOIN dependencies d ON d.app_pk = r.pk
     LEFT JOIN applications t
-        ON t.owner_id = r.owner_id AND t.ext_id = d.target_id AND {READABLE.format(t="t")}
+        ON t.owner_id = r.owner_id AND t.ext_id = d.target_id AND {_reachable("t")}
     LEFT JOIN reach r2 ON r2.pk = t.pk
 )
 SELECT 'node' AS kind, a.ext_id AS id, r.depth, NULL AS target_id, NULL AS endpoint, 0 AS position,

@@ -13,7 +13,8 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from analytics_maestro.domain import Edge, GraphRequest, Node, Subgraph
-from analytics_maestro.inventory.entry import AppRef, Entries, SystemRef, resolve
+from analytics_maestro.inventory import policy
+from analytics_maestro.inventory.entry import AppRef, Entries, SystemRef
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
     from analytics_maestro.model import Application, Inventory, Record, Server
@@ -47,10 +48,7 @@ class MemoryInventory:
     def _make_reader(self, request: GraphRequest) -> Callable[[Record], bool]:
         if request.owner != self.owner:
             return lambda record: False
-        readers = frozenset(request.readers())
-        if self.owner in readers:
-            return attrgetter("active")
-        return lambda record: record.active and any(role.id in readers for role in record.roles)
+        return policy.predicate(policy.REACHABLE, request.readers(), self.owner)
 
     def _refs(self, request: GraphRequest, ids: Sequence[str]) -> list[AppRef]:
         apps = (self.apps.get(i) for i in dict.fromkeys(ids))
@@ -78,10 +76,8 @@ class MemoryInventory:
                 out[app] = found
         return out
 
-    def lookup(self, request: GraphRequest, max_depth: int) -> tuple[Entries, Subgraph]:
-        """entry, then a breadth-first graphlookup."""
-        entries = resolve(self, request)
-
+    def graphlookup(self, request: GraphRequest, entries: Entries, max_depth: int) -> Subgraph:
+        """A breadth-first graphlookup."""
         readable = self._reader(request)
 
         def reachable(ident: str) -> Application | None:
@@ -111,14 +107,13 @@ class MemoryInventory:
                     missing.add(edge)
         nodes = sorted((_node(self.apps[i], d) for i, d in depth.items()), key=lambda n: (n.depth, n.id))
         key = lambda e: (e.source, e.target, e.endpoint or "")  # noqa: E731
-        graph = Subgraph(
+        return Subgraph(
             entries=entries.ids,
             nodes=tuple(nodes),
             edges=tuple(sorted(edges, key=key)),
             missing=tuple(sorted(missing, key=key)),
             truncated=truncated,
         )
-        return entries, graph
 
 
 def _node(app: Application, depth: int) -> Node:

@@ -14,11 +14,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
-from analytics_maestro.domain import Subgraph
-from analytics_maestro.model import Server
-
 _SAFE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -55,19 +50,3 @@ class Artifacts:
 
     def read_json(self, graph_id: str, run: int, name: str) -> Any:
         return json.loads(self.read(graph_id, run, name))
-
-
-def subgraph_to_json(graph: Subgraph) -> dict:
-    return msgspec.to_builtins(graph)
-
-
-def subgraph_from_json(doc: dict) -> Subgraph:
-    return msgspec.convert(doc, Subgraph)
-
-
-def servers_to_json(servers: dict[str, tuple[Server, ...]]) -> dict:
-    return {app: [s.model_dump(mode="json") for s in group] for app, group in servers.items()}
-
-
-def servers_from_json(doc: dict) -> dict[str, tuple[Server, ...]]:
-    return {app: tuple(Server.model_validate(s) for s in group) for app, group in doc.items()}

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.artifacts import Artifacts
 from analytics_maestro.pipeline.events import LocalEvents
-from analytics_maestro.pipeline.stages import ORDER, Run, Superseded, fail, start
+from analytics_maestro.pipeline.stages import STAGES, Run, Superseded, fail, start
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +38,18 @@ class LocalRunner:
         records.expire(self.engine)
         if not start(context, self.time_limit):
             return
-        for stage in ORDER:
+        for name, stage in STAGES.items():  # in the declared order, the branches one after the other
             try:
                 stage(context)
             except Superseded:
                 return
             except Exception as exc:  # any failure ends the run in error, never stuck in processing
-                log.exception("graph %s run %s: stage %s failed", graph_id, run, stage.__name__)
-                fail(context, stage.__name__, exc)
+                log.exception("graph %s run %s: stage %s failed", graph_id, run, name)
+                fail(context, name, exc)
                 return
+
+    def health(self) -> dict[str, dict]:
+        return {}  # nothing besides the store
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=True)

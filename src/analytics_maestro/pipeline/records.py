@@ -7,6 +7,8 @@ supersedes the previous run, and a late write of an old run changes nothing.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -19,6 +21,8 @@ from sqlalchemy.engine import Engine
 from analytics_maestro.domain import GraphRequest
 from analytics_maestro.errors import MaestroError
 from analytics_maestro.inventory import schema
+
+log = logging.getLogger(__name__)
 
 ENDED = ("finished", "warning", "error")
 # A run not started within this many seconds of being queued (its runner or broker gone) ends in
@@ -172,8 +176,9 @@ def update(engine: Engine, graph_id: str, run: int, **values: Any) -> bool:
 def expire(engine: Engine, now: float | None = None) -> int:
     """Mark as error every run still queued or processing past its deadline; returns how many.
 
-    Called on every read of graphs, so it looks first and writes only when there is something to
-    end (an UPDATE would take SQLite's write lock even when it changes nothing)."""
+    Called often (by the sweeper, and by the runners before each run or stage), so it looks first
+    and writes only when there is something to end (an UPDATE would take SQLite's write lock even
+    when it changes nothing)."""
     now = time.time() if now is None else now
     graphs = schema.graphs
     overdue = (graphs.c.status.in_(("queued", "processing")), graphs.c.deadline.is_not(None), graphs.c.deadline < now)
@@ -187,3 +192,27 @@ def expire(engine: Engine, now: float | None = None) -> int:
             .values(status="error", message="the run did not finish within its time limit", updated_at=now)
         )
     return done.rowcount
+
+
+class Sweeper:
+    """Ends overdue runs (`expire`) every `interval` seconds, in a daemon thread of the service: a
+    run whose runner vanished ends in error without any reader having to write."""
+
+    def __init__(self, engine: Engine, interval: float = 30.0):
+        self.engine, self.interval = engine, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="graph-sweeper", daemon=True)
+
+    def start(self) -> Sweeper:
+        self._thread.start()
+        return self
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                expire(self.engine)
+            except Exception:  # the store is away for now: the next round tries again
+                log.warning("could not end overdue graph runs", exc_info=True)
+
+    def stop(self) -> None:
+        self._stop.set()

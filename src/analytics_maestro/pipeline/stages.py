@@ -1,53 +1,30 @@
-"""The nine stages of a graph run, each a plain function of (graph id, run number).
+"""The stages of a graph run as the service runs them, one at a time, each a function of a `Run`.
 
-    entry ─▶ graphlookup ─▶ network ─┬─▶ enrichment ─▶ draw ─▶ publish ─┐
-                                     └─▶ info ─▶ clients ───────────────┴─▶ notification
-
-A stage reads its inputs from the store and the artefacts of earlier stages, and writes its own
-artefact; it knows nothing of the runner that calls it. Running a stage again gives the same
-artefact (idempotent), so a task delivered twice does no harm. An empty selection flows through
-every stage (an empty diagram) and `notification` ends the run with a warning, as Maestro did.
+The stages and their order are declared in `shape.PIPELINE`. A pure stage (`diagram.STEPS`) reads
+its inputs from the artefacts of earlier stages, asks the store through `SqlInventory`, and writes
+its products as artefacts; `publish` and `notification` are the service's own. A stage knows
+nothing of the runner that calls it. Running a stage again gives the same artefact (idempotent),
+so a task delivered twice does no harm. An empty selection flows through every stage (an empty
+diagram) and `notification` ends the run with a warning, as Maestro did.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from analytics_maestro.analytics.info import info as statistics
 from analytics_maestro.analytics.info import maestro_names
-from analytics_maestro.analytics.infra import view_of
 from analytics_maestro.errors import MaestroError
-from analytics_maestro.inventory.entry import resolve
-from analytics_maestro.inventory.lookup import graphlookup as lookup
 from analytics_maestro.inventory.sql import SqlInventory
-from analytics_maestro.layout import layout
-from analytics_maestro.layout.grid import grid_from_json
-from analytics_maestro.pipeline import records
-from analytics_maestro.pipeline.artifacts import (
-    Artifacts,
-    servers_from_json,
-    servers_to_json,
-    subgraph_from_json,
-    subgraph_to_json,
-)
-from analytics_maestro.render import exports
-
-PERCENT = {
-    "entry": 5,
-    "graphlookup": 20,
-    "network": 50,
-    "enrichment": 60,
-    "info": 65,
-    "clients": 70,
-    "draw": 85,
-    "publish": 95,
-    "notification": 100,
-}
+from analytics_maestro.pipeline import diagram, records
+from analytics_maestro.pipeline.artifacts import Artifacts
+from analytics_maestro.pipeline.diagram import PRODUCTS, STEPS, Context, with_clients
+from analytics_maestro.pipeline.shape import PIPELINE, ShapeError
 
 
 class Superseded(Exception):
@@ -67,101 +44,55 @@ class Run:
 
     def enter(self, stage: str) -> records.GraphRecord:
         """Mark the run as processing `stage`; Superseded when a newer run has started."""
-        if not records.update(
-            self.engine, self.graph_id, self.run, status="processing", stage=stage, percent=PERCENT[stage]
-        ):
+        percent = PIPELINE.percent[stage]
+        if not records.update(self.engine, self.graph_id, self.run, status="processing", stage=stage, percent=percent):
             raise Superseded
         self.emit({"graph": self.graph_id, "run": self.run, "status": "processing", "stage": stage,
-                   "percent": PERCENT[stage]})  # fmt: skip
+                   "percent": percent})  # fmt: skip
         return records.get(self.engine, self.graph_id)
 
-    def write(self, name: str, value) -> None:
-        self.artifacts.write_json(self.graph_id, self.run, name, value)
+    def read(self, product: str) -> Any:
+        return read_product(self.artifacts, self.graph_id, self.run, product)
 
-    def read(self, name: str):
-        return self.artifacts.read_json(self.graph_id, self.run, name)
-
-
-def entry(run: Run) -> None:
-    graph = run.enter("entry")
-    with run.engine.connect() as connection:
-        found = resolve(SqlInventory(connection), graph.request)
-    run.write("entry.json", {"ids": list(found.ids), "pks": list(found.pks), "problems": list(found.problems),
-                             "guessed": {k: list(v) for k, v in found.guessed.items()}})  # fmt: skip
+    def write(self, product: str, value: Any) -> None:
+        spec = PRODUCTS[product]
+        self.artifacts.write(self.graph_id, self.run, spec.file, spec.dump(value))
 
 
-def graphlookup(run: Run) -> None:
-    graph = run.enter("graphlookup")
-    found = run.read("entry.json")
-    with run.engine.connect() as connection:
-        subgraph = lookup(connection, found["pks"], graph.request.readers(), run.max_depth, found["ids"])
-    run.write("subgraph.json", subgraph_to_json(subgraph))
+def read_product(artifacts: Artifacts, graph_id: str, run: int, product: str) -> Any:
+    spec = PRODUCTS[product]
+    return spec.load(artifacts.read(graph_id, run, spec.file).decode())
 
 
-def network(run: Run) -> None:
-    """The layout of the view: the applications, or for an `infra` graph the servers they run on
-    (`view.json` holds the graph the diagram draws)."""
-    graph = run.enter("network")
-    applications = subgraph_from_json(run.read("subgraph.json"))
-    servers = {}
-    if graph.type == "infra":
+def _pure(name: str) -> Callable[[Run], None]:
+    """The stage that runs the pure step `name` over the store and the artefacts."""
+    step, stage = STEPS[name], PIPELINE.by_name[name]
+
+    def run_stage(run: Run) -> None:
+        graph = run.enter(name)
+        inputs = [run.read(product) for product in stage.reads]
         with run.engine.connect() as connection:
-            servers = SqlInventory(connection).servers(graph.request, [n.id for n in applications.nodes])
-    view, groups = view_of(applications, servers, graph.type)
-    run.write("view.json", subgraph_to_json(view))
-    run.artifacts.write(run.graph_id, run.run, "layout.json", layout(view, groups).to_json())
+            ctx = Context(SqlInventory(connection), graph.request, graph.type, run.max_depth)
+            made = step(ctx, *inputs)
+        for product, value in zip(stage.writes, made if len(stage.writes) > 1 else (made,), strict=True):
+            run.write(product, value)
 
-
-def enrichment(run: Run) -> None:
-    graph = run.enter("enrichment")
-    subgraph = subgraph_from_json(run.read("view.json"))
-    with run.engine.connect() as connection:
-        servers = SqlInventory(connection).servers(graph.request, [n.id for n in subgraph.nodes])
-    run.write("enrichment.json", servers_to_json(servers))
-
-
-def info(run: Run) -> None:
-    graph = run.enter("info")
-    applications = subgraph_from_json(run.read("subgraph.json"))
-    view = subgraph_from_json(run.read("view.json"))
-    grid = grid_from_json(run.artifacts.read(run.graph_id, run.run, "layout.json").decode())
-    # info runs beside enrichment, so it counts the applications' servers itself
-    with run.engine.connect() as connection:
-        servers = SqlInventory(connection).servers(graph.request, [n.id for n in applications.nodes])
-    run.write("info.json", json.loads(statistics(view, grid, servers, ()).to_json()))
-
-
-def clients(run: Run) -> None:
-    graph = run.enter("clients")
-    subgraph = subgraph_from_json(run.read("subgraph.json"))
-    systems = sorted({s for node in subgraph.nodes for s in node.systems})
-    with run.engine.connect() as connection:
-        found = SqlInventory(connection).systems(graph.request, systems)
-    run.write("clients.json", sorted({c for s in found for c in s.clients}))
+    run_stage.__name__ = run_stage.__qualname__ = name
+    return run_stage
 
 
 # The diagram in each style: isometric (Maestro's look, drawn by the run) and flat (for very large
 # diagrams and print, drawn from the same artefacts when first asked for)
-DIAGRAMS = {"iso": "diagram.svg", "flat": "diagram-flat.svg"}
-
-
-def _render(artifacts: Artifacts, graph_id: str, run: int, style: str) -> str:
-    subgraph = subgraph_from_json(artifacts.read_json(graph_id, run, "view.json"))
-    grid = grid_from_json(artifacts.read(graph_id, run, "layout.json").decode())
-    servers = servers_from_json(artifacts.read_json(graph_id, run, "enrichment.json"))
-    return exports.svg(grid, {n.id: n for n in subgraph.nodes}, servers, style)
-
-
-def draw(run: Run) -> None:
-    run.enter("draw")
-    run.artifacts.write(run.graph_id, run.run, DIAGRAMS["iso"], _render(run.artifacts, run.graph_id, run.run, "iso"))
+DIAGRAMS = {"iso": PRODUCTS["svg"].file, "flat": "diagram-flat.svg"}
 
 
 def diagram_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso") -> bytes:
     """A published run's diagram in `style`; the flat one is drawn on first request and kept."""
     path = artifacts.path(graph_id, run, DIAGRAMS[style])
     if not path.exists() and style != "iso":
-        artifacts.write(graph_id, run, path.name, _render(artifacts, graph_id, run, style))
+        view, grid, servers = (read_product(artifacts, graph_id, run, p) for p in ("view", "layout", "servers"))
+        ctx = Context(None, None, style=style)
+        artifacts.write(graph_id, run, path.name, diagram.draw(ctx, view, grid, servers))
     return path.read_bytes()
 
 
@@ -173,7 +104,8 @@ def publish(run: Run) -> None:
     (`diagram_of`): most are only ever viewed in the isometric style.
     """
     run.enter("publish")
-    for name in (DIAGRAMS["iso"], "layout.json", "view.json", "enrichment.json"):
+    for product in PIPELINE.by_name["publish"].reads:
+        name = PRODUCTS[product].file
         if not run.artifacts.path(run.graph_id, run.run, name).exists():
             raise FileNotFoundError(f"{name} of run {run.run} is missing")
     if not records.update(run.engine, run.graph_id, run.run, published_run=run.run):
@@ -182,6 +114,8 @@ def publish(run: Run) -> None:
 
 def png_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso") -> bytes:
     """The published diagram as PNG, made on first request and kept."""
+    from analytics_maestro.render import exports
+
     path = artifacts.path(graph_id, run, DIAGRAMS[style].replace(".svg", ".png"))
     if not path.exists():
         svg = diagram_of(artifacts, graph_id, run, style).decode()
@@ -192,20 +126,18 @@ def png_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso") ->
 def notification(run: Run) -> None:
     """The run's outcome: status, message and statistics on the graph record, and a last event."""
     run.enter("notification")
-    found = run.read("entry.json")
-    subgraph = subgraph_from_json(run.read("subgraph.json"))
-    stats = run.read("info.json")
-    stats["clients"] = run.read("clients.json")
+    found, subgraph, info, clients = (run.read(p) for p in PIPELINE.by_name["notification"].reads)
+    stats = json.loads(with_clients(info, clients).to_json())
     stats["maestro"] = maestro_names(stats)
     notes = []
-    if found["ids"] and found["problems"]:  # some of the selection resolved, not all
-        notes.extend(found["problems"])
+    if found.ids and found.problems:  # some of the selection resolved, not all
+        notes.extend(found.problems)
     if subgraph.missing:
         notes.append(f"{len(subgraph.missing)} dependencies on applications that are not in the inventory")
     if subgraph.truncated:
         notes.append(f"cut at depth {run.max_depth}")
-    if not found["ids"]:
-        status, message = "warning", "no entry point: " + ("; ".join(found["problems"]) or "nothing was selected")
+    if not found.ids:
+        status, message = "warning", "no entry point: " + ("; ".join(found.problems) or "nothing was selected")
     elif not subgraph.edges:
         status, message = "warning", "the entry points have no dependencies"
     else:
@@ -221,10 +153,20 @@ def notification(run: Run) -> None:
     run.emit({"graph": run.graph_id, "run": run.run, "status": status, "message": message, "percent": 100})
 
 
-ORDER: tuple[Callable[[Run], None], ...] = (
-    entry, graphlookup, network, enrichment, info, clients, draw, publish, notification,
-)  # fmt: skip
-STAGES: dict[str, Callable[[Run], None]] = {stage.__name__: stage for stage in ORDER}
+def implement(declared: tuple[str, ...], pure: Iterable[str], service: dict[str, Callable[[Run], None]]):
+    """Every declared stage's function, in the declared order; ShapeError when a stage is declared
+    but not written, written twice, or written but not declared."""
+    pure = set(pure)
+    written = pure | set(service)
+    if written != set(declared) or pure & set(service):
+        odd = sorted(written ^ set(declared) | pure & set(service))
+        raise ShapeError(f"stages declared and written do not match: {', '.join(odd)}")
+    return {name: _pure(name) if name in pure else service[name] for name in declared}
+
+
+STAGES: dict[str, Callable[[Run], None]] = implement(PIPELINE.order, STEPS, {"publish": publish,
+                                                                            "notification": notification})  # fmt: skip
+ORDER: tuple[Callable[[Run], None], ...] = tuple(STAGES.values())
 
 
 def fail(run: Run, stage: str, exc: BaseException) -> None:

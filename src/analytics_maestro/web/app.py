@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, current_app, jsonify
 
 from analytics_maestro.config import Settings
 from analytics_maestro.inventory.store import counts, open_store
-from analytics_maestro.pipeline import Runner, make_runner
+from analytics_maestro.pipeline import Runner, make_runner, records
 from analytics_maestro.pipeline.artifacts import Artifacts
 from analytics_maestro.web import accounts, api, graphs, inventory, maestro, openapi, pages
 from analytics_maestro.web.auth import secret_of
@@ -26,25 +26,6 @@ def index():
     return jsonify(name="analytics-maestro", version=version("analytics-maestro"))
 
 
-def _queue_health() -> dict:
-    """Under Celery: the broker and the result backend answer."""
-    from analytics_maestro.celery import app as celery_app
-
-    out = {}
-    try:
-        with celery_app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, timeout=3)
-        out["broker"] = {"ok": True}
-    except Exception as exc:
-        out["broker"] = {"ok": False, "error": exc.__class__.__name__}
-    try:
-        celery_app.backend.client.ping()
-        out["results"] = {"ok": True}
-    except Exception as exc:
-        out["results"] = {"ok": False, "error": exc.__class__.__name__}
-    return out
-
-
 @api.operation(status, "GET", "/health", "Health of the store (and broker and results under Celery)",
                auth="public", responses={200: None, 503: None})  # fmt: skip
 def health():
@@ -57,16 +38,17 @@ def health():
         body["store"] = {"ok": True, "backend": engine.url.get_backend_name(), **counts(engine)}
     except sa.exc.SQLAlchemyError as exc:
         body["store"] = {"ok": False, "error": exc.__class__.__name__}
-    if current_app.config["MAESTRO_SETTINGS"].runner == "celery":
-        body |= _queue_health()
+    body |= current_app.extensions["maestro.runner"].health()  # under Celery: the broker and the results
     healthy = all(part["ok"] for part in body.values() if isinstance(part, dict))
     body["status"] = "ok" if healthy else "error"
     return jsonify(body), 200 if healthy else 503
 
 
 def create_app(
-    settings: Settings | None = None, engine: sa.Engine | None = None, runner: Runner | None = None
+    settings: Settings | None = None, engine: sa.Engine | None = None, runner: Runner | None = None, sweep: bool = False
 ) -> Flask:
+    """The service. With `sweep` (as `serve` runs it), a thread ends overdue runs in the background
+    (`records.Sweeper`): no reader ever writes."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["MAESTRO_SETTINGS"] = settings
@@ -77,6 +59,8 @@ def create_app(
     app.extensions["maestro.store"] = engine
     app.extensions["maestro.artifacts"] = Artifacts(settings.artifacts_dir)
     app.extensions["maestro.runner"] = runner if runner is not None else make_runner(settings, engine)
+    if sweep:
+        app.extensions["maestro.sweeper"] = records.Sweeper(engine).start()
     api.register_errors(app)
     for blueprint in (status, openapi.bp, accounts.bp, inventory.bulk, *inventory.BLUEPRINTS, graphs.bp,
                       graphs.public, maestro.bp, pages.bp, pages.public_page):  # fmt: skip

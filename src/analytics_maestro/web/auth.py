@@ -7,7 +7,6 @@ any grant the record carries for one of their principals (Maestro's 1 read / 3 w
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 import time
@@ -24,6 +23,7 @@ from analytics_maestro.domain import Permission
 from analytics_maestro.errors import MaestroError
 from analytics_maestro.inventory import schema
 from analytics_maestro.model import Role
+from analytics_maestro.pipeline.links import digest
 
 ALGORITHM = "HS256"
 LOGIN_LINK_TTL = 24 * 3600.0
@@ -144,11 +144,6 @@ def set_member(engine: Engine, team: str, user_id: str, role: int | None) -> Non
         connection.execute(sa.delete(members).where(members.c.team_id == team, members.c.user_id == user_id))
         if role is not None:
             connection.execute(sa.insert(members).values(team_id=team, user_id=user_id, role=role))
-
-
-def digest(secret: str) -> str:
-    """What the store keeps of a login link's or public link's secret."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def login_link_token(engine: Engine, user_id: str, ttl: float = LOGIN_LINK_TTL) -> str:

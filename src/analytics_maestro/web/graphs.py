@@ -12,25 +12,20 @@ import json
 import logging
 import queue
 import re
-import secrets
 import time
-import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, request, stream_with_context
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analytics_maestro.domain import GraphRequest
-from analytics_maestro.inventory import schema
 from analytics_maestro.inventory.entry import resolve
 from analytics_maestro.inventory.sql import SqlInventory
 from analytics_maestro.model import Id, Text
-from analytics_maestro.pipeline import records
+from analytics_maestro.pipeline import links, records
 from analytics_maestro.pipeline.stages import diagram_of, png_of
 from analytics_maestro.web.api import ApiError, current_user, dump, not_found, operation
-from analytics_maestro.web.auth import digest
 from analytics_maestro.web.owners import ADMIN, MAX_OFFSET, READ, WRITE, OwnerQuery, owner_of, require_in
 
 log = logging.getLogger(__name__)
@@ -173,7 +168,6 @@ def submit(graph_id: str, run: int) -> None:
 
 def visible(graph_id: str, needed: int = READ) -> records.GraphRecord:
     """The graph, if the caller may see it (404 otherwise) and holds `needed` on it (403 otherwise)."""
-    records.expire(_engine())
     try:
         graph = records.get(_engine(), graph_id)
     except records.GraphNotFound:
@@ -213,7 +207,6 @@ def list_(query: GraphQuery):
     owners = [query.owner] if query.owner else list(current_user().principals)
     if query.owner and current_user().role_in(query.owner) < READ:
         owners = []
-    records.expire(_engine())
     found, total = records.list_graphs(_engine(), owners, status=query.status, type_=query.type, q=query.q,
                                        limit=query.limit, offset=query.offset)  # fmt: skip
     return dump(GraphPage, {"items": [graph_json(g) for g in found], "total": total, "limit": query.limit,
@@ -364,63 +357,34 @@ def events(graph_id):
     return response
 
 
-def _link_json(row: Mapping[str, Any]) -> dict:
-    now = time.time()
-    active = row["revoked_at"] is None and (row["expires_at"] is None or row["expires_at"] > now)
-    fields = ("id", "created_by", "created_at", "expires_at", "revoked_at")
-    return {**{name: row[name] for name in fields}, "graph": row["graph_id"], "active": active}
-
-
 @operation(bp, "POST", "/<graph_id>/links", "Create a public link", body=LinkCreate,
            responses={201: PublicLinkCreated})  # fmt: skip
 def create_link(graph_id, body: LinkCreate):
     """Needs the admin role on the graph's owner. The token is shown once; only its hash is kept."""
     graph = visible(graph_id, ADMIN)
-    token = secrets.token_urlsafe(24)
-    now = time.time()
-    row = {"id": uuid.uuid4().hex, "graph_id": graph.id, "token_hash": digest(token),
-           "created_by": current_user().id, "created_at": now,
-           "expires_at": now + body.expires_in if body.expires_in else None, "revoked_at": None}  # fmt: skip
-    with _engine().begin() as connection:
-        connection.execute(sa.insert(schema.public_links).values(**row))
+    link, token = links.create(_engine(), graph.id, current_user().id, body.expires_in)
     url = request.host_url.rstrip("/") + f"/public/{token}"
-    return dump(PublicLinkCreated, {**_link_json(row), "token": token, "url": url}, 201)
+    return dump(PublicLinkCreated, {**link.to_json(), "token": token, "url": url}, 201)
 
 
 @operation(bp, "GET", "/<graph_id>/links", "List public links", responses={200: PublicLinkList})
 def list_links(graph_id):
     graph = visible(graph_id, ADMIN)
-    links = schema.public_links
-    with _engine().connect() as connection:
-        rows = connection.execute(
-            sa.select(links).where(links.c.graph_id == graph.id).order_by(links.c.created_at, links.c.id)
-        ).all()
-    return dump(PublicLinkList, {"items": [_link_json(row._mapping) for row in rows]})
+    return dump(PublicLinkList, {"items": [link.to_json() for link in links.list_links(_engine(), graph.id)]})
 
 
 @operation(bp, "DELETE", "/<graph_id>/links/<link_id>", "Revoke a public link", responses={204: None})
 def revoke_link(graph_id, link_id):
     graph = visible(graph_id, ADMIN)
-    links = schema.public_links
-    with _engine().begin() as connection:
-        done = connection.execute(
-            sa.update(links)
-            .where(links.c.id == link_id, links.c.graph_id == graph.id, links.c.revoked_at.is_(None))
-            .values(revoked_at=time.time())
-        )
-    if done.rowcount != 1:
+    if not links.revoke(_engine(), graph.id, link_id):
         raise not_found(f"public link {link_id!r}")
     return "", 204
 
 
-def _shared(token: str) -> records.GraphRecord:
-    links, now = schema.public_links, time.time()
-    with _engine().connect() as connection:
-        row = connection.execute(sa.select(links).where(links.c.token_hash == digest(token))).one_or_none()
-    if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
-        raise not_found("public link")
-    graph = records.get(_engine(), row.graph_id)
-    if not graph.published_run:
+def shared_graph(token: str) -> records.GraphRecord:
+    """The graph of a live public link; 404 for an unknown, revoked or expired one."""
+    graph = links.shared(_engine(), token)
+    if graph is None:
         raise not_found("public link")
     return graph
 
@@ -432,7 +396,7 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
            responses={200: "image/svg+xml"})  # fmt: skip
 def public_svg(token, query: DiagramQuery):
     """The diagram of a public link, and nothing else; 404 once revoked or expired."""
-    graph = _shared(token)
+    graph = shared_graph(token)
     response = Response(diagram_of(_artifacts(), graph.id, graph.published_run, query.style), mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_POLICY
     return response

@@ -1,6 +1,6 @@
 """gunicorn's settings, from the same environment variables as the rest of the service.
 
-    gunicorn -c python:analytics_maestro.web.gunicorn_config 'analytics_maestro.web.app:create_app()'
+    gunicorn -c python:analytics_maestro.web.gunicorn_config 'analytics_maestro.web.app:create_app(sweep=True)'
 
 (`analytics-maestro serve` runs exactly this.) Threads rather than plain sync workers: a progress
 stream (server-sent events) holds its thread for as long as a run goes on.

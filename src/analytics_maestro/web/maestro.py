@@ -106,7 +106,6 @@ def status(graph_id):
     """Status, message and, once ended, the statistics under Maestro's names (`info.histograms`,
     `info.density`, `info.conections`, `isystems`, `ifamilies`, `iservers`, `iclients`)."""
     engine = current_app.extensions["maestro.store"]
-    records.expire(engine)
     try:
         graph = records.get(engine, graph_id)
     except records.GraphNotFound:

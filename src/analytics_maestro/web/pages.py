@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from analytics_maestro.pipeline import records
 from analytics_maestro.web import auth
 from analytics_maestro.web.api import ApiError
-from analytics_maestro.web.graphs import _shared, graph_json
+from analytics_maestro.web.graphs import graph_json, shared_graph
 from analytics_maestro.web.owners import READ
 
 bp = Blueprint("pages", __name__, url_prefix="/app")
@@ -69,7 +69,6 @@ def logged_in():
 def graphs():
     user = request.environ["maestro.user"]
     engine = current_app.extensions["maestro.store"]
-    records.expire(engine)
     found, total = records.list_graphs(engine, user.principals, limit=500)
     return _page("graphs.html", user=user, graphs=[graph_json(g) for g in found], total=total)
 
@@ -78,7 +77,6 @@ def graphs():
 def graph(graph_id: str):
     user = request.environ["maestro.user"]
     engine = current_app.extensions["maestro.store"]
-    records.expire(engine)
     try:
         found = records.get(engine, graph_id)
     except records.GraphNotFound:
@@ -125,7 +123,7 @@ def people():
 def shared(token: str):
     """A shared diagram in the viewer, and nothing else; 404 once revoked or expired."""
     try:
-        graph = _shared(token)
-    except (ApiError, records.GraphNotFound):  # unknown, revoked, expired: the same page
+        graph = shared_graph(token)
+    except ApiError:  # unknown, revoked, expired: the same page
         return _page("missing.html", 404, PUBLIC_POLICY, user=None, what="shared diagram")
     return _page("public.html", policy=PUBLIC_POLICY, user=None, name=graph.name or "Diagram", token=token)

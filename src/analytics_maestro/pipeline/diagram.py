@@ -1,0 +1,192 @@
+"""The diagram of a graph request as one pure composition of the pipeline's stages.
+
+    make_diagram(catalogue, request, graph_type, max_depth, style) -> Diagram
+
+Each pure stage of `shape.PIPELINE` is a function here of an inventory (a `Catalogue`: the SQL
+store, the in-memory inventory of a file, or any other source) and the products of the stages
+before it. `make_diagram` runs them in memory, one after the other, for `draw`; the service's
+runners run the same functions one stage at a time, each product kept as an artefact between them
+(`PRODUCTS` says how each is written to a file and read back). So the command line and a graph
+run make the same diagram from the same inventory, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+import msgspec
+
+from analytics_maestro.analytics.info import Info
+from analytics_maestro.analytics.info import info as statistics
+from analytics_maestro.analytics.infra import view_of
+from analytics_maestro.domain import GraphRequest, Subgraph
+from analytics_maestro.inventory import entry as entries_of
+from analytics_maestro.inventory.entry import Entries
+from analytics_maestro.layout import layout
+from analytics_maestro.layout.grid import Grid, grid_from_json
+from analytics_maestro.pipeline.shape import PIPELINE
+from analytics_maestro.render import exports
+
+if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
+    from analytics_maestro.model import Server
+
+Servers = Mapping[str, Sequence["Server"]]
+
+
+class Catalogue(entries_of.Catalogue, Protocol):
+    """An inventory as the stages ask it; every answer is limited to the owner's active records
+    that the request's principals may read."""
+
+    def graphlookup(self, request: GraphRequest, entries: Entries, max_depth: int) -> Subgraph: ...
+
+    def servers(self, request: GraphRequest, app_ids: Sequence[str]) -> dict[str, tuple[Server, ...]]: ...
+
+
+class Context(msgspec.Struct, frozen=True):
+    """What every stage may consult besides the products: the inventory and the request."""
+
+    catalogue: Any  # a Catalogue
+    request: GraphRequest
+    graph_type: str = "bussiness"
+    max_depth: int = 40
+    style: str = "iso"
+
+
+def entry(ctx: Context) -> Entries:
+    return entries_of.resolve(ctx.catalogue, ctx.request)
+
+
+def graphlookup(ctx: Context, entries: Entries) -> Subgraph:
+    return ctx.catalogue.graphlookup(ctx.request, entries, ctx.max_depth)
+
+
+def network(ctx: Context, applications: Subgraph) -> tuple[Subgraph, Grid]:
+    """The layout of the view: the applications, or for an `infra` graph the servers they run on."""
+    servers = _servers_of(ctx, applications) if ctx.graph_type == "infra" else {}
+    view, groups = view_of(applications, servers, ctx.graph_type)
+    return view, layout(view, groups)
+
+
+def enrichment(ctx: Context, view: Subgraph) -> Servers:
+    """The servers drawn beside each application; none in the infrastructure view, whose nodes are
+    the servers themselves."""
+    return {} if ctx.graph_type == "infra" else _servers_of(ctx, view)
+
+
+def info(ctx: Context, applications: Subgraph, view: Subgraph, grid: Grid) -> Info:
+    """The statistics of what is drawn; servers are those of the applications, in either view
+    (counted here again, as this stage runs beside enrichment)."""
+    return statistics(view, grid, _servers_of(ctx, applications), ())
+
+
+def clients(ctx: Context, applications: Subgraph) -> tuple[str, ...]:
+    systems = sorted({s for node in applications.nodes for s in node.systems})
+    return tuple(sorted({c for s in ctx.catalogue.systems(ctx.request, systems) for c in s.clients}))
+
+
+def draw(ctx: Context, view: Subgraph, grid: Grid, servers: Servers) -> str:
+    return exports.svg(grid, {n.id: n for n in view.nodes}, servers, ctx.style)
+
+
+def _servers_of(ctx: Context, graph: Subgraph) -> dict[str, tuple[Server, ...]]:
+    return ctx.catalogue.servers(ctx.request, [node.id for node in graph.nodes])
+
+
+STEPS: dict[str, Callable[..., Any]] = {
+    step.__name__: step for step in (entry, graphlookup, network, enrichment, info, clients, draw)
+}
+
+
+def with_clients(stats: Info, clients: Sequence[str]) -> Info:
+    """The statistics with the clients of the diagram's systems."""
+    return msgspec.structs.replace(stats, clients=tuple(sorted(set(clients))))
+
+
+class Diagram(msgspec.Struct, frozen=True):
+    """Every product of a request's diagram."""
+
+    entries: Entries
+    applications: Subgraph
+    view: Subgraph
+    layout: Grid
+    servers: Servers
+    info: Info | None
+    clients: tuple[str, ...] | None
+    svg: str | None
+
+    def statistics(self) -> Info:
+        assert self.info is not None and self.clients is not None, "made without statistics"
+        return with_clients(self.info, self.clients)
+
+
+def make_diagram(
+    catalogue: Catalogue,
+    request: GraphRequest,
+    graph_type: str = "bussiness",
+    max_depth: int = 40,
+    style: str | None = "iso",
+    statistics: bool = True,
+) -> Diagram:
+    """The pure stages of the pipeline, in order, in memory; `style=None` skips the drawing, and
+    `statistics=False` the statistics (info and clients).
+
+    >>> from analytics_maestro.inventory.structs import decode
+    >>> from analytics_maestro.inventory.memory import MemoryInventory
+    >>> inventory = decode(b'{"applications": [{"id": "web", "deps": [{"id": "db"}]}, {"id": "db"}]}')
+    >>> found = make_diagram(MemoryInventory(inventory, "me"), GraphRequest(owner="me", apps=("web",)), style=None)
+    >>> [(n.id, n.depth) for n in found.applications.nodes], found.info.histogram
+    ([('web', 0), ('db', 1)], (1, 1))
+    """
+    ctx = Context(catalogue, request, graph_type, max_depth, style or "iso")
+    skipped = {"draw"} if style is None else set()
+    if not statistics:
+        skipped |= {"info", "clients"}
+    products: dict[str, Any] = {"svg": None, "info": None, "clients": None}
+    for stage in PIPELINE.stages:
+        if stage.name not in STEPS or stage.name in skipped:
+            continue
+        made = STEPS[stage.name](ctx, *(products[name] for name in stage.reads))
+        products.update(zip(stage.writes, made if len(stage.writes) > 1 else (made,), strict=True))
+    return Diagram(**products)
+
+
+class Product(msgspec.Struct, frozen=True):
+    """How a product is kept between stages: its artefact's file name, and its text both ways."""
+
+    file: str
+    dump: Callable[[Any], str]
+    load: Callable[[str], Any]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _servers_json(servers: Servers) -> str:
+    return _json({app: [s.model_dump(mode="json") for s in group] for app, group in servers.items()})
+
+
+def _servers_load(text: str) -> dict[str, tuple[Server, ...]]:
+    from analytics_maestro.model import Server
+
+    return {app: tuple(Server.model_validate(s) for s in group) for app, group in json.loads(text).items()}
+
+
+def _subgraph() -> Product:
+    return Product("", lambda g: _json(msgspec.to_builtins(g)), lambda t: msgspec.json.decode(t, type=Subgraph))
+
+
+PRODUCTS: dict[str, Product] = {
+    "entries": Product(
+        "entry.json", lambda e: _json(msgspec.to_builtins(e)), lambda t: msgspec.json.decode(t, type=Entries)
+    ),
+    "applications": msgspec.structs.replace(_subgraph(), file="subgraph.json"),
+    "view": msgspec.structs.replace(_subgraph(), file="view.json"),
+    "layout": Product("layout.json", Grid.to_json, grid_from_json),
+    "servers": Product("enrichment.json", _servers_json, _servers_load),
+    "info": Product("info.json", lambda i: _json(msgspec.to_builtins(i)), lambda t: msgspec.json.decode(t, type=Info)),
+    "clients": Product("clients.json", lambda c: _json(list(c)), lambda t: tuple(json.loads(t))),
+    "svg": Product("diagram.svg", str, str),
+}
