@@ -30,11 +30,16 @@ test: $(STAMP) $(VENDOR)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest
 
-# The pure packages, the command line and the SQLite store: no server, broker or browser
-FAST := not (postgres or services or browser or slow)
+# Under a minute: the pure packages (layout, analytics, render, records and their validation), the
+# command line and its composition, with a tenth of the property tests' examples; no store
+# server, broker, browser or served process. `make test` runs everything.
+FAST_TESTS := tests/test_layout.py tests/test_render.py tests/test_compiled.py tests/test_infra.py \
+	tests/test_architectures.py tests/test_model.py tests/test_structs.py tests/test_validate.py \
+	tests/test_generate.py tests/test_draw.py tests/test_shape.py tests/test_imports.py tests/test_config.py \
+	tests/test_composition.py tests/test_entry.py src/analytics_maestro
 test-fast: $(STAMP)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/pytest -m "$(FAST)" -q
+	MAESTRO_TEST_FAST=1 $(BIN)/pytest -m "not (postgres or services or browser or slow)" -q $(FAST_TESTS)
 
 worker: $(STAMP)
 	$(BIN)/analytics-maestro worker --loglevel=INFO

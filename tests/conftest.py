@@ -33,6 +33,12 @@ def unavailable(message: str) -> None:
     pytest.skip(message)
 
 
+def examples(n: int) -> int:
+    """How many examples a property test draws: all `n` under `make test`, a tenth (at least ten)
+    under `make test-fast`, which sets MAESTRO_TEST_FAST=1."""
+    return max(10, n // 10) if os.environ.get("MAESTRO_TEST_FAST") == "1" else n
+
+
 def require_dot() -> None:
     if shutil.which("dot") is None:
         unavailable("Graphviz `dot` is not installed (apt-get install graphviz)")

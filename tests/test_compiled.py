@@ -19,6 +19,7 @@ from analytics_maestro.layout import compiled, coordinates, grid, layering, layo
 from analytics_maestro.layout.grid import Route
 from analytics_maestro.layout.simplex import network_simplex
 from analytics_maestro.render import common, exports, flat, iso
+from tests.conftest import examples
 from tests.test_layout import graphs, layered_graphs
 
 NATIVE = compiled.native
@@ -51,7 +52,7 @@ def python_loops(run, *args):
 
 
 @needs_native
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     layered_graphs(layers=(1, 6), size=9, edges=20),
     st.sampled_from(ordering.RULES),
@@ -71,7 +72,7 @@ def test_compiled_sweeps_do_what_the_python_loops_do(problem, rule, transpose, i
 
 
 @needs_native
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(layered_graphs(layers=(1, 6), size=9, edges=20), st.booleans(), st.integers(-5, 400))
 def test_compiled_transposition_does_what_the_python_loop_does(problem, reverse, budget):
     layers, up, down = problem
@@ -86,7 +87,7 @@ def test_compiled_transposition_does_what_the_python_loop_does(problem, reverse,
 
 
 @needs_native
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(layered_graphs(layers=(1, 6), size=9, edges=20), st.integers(-5, 400))
 def test_compiled_sifting_does_what_the_python_loop_does(problem, budget):
     layers, up, down = problem
@@ -99,7 +100,7 @@ def test_compiled_sifting_does_what_the_python_loop_does(problem, budget):
 
 
 @needs_native
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(layered_graphs(layers=(1, 6), size=9, edges=20), st.data())
 def test_compiled_rows_are_the_python_rows(problem, data):
     layers, up, down = problem
@@ -115,7 +116,7 @@ def test_compiled_rows_are_the_python_rows(problem, data):
 
 
 @needs_native
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(
     st.one_of(
         st.floats(min_value=-1e7, max_value=1e7, allow_nan=False),
@@ -150,7 +151,7 @@ def routing_problems(draw):
 
 
 @needs_native
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(routing_problems())
 def test_compiled_routes_are_the_python_routes(problem):
     compiled_routes = routing.route_chains(*problem)
@@ -169,7 +170,7 @@ def test_compiled_sweeps_refuse_layers_that_do_not_hold_every_item_once():
 
 
 @needs_native
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graphs())
 def test_random_graphs_lay_out_the_same_with_either(graph):
     assert layout(graph).to_json() == python_loops(lambda: layout(graph).to_json())
@@ -188,7 +189,7 @@ coordinates_ = st.floats(min_value=-1e7, max_value=1e7, allow_nan=False, allow_i
 
 
 @needs_numbers
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(
     st.one_of(
         coordinates_,
@@ -203,7 +204,7 @@ def test_compiled_numbers_are_the_python_numbers(value):
 
 
 @needs_numbers
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.tuples(coordinates_, coordinates_), max_size=8))
 def test_compiled_path_data_is_the_python_path_data(points):
     assert common.path_data(points) == common.python_path_data(points)
@@ -248,7 +249,7 @@ def drawn_routes(draw):
 
 
 @needs_numbers
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(drawn_routes(), st.booleans())
 def test_compiled_edges_are_the_python_edges(problem, iso):
     routes, sids = problem
@@ -273,7 +274,7 @@ def simplex_problems(draw):
 
 
 @needs_native
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(simplex_problems(), st.integers(0, 60))
 def test_compiled_network_simplex_is_the_python_one(problem, exchanges):
     n, edges, rank, minlen, weight = problem
@@ -294,7 +295,7 @@ def acyclic_graphs(draw):
 
 
 @needs_native
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(acyclic_graphs(), st.integers(0, 40))
 def test_compiled_greedy_columns_are_the_python_ones(problem, passes):
     n, edges, pinned = problem

@@ -23,6 +23,7 @@ from analytics_maestro.layout.grid import ENTRY_MARGIN, NODE_WIDTH
 from analytics_maestro.layout.layering import assign_columns
 from analytics_maestro.layout.quality import from_layout_json, measure
 from analytics_maestro.layout.simplex import network_simplex
+from tests.conftest import examples
 
 
 def subgraph(n: int, edges, entries=(0,)) -> Subgraph:
@@ -78,7 +79,7 @@ def check(graph: Subgraph) -> dict:
     return quality.as_dict()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graphs())
 def test_random_graphs_lay_out_cleanly(graph):
     check(graph)
@@ -188,7 +189,7 @@ def contiguous(grid, groups) -> bool:
     return True
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graphs(), st.integers(min_value=1, max_value=4), st.randoms(use_true_random=False))
 def test_groups_stand_together_in_every_column(graph, count, rnd):
     groups = {n.id: f"g{rnd.randrange(count)}" for n in graph.nodes}
@@ -231,7 +232,7 @@ def ranking_problems(draw):
     return n, edges, rank, minlen, weight
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(ranking_problems())
 def test_network_simplex_finds_the_shortest_feasible_ranking(problem):
     """Checked against every ranking within reach: node 0 at 0, the others within the sum of the
@@ -273,7 +274,7 @@ def layered_graphs(draw, layers=(2, 4), size=7, edges=12):
     return order, up, down
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(layered_graphs())
 def test_sifting_removes_what_it_says_and_never_adds_crossings(problem):
     layers, up, down = problem
@@ -300,7 +301,7 @@ def test_sifting_untangles_a_reversed_matching():
     assert ordering.total_crossings(layers, down, pos) == 0
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(layered_graphs())
 def test_crossing_count_equals_the_pairs_of_edges_that_cross(problem):
     """Two edges between neighbouring layers cross when their ends stand in opposite orders."""
@@ -333,7 +334,7 @@ def straight_crossings(n: int, edges, columns: list[int], work: list[int]) -> in
     return ordering.total_crossings(layers, down, ordering._positions(layers, len(up)))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(layered_dags())
 def test_refined_columns_keep_edges_right_and_never_cost_more(problem):
     n, edges, pinned, columns = problem
@@ -422,7 +423,7 @@ def test_the_final_order_crosses_no_more_than_the_column_search_promised():
     assert count <= ordering.total_crossings(promised, state.down, ordering._positions(promised, size))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(layered_graphs())
 def test_each_segment_crosses_the_segments_whose_ends_stand_in_opposite_orders(problem):
     layers, _, down = problem

@@ -26,7 +26,7 @@ from analytics_maestro.render import exports
 from analytics_maestro.render.common import element_ids
 from analytics_maestro.render.iso import symbol_size
 from analytics_maestro.render.symbols import SHAPES, symbol_id
-from tests.conftest import require_dot
+from tests.conftest import examples, require_dot
 
 NS = "{http://www.w3.org/2000/svg}"
 STYLES = ("iso", "flat")
@@ -194,7 +194,7 @@ ANY_TEXT = st.text(st.characters(codec="utf-8"), min_size=1, max_size=12)
 NOT_XML = {c: "\ufffd" for c in (*range(0x20), 0xFFFE, 0xFFFF) if c not in (0x9, 0xA, 0xD)}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(ids=st.lists(ANY_TEXT, min_size=2, max_size=2, unique=True), names=st.lists(ANY_TEXT, min_size=6, max_size=6))
 def test_any_text_gives_well_formed_documents(ids, names):
     a, b = ids

@@ -18,6 +18,7 @@ from analytics_maestro.inventory import structs
 from analytics_maestro.inventory.files import load_inventory
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.validate import validate
+from tests.conftest import examples
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 
@@ -110,7 +111,7 @@ _documents = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_documents)
 def test_a_document_read_fast_is_one_that_validate_takes_without_a_word_and_the_same(doc):
     report = validate(doc)

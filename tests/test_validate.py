@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from analytics_maestro.inventory import validate as validation
 from analytics_maestro.inventory.validate import validate
+from tests.conftest import examples
 
 
 def good() -> dict:
@@ -140,7 +141,7 @@ def odd_documents(draw):
     return doc
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(odd_documents())
 def test_one_pass_checks_report_what_the_item_by_item_checks_report(monkeypatch, doc):
     """A large inventory's ids and references are checked in one pass when they are all well
