@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 
 # The sources are byte-compiled here: an editable install does not, and where bytecode is not
 # written (PYTHONDONTWRITEBYTECODE) every start would compile every module again.
-$(STAMP): pyproject.toml setup.py src/analytics_maestro/layout/_native.c src/analytics_maestro/render/_numbers.c
+$(STAMP): pyproject.toml setup.py $(wildcard src/analytics_maestro/layout/native/*) src/analytics_maestro/render/_numbers.c
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	$(BIN)/python -m compileall -q src

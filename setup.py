@@ -4,15 +4,22 @@ about the package is in pyproject.toml.
 The extensions are optional: without a C compiler the package installs all the same and runs the
 Python code they stand in for, which gives the same result, only slower."""
 
+from pathlib import Path
+
 from setuptools import Extension, setup
+
+NATIVE = Path("src/analytics_maestro/layout/native")
 
 setup(
     ext_modules=[
         Extension(
             "analytics_maestro.layout._native",
-            ["src/analytics_maestro/layout/_native.c"],
-            # no fused multiply-adds: the floating-point results must be those of the Python loops
-            extra_compile_args=["-O2", "-ffp-contract=off"],
+            # one file per phase of the layout, as its Python modules (see native/native.h)
+            sorted(str(path) for path in NATIVE.glob("*.c")),
+            depends=[str(NATIVE / "native.h")],
+            # no fused multiply-adds: the floating-point results must be those of the Python loops;
+            # only the module's init function is exported
+            extra_compile_args=["-O2", "-ffp-contract=off", "-fvisibility=hidden"],
             optional=True,
         ),
         Extension(

@@ -4,6 +4,7 @@ formatting (`render/_numbers.c`) the same text, so a diagram does not depend on 
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -43,12 +44,9 @@ needs_native = pytest.mark.skipif(NATIVE is None, reason="the compiled loops are
 
 
 def python_loops(run, *args):
-    """`run(*args)` with the compiled sweeps out of the way."""
-    native, compiled.native = compiled.native, None
-    try:
+    """`run(*args)` with the Python loops behind every facade."""
+    with compiled.python_loops():
         return run(*args)
-    finally:
-        compiled.native = native
 
 
 @needs_native
@@ -64,8 +62,8 @@ def test_compiled_sweeps_do_what_the_python_loops_do(problem, rule, transpose, i
     layers, up, down = problem
     compiled_layers, python_layers = [list(layer) for layer in layers], [list(layer) for layer in layers]
     compiled_work, python_work = [budget], [budget]
-    compiled = ordering._sweeps(compiled_layers, up, down, iterations, rule, compiled_work, transpose)
-    python = python_loops(ordering._sweeps, python_layers, up, down, iterations, rule, python_work, transpose)
+    compiled = ordering.sweeps(compiled_layers, up, down, iterations, rule, compiled_work, transpose)
+    python = ordering.python_sweeps(python_layers, up, down, iterations, rule, python_work, transpose)
     assert compiled == python
     assert compiled_work == python_work
     assert compiled_layers == python_layers  # both leave the last order in the caller's lists
@@ -93,9 +91,9 @@ def test_compiled_sifting_does_what_the_python_loop_does(problem, budget):
     layers, up, down = problem
     python_layers, python_work = [list(layer) for layer in layers], [budget]
     python_pos = ordering._positions(python_layers, len(up))
-    gained = python_loops(ordering._sift, python_layers, up, down, python_pos, python_work)
+    gained = ordering.python_sift(python_layers, up, down, python_pos, python_work)
     pos, work = ordering._positions(layers, len(up)), [budget]
-    assert ordering._sift(layers, up, down, pos, work) == gained
+    assert ordering.sift(layers, up, down, pos, work) == gained
     assert (layers, pos, work) == (python_layers, python_pos, python_work)
 
 
@@ -155,7 +153,7 @@ def routing_problems(draw):
 @given(routing_problems())
 def test_compiled_routes_are_the_python_routes(problem):
     compiled_routes = routing.route_chains(*problem)
-    assert compiled_routes == python_loops(routing.route_chains, *problem)
+    assert compiled_routes == routing.python_route_chains(*problem)
 
 
 @needs_native
@@ -301,13 +299,8 @@ def test_compiled_greedy_columns_are_the_python_ones(problem, passes):
     n, edges, pinned = problem
     tails, heads = [u for u, _ in edges], [v for _, v in edges]
     compiled_columns = NATIVE.greedy_columns(n, tails, heads, pinned, passes)
-    original = layering.MAX_PASSES
-    try:
-        layering.MAX_PASSES = passes
-        python_columns = layering.greedy_columns(n, edges, pinned)
-    finally:
-        layering.MAX_PASSES = original
-    assert compiled_columns == python_columns
+    assert layering.greedy_columns(n, edges, pinned, passes) == compiled_columns  # the facade
+    assert compiled_columns == layering.python_greedy_columns(n, edges, pinned, passes)
     assert all(compiled_columns[u] < compiled_columns[v] for u, v in edges)
 
 
@@ -317,3 +310,27 @@ def test_compiled_greedy_columns_refuse_a_cycle():
         NATIVE.greedy_columns(3, [0, 1, 2], [1, 2, 0], [], 30)
     with pytest.raises(ValueError, match="not a node"):
         NATIVE.greedy_columns(2, [0], [5], [], 30)
+
+
+def test_the_python_loops_run_within_the_block_only_and_in_this_thread_only():
+    import threading
+
+    seen = {}
+    with compiled.python_loops():
+        assert compiled.loops() is None
+        worker = threading.Thread(target=lambda: seen.update(other=compiled.loops()))
+        worker.start()
+        worker.join()
+    assert compiled.loops() is NATIVE and seen["other"] is NATIVE
+
+
+def test_a_rule_of_an_unknown_value_is_refused_by_both_loops():
+    """A new way to sort a layer must be written in both loops: neither takes it for another."""
+    layers, up, down = [[0, 1], [2, 3]], [[], [], [1], [0]], [[3], [2], [], []]
+    odd = ordering.Rule(3, hold=False)  # type: ignore[arg-type]
+    for loops in [compiled.python_loops()] if NATIVE is None else [compiled.python_loops(), contextlib.nullcontext()]:
+        with loops, pytest.raises(ValueError, match="3 is not a valid Value"):
+            ordering.sweeps([list(x) for x in layers], up, down, 4, odd, [100])
+    if NATIVE is not None:
+        with pytest.raises(ValueError, match="unknown ordering value 3"):
+            NATIVE.sweeps(layers, up, down, 4, 3, False, 100, True, 8, 0.995, 50)

@@ -281,7 +281,7 @@ def test_sifting_removes_what_it_says_and_never_adds_crossings(problem):
     pos = ordering._positions(layers, len(up))
     before = ordering.total_crossings(layers, down, pos)
     items = sorted(item for layer in layers for item in layer)
-    gained = ordering._sift(layers, up, down, pos, [10**6])
+    gained = ordering.sift(layers, up, down, pos, [10**6])
     assert sorted(item for layer in layers for item in layer) == items
     assert pos == ordering._positions(layers, len(up))
     assert gained >= 0 and ordering.total_crossings(layers, down, pos) == before - gained
@@ -297,7 +297,7 @@ def test_sifting_untangles_a_reversed_matching():
         up[7 - u].append(u)
     pos = ordering._positions(layers, 8)
     assert ordering.total_crossings(layers, down, pos) == 6
-    assert ordering._sift(layers, up, down, pos, [10**6]) == 6
+    assert ordering.sift(layers, up, down, pos, [10**6]) == 6
     assert ordering.total_crossings(layers, down, pos) == 0
 
 

@@ -5,8 +5,8 @@ lanes (long edges passing through) share one row. Sweeps over the columns move e
 as the order allows to the weighted mean of its neighbours' heights, the nearest feasible
 placement being found exactly by pool-adjacent-violators. Lanes pull harder than nodes, so long
 edges run straight; sweeps from the right centre a parent on its children. Finally the slots snap
-to whole rows, top to bottom. The sweeps also run compiled (see `compiled.py`), with the same
-result.
+to whole rows, top to bottom. The sweeps also run compiled: `assign_rows` is the facade that
+`compiled.loops()` decides for, `python_rows` the reference.
 """
 
 from __future__ import annotations
@@ -112,16 +112,30 @@ def assign_rows(
     is_lane: Sequence[bool],
     spans: Sequence[int],
 ) -> list[list[Slot]]:
-    """Slots per column with whole-row `top`s, the smallest top being 0."""
+    """Slots per column with whole-row `top`s, the smallest top being 0: `python_rows`, compiled
+    where it can be (the facade `compiled.loops()` decides for)."""
+    native = compiled.loops()
+    if native is None:
+        return python_rows(layers, up, down, is_lane, spans)
     columns = build_slots(layers, is_lane, spans)
-    if compiled.native is not None:
-        pulls = (LANE_LANE, LANE_NODE, NODE_NODE)
-        sweeps = "".join(sweep[0] for sweep in SWEEPS)
-        tops = compiled.native.rows(layers, up, down, is_lane, spans, LANES_PER_ROW, pulls, sweeps)
-        for slots, column in zip(columns, tops, strict=True):
-            for slot, top in zip(slots, column, strict=True):
-                slot.top = top
-        return columns
+    pulls = (LANE_LANE, LANE_NODE, NODE_NODE)
+    sweeps = "".join(sweep[0] for sweep in SWEEPS)
+    tops = native.rows(layers, up, down, is_lane, spans, LANES_PER_ROW, pulls, sweeps)
+    for slots, column in zip(columns, tops, strict=True):
+        for slot, top in zip(slots, column, strict=True):
+            slot.top = top
+    return columns
+
+
+def python_rows(
+    layers: Sequence[Sequence[int]],
+    up: Sequence[Sequence[int]],
+    down: Sequence[Sequence[int]],
+    is_lane: Sequence[bool],
+    spans: Sequence[int],
+) -> list[list[Slot]]:
+    """The reference loops of `assign_rows`."""
+    columns = build_slots(layers, is_lane, spans)
     centre = [0.0] * len(up)
     for slots in columns:
         for slot in slots:

@@ -6,7 +6,8 @@ edge length, within the columns its neighbours allow: right when it has more out
 incoming edges, left when fewer. Example: a service called once from column 1 that calls three
 databases in column 5 moves to column 4, so its three edges get short and one gets long.
 This is coordinate descent on the objective that network simplex solves exactly; it converges
-in a few passes and finds the optimum on the tree-like graphs of real inventories.
+in a few passes and finds the optimum on the tree-like graphs of real inventories. The passes also
+run compiled: `greedy_columns` is the facade that `compiled.loops()` decides for.
 """
 
 from __future__ import annotations
@@ -44,16 +45,24 @@ def topological_order(n: int, edges: Sequence[tuple[int, int]]) -> list[int]:
 
 def assign_columns(n: int, edges: Sequence[tuple[int, int]], fixed: Sequence[int] = ()) -> list[int]:
     """A column per node of an acyclic graph; `fixed` nodes (the entries) stay in column 0."""
-    if compiled.native is not None:
-        tails, heads = [u for u, _ in edges], [v for _, v in edges]
-        col = compiled.native.greedy_columns(n, tails, heads, list(fixed), MAX_PASSES)
-    else:
-        col = greedy_columns(n, edges, fixed)
-    return _optimise(n, edges, col, set(fixed))
+    return _optimise(n, edges, greedy_columns(n, edges, fixed), set(fixed))
 
 
-def greedy_columns(n: int, edges: Sequence[tuple[int, int]], fixed: Sequence[int] = ()) -> list[int]:
-    """The longest-path columns, then the greedy passes (the module's docstring tells how)."""
+def greedy_columns(
+    n: int, edges: Sequence[tuple[int, int]], fixed: Sequence[int] = (), max_passes: int = MAX_PASSES
+) -> list[int]:
+    """`python_greedy_columns`, compiled where it can be (the facade `compiled.loops()` decides for)."""
+    native = compiled.loops()
+    if native is None:
+        return python_greedy_columns(n, edges, fixed, max_passes)
+    return native.greedy_columns(n, [u for u, _ in edges], [v for _, v in edges], list(fixed), max_passes)
+
+
+def python_greedy_columns(
+    n: int, edges: Sequence[tuple[int, int]], fixed: Sequence[int] = (), max_passes: int = MAX_PASSES
+) -> list[int]:
+    """The longest-path columns, then up to `max_passes` greedy passes (the module's docstring
+    tells how)."""
     order = topological_order(n, edges)
     preds: list[list[int]] = [[] for _ in range(n)]
     succs: list[list[int]] = [[] for _ in range(n)]
@@ -66,7 +75,7 @@ def greedy_columns(n: int, edges: Sequence[tuple[int, int]], fixed: Sequence[int
             if col[v] < col[u] + 1:
                 col[v] = col[u] + 1
     pinned = set(fixed)
-    for _ in range(MAX_PASSES):
+    for _ in range(max_passes):
         moved = False
         for u in (*reversed(order), *order):
             if u in pinned:

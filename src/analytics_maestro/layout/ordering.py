@@ -8,7 +8,8 @@ transposition (swap neighbours while that removes crossings with both sides). Th
 is kept. Sweeps without transposition come first: they are cheap, and on a large graph they do
 most of the work. Small graphs get restarts and sifting on top.
 
-Sweeps, transposition and sifting also run compiled (see `compiled.py`), with the same result.
+Sweeps, transposition and sifting also run compiled: `sweeps`, `transposed` and `sift` are the
+facades that `compiled.loops()` decides for; `python_…` are the reference loops.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import random
 from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from collections.abc import Callable, Sequence
+from enum import IntEnum
 
 import msgspec
 
@@ -129,18 +131,32 @@ def barycentre(positions: Sequence[int]) -> float | None:
     return sum(positions) / len(positions) if positions else None
 
 
+class Value(IntEnum):
+    """Which value of its neighbours' positions a sweep sorts an item by (the compiled loops know
+    these numbers, and refuse others)."""
+
+    MEDIAN = 1
+    BARYCENTRE = 2
+
+
+VALUES: dict[Value, Callable[[Sequence[int]], float | None]] = {
+    Value.MEDIAN: median_value,
+    Value.BARYCENTRE: barycentre,
+}
+
+
 class Rule(msgspec.Struct, frozen=True):
     """How a sweep sorts a layer: by which value of the neighbours, and what items without any do."""
 
-    value: Callable[[Sequence[int]], float | None]
+    value: Value
     hold: bool
 
 
 RULES = (
-    Rule(median_value, hold=False),
-    Rule(median_value, hold=True),
-    Rule(barycentre, hold=False),
-    Rule(barycentre, hold=True),
+    Rule(Value.MEDIAN, hold=False),
+    Rule(Value.MEDIAN, hold=True),
+    Rule(Value.BARYCENTRE, hold=False),
+    Rule(Value.BARYCENTRE, hold=True),
 )
 
 # The (rule, start) pairs of median sweeps that a large graph tries first, while the budget pays:
@@ -161,7 +177,7 @@ def _reorder(layer: list[int], fixed: Sequence[Sequence[int]], pos: list[int], r
     """
     keyed = []
     previous = -1.0
-    value, at = rule.value, pos.__getitem__
+    value, at = VALUES[rule.value], pos.__getitem__
     for i, item in enumerate(layer):
         neighbours = fixed[item]
         # a lane has one neighbour on each side: its value is that neighbour's position
@@ -262,7 +278,7 @@ def _transpose(
             break
 
 
-def _sift(
+def python_sift(
     layers: list[list[int]],
     up: Sequence[Sequence[int]],
     down: Sequence[Sequence[int]],
@@ -273,10 +289,6 @@ def _sift(
     first, and put it back where it crosses least with both neighbouring layers. Escapes the local
     optima of sweeps and transposition, which only ever move items past their neighbours. Returns
     the crossings removed; spends `work` (pairs compared)."""
-    if compiled.native is not None:
-        gained, work[0] = compiled.native.sift(layers, up, down, work[0])
-        pos[:] = _positions(layers, len(up))
-        return gained
     gained = 0
     for layer in layers:
         if len(layer) < 3 or work[0] <= 0:
@@ -309,19 +321,16 @@ def _sift(
     return gained
 
 
-def _transposed(
+def python_transposed(
     layers: list[list[int]], up: Sequence[Sequence[int]], down: Sequence[Sequence[int]], work: list[int]
 ) -> int:
-    """`_transpose` (compiled when it can be) on `layers`; their crossings after it."""
-    if compiled.native is not None:
-        count, work[0] = compiled.native.transpose(layers, up, down, False, work[0], MAX_TRANSPOSE_ROUNDS)
-        return count
+    """`_transpose` on `layers`; their crossings after it."""
     pos = _positions(layers, len(up))
     _transpose(layers, up, down, pos, False, work)
     return total_crossings(layers, down, pos)
 
 
-def _sweeps(
+def python_sweeps(
     layers: list[list[int]],
     up: Sequence[Sequence[int]],
     down: Sequence[Sequence[int]],
@@ -336,11 +345,6 @@ def _sweeps(
 
     Without `transpose`, each sweep costs a sort per layer, a small part of what transposition
     costs on a large graph, and still removes most crossings of a first order."""
-    if compiled.native is not None:
-        median = rule.value is median_value
-        args = (iterations, median, rule.hold, work[0], transpose, MIN_QUIT, CONVERGENCE, MAX_TRANSPOSE_ROUNDS)
-        best, count, work[0] = compiled.native.sweeps(layers, up, down, *args)
-        return best, count
     pos = _positions(layers, len(up))
     best = [list(layer) for layer in layers]
     best_count = total_crossings(layers, down, pos)
@@ -363,6 +367,52 @@ def _sweeps(
                 trying = 0
             best, best_count = [list(layer) for layer in layers], crossings
     return best, best_count
+
+
+# The facades: the compiled loops where built (`compiled.loops()`), else the references above.
+
+
+def sweeps(
+    layers: list[list[int]],
+    up: Sequence[Sequence[int]],
+    down: Sequence[Sequence[int]],
+    iterations: int,
+    rule: Rule,
+    work: list[int],
+    transpose: bool = True,
+) -> tuple[list[list[int]], int]:
+    """`python_sweeps`, compiled where it can be. A rule of an unknown value is refused."""
+    value = Value(rule.value)
+    native = compiled.loops()
+    if native is None:
+        return python_sweeps(layers, up, down, iterations, rule, work, transpose)
+    args = (iterations, int(value), rule.hold, work[0], transpose, MIN_QUIT, CONVERGENCE, MAX_TRANSPOSE_ROUNDS)
+    best, count, work[0] = native.sweeps(layers, up, down, *args)
+    return best, count
+
+
+def transposed(
+    layers: list[list[int]], up: Sequence[Sequence[int]], down: Sequence[Sequence[int]], work: list[int]
+) -> int:
+    """`python_transposed`, compiled where it can be."""
+    native = compiled.loops()
+    if native is None:
+        return python_transposed(layers, up, down, work)
+    count, work[0] = native.transpose(layers, up, down, False, work[0], MAX_TRANSPOSE_ROUNDS)
+    return count
+
+
+def sift(
+    layers: list[list[int]], up: Sequence[Sequence[int]], down: Sequence[Sequence[int]], pos: list[int],
+    work: list[int],
+) -> int:  # fmt: skip
+    """`python_sift`, compiled where it can be."""
+    native = compiled.loops()
+    if native is None:
+        return python_sift(layers, up, down, pos, work)
+    gained, work[0] = native.sift(layers, up, down, work[0])
+    pos[:] = _positions(layers, len(up))
+    return gained
 
 
 def _breadth_first(
@@ -399,7 +449,7 @@ def _median_sweeps(
     """Median sweeps without transposition from each (rule, start): (crossings, index, order, rule)."""
     candidates: list[tuple[int, int, list[list[int]], Rule]] = []
     for rule, start in pairs:
-        layers, count = _sweeps([list(layer) for layer in start], up, down, MEDIAN_SWEEPS, rule, work, transpose=False)
+        layers, count = sweeps([list(layer) for layer in start], up, down, MEDIAN_SWEEPS, rule, work, transpose=False)
         candidates.append((count, len(candidates), layers, rule))
     return candidates
 
@@ -457,15 +507,15 @@ def order_layers(
     if len(layers_of) <= RESTART_ITEMS:
         # a small graph also tries Graphviz's schedule: four sweeps with transposition from each
         for rule, k in pairs:
-            layers, count = _sweeps([list(layer) for layer in start(k)], up, down, START_ITERATIONS, rule, work)
+            layers, count = sweeps([list(layer) for layer in start(k)], up, down, START_ITERATIONS, rule, work)
             candidates.append((count, len(candidates), layers, rule))
     _, _, best, rule = min(candidates, key=lambda c: c[:2])
     if len(layers_of) > LARGE_GRAPH:
         # On a large graph, sweeps with transposition gain tenths of a percent over the median
         # sweeps' order, at several times their cost: one pass of transposition instead.
-        finals = [(best, _transposed(best, up, down, work))]
+        finals = [(best, transposed(best, up, down, work))]
     else:
-        finals = [_sweeps(best, up, down, MAX_ITERATIONS, rule, work)]
+        finals = [sweeps(best, up, down, MAX_ITERATIONS, rule, work)]
     # Restarts have a budget of their own, spent on small graphs only: large ones would pay for
     # them in seconds and gain little.
     work = [RESTART_BUDGET if len(layers_of) <= RESTART_ITEMS else 0]
@@ -477,7 +527,7 @@ def order_layers(
         for layer in shuffled:
             rnd.shuffle(layer)
         for rule in RULES:
-            finals.append(_sweeps([list(layer) for layer in shuffled], up, down, MAX_ITERATIONS, rule, work))
+            finals.append(sweeps([list(layer) for layer in shuffled], up, down, MAX_ITERATIONS, rule, work))
     small = len(layers_of) <= RESTART_ITEMS
     if small:
         # the best orders are polished, and the best of the polished ones kept
@@ -499,7 +549,7 @@ def quick_order(
     starts = (_breadth_first(layers_of, down, up, sources), _breadth_first(layers_of, up, down, sinks))
     candidates = _median_sweeps([(rule, start) for rule in (RULES[1], RULES[0]) for start in starts], up, down, work)
     _, _, layers, rule = min(candidates, key=lambda c: c[:2])
-    return _sweeps(layers, up, down, START_ITERATIONS, rule, work)
+    return sweeps(layers, up, down, START_ITERATIONS, rule, work)
 
 
 def segment_crossings(layers: Sequence[Sequence[int]], down: Sequence[Sequence[int]]) -> dict[tuple[int, int], int]:
@@ -557,8 +607,8 @@ def _polish(
     pos = _positions(layers, len(up))
     count = total_crossings(layers, down, pos)
     for _ in range(POLISH_ROUNDS):
-        if count == 0 or work[0] <= 0 or not _sift(layers, up, down, pos, work):
+        if count == 0 or work[0] <= 0 or not sift(layers, up, down, pos, work):
             break
-        layers, count = _sweeps(layers, up, down, MAX_ITERATIONS, RULES[0], work)
+        layers, count = sweeps(layers, up, down, MAX_ITERATIONS, RULES[0], work)
         pos = _positions(layers, len(up))
     return layers, count

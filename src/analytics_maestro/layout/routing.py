@@ -5,8 +5,8 @@ evenly and ordered by the height of the other end, so edges of one box never cro
 the box. Between two columns a route is one straight segment; through a column it passes as a
 horizontal segment at its lane's height, in rows that hold no box. So no route enters a box other
 than its own two. A self-loop is a small loop over the top of its box, in the free margin that
-every box has above it. The routes are also made compiled (see `compiled.py`), with the same
-result.
+every box has above it. The routes are also made compiled: `route_chains` is the facade that
+`compiled.loops()` decides for.
 """
 
 from __future__ import annotations
@@ -63,10 +63,23 @@ def route_chains(
     """The polyline of each chain, from the tail's right side to the head's left side.
 
     `position` is each item's place in its column: it breaks ties between ports whose other ends
-    are at the same height.
+    are at the same height. The facade: compiled where built (`compiled.loops()`), else
+    `python_route_chains`.
     """
-    if compiled.native is not None:
-        return compiled.native.routes(chains, boxes, lane_y, lane_x, position, NODE_WIDTH)
+    native = compiled.loops()
+    if native is not None:
+        return native.routes(chains, boxes, lane_y, lane_x, position, NODE_WIDTH)
+    return python_route_chains(chains, boxes, lane_y, lane_x, position)
+
+
+def python_route_chains(
+    chains: Sequence[Chain],
+    boxes: Sequence[Box],
+    lane_y: Sequence[float],
+    lane_x: Sequence[float],
+    position: Sequence[int],
+) -> list[list[tuple[float, float]]]:
+    """The reference loops of `route_chains`."""
     right: dict[int, list[tuple[float, int, int]]] = {}
     left: dict[int, list[tuple[float, int, int]]] = {}
     for k, chain in enumerate(chains):

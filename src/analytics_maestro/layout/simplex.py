@@ -13,7 +13,8 @@ to renumber after each exchange.
 
 Starting from a good feasible ranking (the greedy one of `layering`), few exchanges are needed; a
 cap on them keeps the time bounded, and every intermediate ranking is feasible and no worse. The
-same steps also run compiled (see `compiled.py`), with the same result.
+same steps also run compiled: `network_simplex` is the facade that `compiled.loops()` decides for,
+`python_simplex` the reference.
 """
 
 from __future__ import annotations
@@ -267,8 +268,17 @@ def network_simplex(
     ranks = list(rank)
     if n <= 1 or not edges:
         return ranks
-    if compiled.native is not None:
-        return compiled.native.simplex(n, tails, heads, minlen, weight, ranks, max_exchanges)
-    simplex = _Simplex(n, tails, heads, minlen, weight, ranks)
+    native = compiled.loops()  # the facade: compiled where built, else the reference below
+    if native is not None:
+        return native.simplex(n, tails, heads, minlen, weight, ranks, max_exchanges)
+    return python_simplex(n, tails, heads, minlen, weight, ranks, max_exchanges)
+
+
+def python_simplex(
+    n: int, tails: list[int], heads: list[int], minlen: list[int], weight: list[int], rank: list[int],
+    max_exchanges: int,
+) -> list[int]:  # fmt: skip
+    """The reference loops of `network_simplex`."""
+    simplex = _Simplex(n, tails, heads, minlen, weight, rank)
     simplex.run(max_exchanges)
     return simplex.rank
