@@ -249,10 +249,10 @@ def drawn_routes(draw):
 @needs_numbers
 @settings(max_examples=examples(500), deadline=None)
 @given(drawn_routes(), st.booleans())
-def test_compiled_edges_are_the_python_edges(problem, iso):
+def test_compiled_edges_are_the_python_edges(problem, lifted):
     routes, sids = problem
-    place = common.Place(True, 1.8, 0.8660254037844387, 0.5, 48.0, 8.64) if iso else common.Place(False, 150.0, 60.0)
-    assert common.edge_groups(routes, sids, place) == common.python_edge_groups(routes, sids, place)
+    projection, z = (iso.ISO, iso.TILE) if lifted else (flat.FLAT, 0.0)
+    assert common.edge_groups(routes, sids, projection, z) == common.python_edge_groups(routes, sids, projection, z)
 
 
 @st.composite
@@ -334,3 +334,14 @@ def test_a_rule_of_an_unknown_value_is_refused_by_both_loops():
     if NATIVE is not None:
         with pytest.raises(ValueError, match="unknown ordering value 3"):
             NATIVE.sweeps(layers, up, down, 4, 3, False, 100, True, 8, 0.995, 50)
+
+
+@needs_numbers
+def test_a_broken_edge_template_is_refused():
+    routes = [Route("a", "b", "tcp", "forward", ((0.0, 0.0), (1.0, 0.0)))]
+    sids = common.element_ids(["a", "b"])
+    args = (routes, sids, {"a": '"a"', "b": '"b"', "tcp": '"tcp"'}, {"tcp": "tcp"}, common.MARKER_OF)
+    with pytest.raises(ValueError, match="field out of range"):
+        common._numbers.edge_groups(*args, (("<g>", 12),), False, (1.0, 1.0, 0.0, 0.0, 0.0))
+    markup, _ = common._numbers.edge_groups(*args, (("<g ", 0), ("/>", -1)), False, (1.0, 1.0, 0.0, 0.0, 0.0))
+    assert markup == "<g forward/>"  # the template decides the markup, not the compiled code

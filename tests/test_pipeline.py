@@ -175,8 +175,8 @@ def test_inactive_and_missing_are_reported_in_the_message(engine, tmp_path):
 
 def test_the_runner_follows_the_setting(demo, tmp_path):
     from analytics_maestro.config import Settings
-    from analytics_maestro.pipeline import make_runner
     from analytics_maestro.pipeline.remote import CeleryRunner
+    from analytics_maestro.pipeline.runner import make_runner
 
     local = make_runner(Settings.from_env({"MAESTRO_VAR_DIR": str(tmp_path)}), demo)
     assert isinstance(local, LocalRunner) and local.artifacts.root == tmp_path / "artifacts"

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any
+
+import msgspec
 
 # Applications keep their grants in an indexed table: the lookup checks them on every hop. The
 # other kinds keep them in their `roles` (few records, few grants): read as JSON in SQL.
@@ -27,7 +29,7 @@ _GRANTED_ROLES = {
 }
 
 
-class Condition(NamedTuple):
+class Condition(msgspec.Struct, frozen=True):
     sql: Callable[[str, str, str], str]  # (table, alias, dialect) -> SQL with :readers
     holds: Callable[[Any, str, frozenset[str]], bool]  # (record, its owner, readers) -> bool
     of_owner: bool = False  # depends on the owner alone: decided once per predicate

@@ -29,19 +29,18 @@ from analytics_maestro.layout.grid import Grid, grid_from_json
 from analytics_maestro.pipeline.shape import PIPELINE
 from analytics_maestro.render import exports
 
-if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
-    from analytics_maestro.model import Server
-
 Servers = Mapping[str, Sequence["Server"]]
 
+if TYPE_CHECKING:  # for type checkers only: defining a Protocol costs `draw`'s start-up
+    from analytics_maestro.model import Server
 
-class Catalogue(entries_of.Catalogue, Protocol):
-    """An inventory as the stages ask it; every answer is limited to the owner's active records
-    that the request's principals may read."""
+    class Catalogue(entries_of.Catalogue, Protocol):
+        """An inventory as the stages ask it; every answer is limited to the owner's active
+        records that the request's principals may read."""
 
-    def graphlookup(self, request: GraphRequest, entries: Entries, max_depth: int) -> Subgraph: ...
+        def graphlookup(self, request: GraphRequest, entries: Entries, max_depth: int) -> Subgraph: ...
 
-    def servers(self, request: GraphRequest, app_ids: Sequence[str]) -> dict[str, tuple[Server, ...]]: ...
+        def servers(self, request: GraphRequest, app_ids: Sequence[str]) -> dict[str, tuple[Server, ...]]: ...
 
 
 class Context(msgspec.Struct, frozen=True):

@@ -140,9 +140,11 @@ static PyObject *lookup(PyObject *dict, PyObject *key, const char *what) {
     return v;
 }
 
+/* `common.Projection.at`, with the numbers of `Projection.numbers`: iso, (row stretch, cos 30°,
+ * sin 30°, scale, height times scale); flat, (unit x, unit y). */
 typedef struct {
     int iso;
-    double a, b, c, d, e;  /* iso: row stretch, cos, sin, scale, lift; flat: unit x, unit y */
+    double a, b, c, d, e;
 } Place;
 
 static void place(const Place *t, double x, double y, double *px, double *py) {
@@ -178,17 +180,52 @@ static void midpoint(const double *xs, const double *ys, Py_ssize_t count, doubl
     *my = ys[count - 1];
 }
 
+/* `common.EDGE` as pieces: a text, then a field (or none) */
+enum { KIND, SOURCE, TARGET, ENDPOINT, PATH, MARKER, SID, X, Y, LABEL, FIELDS };
+#define MAX_PIECES 32
+
+typedef struct {
+    const char *text;
+    Py_ssize_t size;
+    int field;
+} Piece;
+
+static int read_pieces(PyObject *seq, Piece *pieces, Py_ssize_t *count) {
+    PyObject *fast = PySequence_Fast(seq, "pieces must be a sequence");
+    if (!fast) return -1;
+    *count = PySequence_Fast_GET_SIZE(fast);
+    if (*count > MAX_PIECES) {
+        PyErr_SetString(PyExc_ValueError, "the edge template has too many pieces");
+        Py_DECREF(fast);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < *count; i++) {
+        PyObject *piece = PySequence_Fast_GET_ITEM(fast, i);
+        if (!PyArg_ParseTuple(piece, "s#i", &pieces[i].text, &pieces[i].size, &pieces[i].field) ||
+            pieces[i].field < -1 || pieces[i].field >= FIELDS) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "an edge template field out of range");
+            Py_DECREF(fast);
+            return -1;
+        }
+    }
+    Py_DECREF(fast);  /* the texts stay: the caller's tuple holds them */
+    return 0;
+}
+
 static PyObject *py_edge_groups(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *routes, *sids, *quoted, *escaped;
+    PyObject *routes, *sids, *quoted, *escaped, *markers, *piece_seq;
     Place t;
-    if (!PyArg_ParseTuple(args, "OOOOp(ddddd)", &routes, &sids, &quoted, &escaped, &t.iso, &t.a, &t.b, &t.c, &t.d,
-                          &t.e))
+    Piece pieces[MAX_PIECES];
+    Py_ssize_t piece_count;
+    if (!PyArg_ParseTuple(args, "OOOOOOp(ddddd)", &routes, &sids, &quoted, &escaped, &markers, &piece_seq, &t.iso,
+                          &t.a, &t.b, &t.c, &t.d, &t.e))
         return NULL;
-    if (!PyDict_Check(sids) || !PyDict_Check(quoted) || !PyDict_Check(escaped)) {
-        PyErr_SetString(PyExc_TypeError, "sids, quoted and escaped must be dicts");
+    if (!PyDict_Check(sids) || !PyDict_Check(quoted) || !PyDict_Check(escaped) || !PyDict_Check(markers)) {
+        PyErr_SetString(PyExc_TypeError, "sids, quoted, escaped and markers must be dicts");
         return NULL;
     }
+    if (read_pieces(piece_seq, pieces, &piece_count) < 0) return NULL;
     PyObject *fast = PySequence_Fast(routes, "routes must be a sequence");
     if (!fast) return NULL;
     PyObject *result = NULL, *empty = PyUnicode_FromString("");
@@ -257,26 +294,25 @@ static PyObject *py_edge_groups(PyObject *self, PyObject *args) {
         char label[80];
         int lx = format_number(mx, label, 40), ly = lx < 0 ? -1 : format_number(my, label + 40, 40);
         PyObject *key = endpoint == Py_None ? empty : endpoint;
-        int back = PyUnicode_CompareWithASCIIString(kind, "back") == 0 || PyUnicode_CompareWithASCIIString(kind, "self") == 0;
         PyObject *qs = lookup(quoted, source, "quoted id"), *qt = qs ? lookup(quoted, target, "quoted id") : NULL;
         PyObject *qe = qt ? lookup(quoted, key, "quoted endpoint") : NULL;
         PyObject *te = qe ? lookup(escaped, key, "escaped endpoint") : NULL;
         PyObject *sid = te ? lookup(sids, source, "element id") : NULL;
+        PyObject *marker = sid ? lookup(markers, kind, "marker") : NULL;
         if (lx < 0 || ly < 0) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "a coordinate out of range");
-        } else if (sid) {
-            ok = (!r || add_text(&out, "\n") == 0) && add_text(&out, "<g class=\"edge ") == 0 &&
-                 add_str(&out, kind) == 0 && add_text(&out, "\" data-source=") == 0 && add_str(&out, qs) == 0 &&
-                 add_text(&out, " data-target=") == 0 && add_str(&out, qt) == 0 &&
-                 add_text(&out, " data-endpoint=") == 0 && add_str(&out, qe) == 0 &&
-                 add_text(&out, "><path class=\"conector ") == 0 && add_str(&out, kind) == 0 &&
-                 add_text(&out, "\" d=\"") == 0 && buffer_add(&out, path, at) == 0 &&
-                 add_text(&out, back ? "\" marker-end=\"url(#arrow-back)\"/>" : "\" marker-end=\"url(#arrow)\"/>") == 0 &&
-                 add_text(&out, "<path class=\"conector_h conn-") == 0 && add_str(&out, sid) == 0 &&
-                 add_text(&out, "\" d=\"") == 0 && buffer_add(&out, path, at) == 0 &&
-                 add_text(&out, "\"/><text class=\"endpoint\" x=\"") == 0 && buffer_add(&out, label, (size_t)lx) == 0 &&
-                 add_text(&out, "\" y=\"") == 0 && buffer_add(&out, label + 40, (size_t)ly) == 0 &&
-                 add_text(&out, "\">") == 0 && add_str(&out, te) == 0 && add_text(&out, "</text></g>") == 0;
+        } else if (marker) {
+            PyObject *strings[FIELDS] = {kind, qs, qt, qe, NULL, marker, sid, NULL, NULL, te};
+            ok = !r || add_text(&out, "\n") == 0;
+            for (Py_ssize_t i = 0; ok && i < piece_count; i++) {
+                int field = pieces[i].field;
+                ok = buffer_add(&out, pieces[i].text, (size_t)pieces[i].size) == 0;
+                if (!ok || field < 0) continue;
+                if (field == PATH) ok = buffer_add(&out, path, at) == 0;
+                else if (field == X) ok = buffer_add(&out, label, (size_t)lx) == 0;
+                else if (field == Y) ok = buffer_add(&out, label + 40, (size_t)ly) == 0;
+                else ok = add_str(&out, strings[field]) == 0;
+            }
         }
         PyMem_Free(path);
     route_done:
@@ -303,7 +339,8 @@ static PyMethodDef methods[] = {
     {"num", py_num, METH_O, "num(value) -> a coordinate with one decimal, without a trailing .0"},
     {"path_data", py_path_data, METH_O, "path_data(points) -> 'Mx,yLx,y...'"},
     {"edge_groups", py_edge_groups, METH_VARARGS,
-     "edge_groups(routes, sids, quoted, escaped, iso, (a, b, c, d, e)) -> (markup, (min x, max x, min y, max y) or None)"},
+     "edge_groups(routes, sids, quoted, escaped, markers, pieces, iso, (a, b, c, d, e))"
+     " -> (markup, (min x, max x, min y, max y) or None)"},
     {NULL, NULL, 0, NULL},
 };
 

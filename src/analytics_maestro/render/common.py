@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import pairwise
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -187,19 +187,33 @@ def tooltip(sid: str, node: Node, servers: Sequence[Server], x: float, y: float)
     )
 
 
+# An edge, written once (the compiled edges fill the same template): the drawn `conector`, a wide
+# transparent `conector_h conn-<source>` over it to catch the pointer, and the endpoint (protocol)
+# shown on hover. `source`, `target` and `endpoint` come quoted (`attr`), `label` escaped (`text`).
+EDGE = (
+    '<g class="edge {kind}" data-source={source} data-target={target} data-endpoint={endpoint}>'
+    '<path class="conector {kind}" d="{path}" marker-end="url(#{marker})"/>'
+    '<path class="conector_h conn-{sid}" d="{path}"/>'
+    '<text class="endpoint" x="{x}" y="{y}">{label}</text></g>'
+)
+EDGE_FIELDS = ("kind", "source", "target", "endpoint", "path", "marker", "sid", "x", "y", "label")
+# The template as (text, field number or -1) pieces, for the compiled edges
+_SPLIT = re.split(r"\{(\w+)\}", EDGE)  # text, field, text, field, ..., text
+EDGE_PIECES = tuple(
+    (literal, EDGE_FIELDS.index(field) if field else -1)
+    for literal, field in zip(_SPLIT[::2], [*_SPLIT[1::2], None], strict=True)
+)
+# The arrow at the end of each kind of route
+MARKER_OF = {"forward": "arrow", "back": "arrow-back", "self": "arrow-back"}
+
+
 def edge_group(route: Route, sids: Mapping[str, str], path: str, label_at: tuple[float, float]) -> str:
-    """An edge: the drawn `conector`, a wide transparent `conector_h conn-<source>` over it to catch
-    the pointer, and the endpoint (protocol) shown on hover."""
-    kind = route.kind
-    marker = "arrow-back" if kind in ("back", "self") else "arrow"
     endpoint = route.endpoint or ""
-    return (
-        f'<g class="edge {kind}" data-source={attr(route.source)} data-target={attr(route.target)}'
-        f" data-endpoint={attr(endpoint)}>"
-        f'<path class="conector {kind}" d="{path}" marker-end="url(#{marker})"/>'
-        f'<path class="conector_h conn-{sids[route.source]}" d="{path}"/>'
-        f'<text class="endpoint" x="{num(label_at[0])}" y="{num(label_at[1])}">{text(endpoint)}</text></g>'
-    )
+    return EDGE.format(
+        kind=route.kind, source=attr(route.source), target=attr(route.target), endpoint=attr(endpoint), path=path,
+        marker=MARKER_OF[route.kind], sid=sids[route.source], x=num(label_at[0]), y=num(label_at[1]),
+        label=text(endpoint),
+    )  # fmt: skip
 
 
 def python_path_data(points: Iterable[tuple[float, float]]) -> str:
@@ -234,47 +248,82 @@ def midpoint(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
     return points[-1]
 
 
-class Place(NamedTuple):
-    """Where route points go on the page: `iso` with (row stretch, cos, sin, scale, lift), as
-    `iso.project` at the tiles' height, or flat with (unit x, unit y)."""
+COS30, SIN30 = math.cos(math.pi / 6), 0.5
 
-    iso: bool
-    a: float
-    b: float
-    c: float = 0.0
-    d: float = 0.0
-    e: float = 0.0
 
-    def at(self, x: float, y: float) -> tuple[float, float]:
+class Projection:
+    """Where the plan's coordinates (x along columns, y along rows, z up) go on the page: the one
+    definition of it, which both styles and the compiled edges use.
+
+    Flat: x and y, each times its unit. Isometric: rows stretched by `stretch` (so that tiles are
+    about square and labels have room), then turned 30° — (x - y) cos 30°, (x + y) sin 30° — and
+    scaled, a height z raising the point by z times the scale. Both are affine maps, so routes that
+    avoid boxes in the plan avoid them on the page. `at(x, y, z=0)` is a plain function with the
+    numbers bound: the renderers call it several times per application.
+
+    >>> Projection(True, 48.0, 48.0, 1.8).at(1.0, 0.0, 0.5), Projection(False, 150.0, 80.0).at(1.0, 2.0)
+    ((41.569219381653056, 0.0), (150.0, 160.0))
+    """
+
+    __slots__ = ("at", "iso", "stretch", "unit_x", "unit_y")
+
+    def __init__(self, iso: bool, unit_x: float, unit_y: float, stretch: float = 1.0):
+        self.iso, self.unit_x, self.unit_y, self.stretch = iso, unit_x, unit_y, stretch
+        self.at: Callable[..., tuple[float, float]] = (
+            _isometric(stretch, unit_x, unit_y) if iso else _flat(unit_x, unit_y)
+        )
+
+    def numbers(self, z: float = 0.0) -> tuple[float, float, float, float, float]:
+        """What the compiled edges need to place points at height z, as `at` does."""
         if self.iso:
-            y *= self.a
-            return ((x - y) * self.b * self.d, (x + y) * self.c * self.d - self.e)
-        return (x * self.a, y * self.b)
+            return (self.stretch, COS30, SIN30, self.unit_x, z * self.unit_y)
+        return (self.unit_x, self.unit_y, 0.0, 0.0, 0.0)
+
+
+def _isometric(stretch: float, unit_x: float, unit_y: float) -> Callable[..., tuple[float, float]]:
+    def at(x: float, y: float, z: float = 0.0, s=stretch, c=COS30, n=SIN30, ux=unit_x, uy=unit_y):
+        y *= s
+        return ((x - y) * c * ux, (x + y) * n * uy - z * uy)
+
+    return at
+
+
+def _flat(unit_x: float, unit_y: float) -> Callable[..., tuple[float, float]]:
+    def at(x: float, y: float, z: float = 0.0, ux=unit_x, uy=unit_y):
+        return (x * ux, y * uy)
+
+    return at
 
 
 Bounds = tuple[float, float, float, float]
 
 
-def python_edge_groups(routes: Sequence[Route], sids: Mapping[str, str], place: Place) -> tuple[str, Bounds | None]:
-    """Every edge's group, one a line, and the extent of their points (min x, max x, min y, max y)."""
+def python_edge_groups(
+    routes: Sequence[Route], sids: Mapping[str, str], projection: Projection, z: float = 0.0
+) -> tuple[str, Bounds | None]:
+    """Every edge's group, one a line, at height `z`, and the extent of their points (min x, max x,
+    min y, max y)."""
     groups, xs, ys = [], [], []
     for route in routes:
-        points = [place.at(x, y) for x, y in route.points]
+        points = [projection.at(x, y, z) for x, y in route.points]
         xs += [p[0] for p in points]
         ys += [p[1] for p in points]
         groups.append(edge_group(route, sids, python_path_data(points), midpoint(points)))
     return "\n".join(groups), ((min(xs), max(xs), min(ys), max(ys)) if xs else None)
 
 
-def edge_groups(routes: Sequence[Route], sids: Mapping[str, str], place: Place) -> tuple[str, Bounds | None]:
+def edge_groups(
+    routes: Sequence[Route], sids: Mapping[str, str], projection: Projection, z: float = 0.0
+) -> tuple[str, Bounds | None]:
     """`python_edge_groups`, compiled where it can be: the escaped ids and endpoints are made here,
-    once each, and the markup there."""
+    once each, and the template (`EDGE`) filled there."""
     if _numbers is None:
-        return python_edge_groups(routes, sids, place)
+        return python_edge_groups(routes, sids, projection, z)
     endpoints = {route.endpoint or "" for route in routes}
     quoted = {value: attr(value) for value in (*sids, *endpoints)}
     escaped = {endpoint: text(endpoint) for endpoint in endpoints}
-    return _numbers.edge_groups(routes, dict(sids), quoted, escaped, place.iso, place[1:])
+    return _numbers.edge_groups(routes, dict(sids), quoted, escaped, MARKER_OF, EDGE_PIECES, projection.iso,
+                                projection.numbers(z))  # fmt: skip
 
 
 STYLE = """

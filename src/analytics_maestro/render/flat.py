@@ -12,7 +12,7 @@ from analytics_maestro.render.common import (
     MARKERS,
     STYLE,
     THEMES,
-    Place,
+    Projection,
     attr,
     edge_groups,
     element_ids,
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspe
 # Pixels per grid unit, wider than high so that boxes have room for their labels (the scaling is
 # affine: routes stay clear of boxes).
 UNIT_X, UNIT_Y = 150.0, 80.0
+FLAT = Projection(False, UNIT_X, UNIT_Y)
 ICON = 20
 FLAT_STYLE = ".app rect.box{fill:#fff;stroke:#455a64}.app text.servers{font-size:9px;fill:#607d8b}"
 
@@ -53,7 +54,7 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
             f'<text x="32" y="{y + 12:.1f}">{text(family)}</text>'
         )
     out.append('</g><g class="edges">')
-    edges, _ = edge_groups(grid.routes, sids, Place(False, UNIT_X, UNIT_Y))
+    edges, _ = edge_groups(grid.routes, sids, FLAT)
     if grid.routes:
         out.append(edges)
     out.append('</g><g class="apps">')
@@ -62,7 +63,7 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
     for cell in grid.cells:
         node, sid = nodes[cell.id], sids[cell.id]
         mine = servers.get(cell.id, ())
-        x0, y0 = (cell.x - cell.w / 2) * UNIT_X, (cell.y - cell.h / 2) * UNIT_Y
+        x0, y0 = FLAT.at(cell.x - cell.w / 2, cell.y - cell.h / 2)
         w, h = cell.w * UNIT_X, cell.h * UNIT_Y
         theme = THEMES[theme_name(node.provider)]
         label = node.name or node.id

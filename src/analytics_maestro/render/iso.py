@@ -1,9 +1,9 @@
 """draw (iso): the Maestro look. Each application a 3-D tile on an isometric grid, columns running
 diagonally down to the right, with its family's symbol, its servers, and its label.
 
-The grid's flat coordinates (x along columns, y along rows, rows stretched by `ROW_STRETCH` so
-that tiles are about square and labels have room) project to the screen as (x - y) cos 30°,
-(x + y) sin 30°, scaled: an affine map, so routes that avoid boxes in the plan avoid tiles here.
+The grid's flat coordinates go on the page by the isometric `Projection` (common.py): rows
+stretched by `ROW_STRETCH` so that tiles are about square and labels have room, then turned 30°
+and scaled, an affine map, so routes that avoid boxes in the plan avoid tiles here.
 Tile tops and edges float at the tile height, so an arrow into a tile's far side stays visible.
 Edges are drawn first, then tiles from back to front so that nearer tiles hide what is behind
 them, then the labels over everything, with a halo.
@@ -22,7 +22,7 @@ from analytics_maestro.render.common import (
     MARKERS,
     STYLE,
     THEMES,
-    Place,
+    Projection,
     attr,
     edge_groups,
     element_ids,
@@ -40,16 +40,14 @@ if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspe
 
 SCALE = 48.0  # pixels per grid unit
 ROW_STRETCH = 1.8
-COS, SIN = math.cos(math.pi / 6), 0.5
+ISO = Projection(True, SCALE, SCALE, ROW_STRETCH)
 TILE = 0.18  # tile thickness, in grid units
 LABEL_WIDTH = 140  # pixels a label may take before it is cut
 MAX_SERVERS = 9
 SERVED = ("Application", "Cache")
 
 
-def project(x: float, y: float, z: float = 0.0) -> tuple[float, float]:
-    y *= ROW_STRETCH
-    return ((x - y) * COS * SCALE, (x + y) * SIN * SCALE - z * SCALE)
+project = ISO.at
 
 
 def _faces(x0: float, y0: float, x1: float, y1: float, z0: float, z1: float, origin: tuple[float, float]) -> str:
@@ -87,11 +85,11 @@ class _Shapes:
                 faces = _faces(-w, -h, w, h, 0.0, TILE, project(0.0, 0.0))
                 self.defs[key] = f'<g id="{key}" class="tile theme-{theme}">{faces}</g>'
             start = self._tiles[theme, cell.span] = f'<use href="#{key}" x="'
-        x, y = cell.x, cell.y * ROW_STRETCH
-        return f'{start}{num((x - y) * COS * SCALE)}" y="{num((x + y) * SIN * SCALE)}"/>'
+        x, y = project(cell.x, cell.y)
+        return f'{start}{num(x)}" y="{num(y)}"/>'
 
     def server(self, x: float, y: float, side: float) -> str:
-        """A cube at (x, y); `y` already stretched, as in `project`."""
+        """A cube at (x, y)."""
         start = self._servers.get(side)
         if start is None:
             key = f"server-{round(side * 1000)}"
@@ -99,7 +97,8 @@ class _Shapes:
                 faces = _faces(0.0, 0.0, side, side / ROW_STRETCH, TILE, TILE + side, project(0.0, 0.0))
                 self.defs[key] = f'<g id="{key}" class="server">{faces}</g>'
             start = self._servers[side] = f'<use href="#{key}" x="'
-        return f'{start}{num((x - y) * COS * SCALE)}" y="{num((x + y) * SIN * SCALE)}"/>'
+        x, y = project(x, y)
+        return f'{start}{num(x)}" y="{num(y)}"/>'
 
 
 def server_side(server: Server) -> float:
@@ -124,10 +123,9 @@ def _servers(cell: Cell, servers: Sequence[Server], shapes: _Shapes) -> str:
     out = []
     x = cell.x - cell.w / 2 + 0.05
     y = cell.y - cell.h / 2 + 0.04
-    stretched = y * ROW_STRETCH
     for server in servers[:MAX_SERVERS]:
         side = server_side(server)
-        out.append(shapes.server(x, stretched, side))
+        out.append(shapes.server(x, y, side))
         x += side + 0.02
     if len(servers) > MAX_SERVERS:
         bx, by = project(x + 0.08, y + 0.05, TILE)
@@ -174,9 +172,6 @@ class _Looks:
         return self.sizes[size]
 
 
-_LIFT = TILE * SCALE  # the tiles' height on the page; `project` is spelled out where it runs per application
-
-
 def _application(
     cell: Cell, node: Node, servers: Sequence[Server], sid: str, is_entry: bool, shapes: _Shapes, looks: _Looks
 ) -> tuple[str, str]:
@@ -187,8 +182,7 @@ def _application(
     size, size_text = looks.size(node.size)
     tile = shapes.tile(theme, cell)
     # the symbol stands towards the front of the tile, clear of the server cubes along its back
-    sx, sy = x + 0.1, (y + h / 6) * ROW_STRETCH
-    cx, cy = (sx - sy) * COS * SCALE, (sx + sy) * SIN * SCALE - _LIFT
+    cx, cy = project(x + 0.1, y + h / 6, TILE)
     label = node.name or node.id
     group = (
         f'<g id="node-{sid}" class="app theme-{theme}" data-app-id={attr(node.id)} data-family={family}>'
@@ -197,16 +191,12 @@ def _application(
         f' width="{size_text}" height="{size_text}" color="{ink}"/>'
     )
     if is_entry:
-        ex, ey = x - w / 2 - 0.45, y * ROW_STRETCH
-        ex, ey = (ex - ey) * COS * SCALE, (ex + ey) * SIN * SCALE - _LIFT
+        ex, ey = project(x - w / 2 - 0.45, y, TILE)
         group += f'<path class="entry" d="M{num(ex - 9)},{num(ey - 7)}l14,5l-10,7z"/></g>'
     else:
         group += "</g>"
-    fx, fy = x + w / 2, (y + h / 2) * ROW_STRETCH
-    caption = (
-        f'<text x="{num((fx - fy) * COS * SCALE)}" y="{num((fx + fy) * SIN * SCALE + 14)}" text-anchor="middle">'
-        f"{fit_text(label, LABEL_WIDTH)}</text>"
-    )
+    fx, fy = project(x + w / 2, y + h / 2)
+    caption = f'<text x="{num(fx)}" y="{num(fy + 14)}" text-anchor="middle">{fit_text(label, LABEL_WIDTH)}</text>'
     return group, caption
 
 
@@ -238,7 +228,7 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
     body = ['<g class="edges">']
     xs: list[float] = []
     ys: list[float] = []
-    edges, bounds = edge_groups(grid.routes, sids, Place(True, ROW_STRETCH, COS, SIN, SCALE, TILE * SCALE))
+    edges, bounds = edge_groups(grid.routes, sids, ISO, TILE)
     if grid.routes:
         body.append(edges)
     if bounds:
@@ -256,12 +246,12 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
         captions.append(caption)
         # the page's extent: the entry marker's side and the tile's front corner, at the tiles' height
         x, y, w, h = cell.x, cell.y, cell.w, cell.h
-        ax, ay = x - w / 2 - 0.6, y * ROW_STRETCH
-        bx, by = x + w / 2, (y + h / 2) * ROW_STRETCH
-        xs += ((ax - ay) * COS * SCALE, (bx - by) * COS * SCALE)
-        ys += ((ax + ay) * SIN * SCALE - _LIFT, (bx + by) * SIN * SCALE - _LIFT)
-        tx, ty = x + w / 2, y * ROW_STRETCH
-        tooltips.append(tooltip(sid, node, mine, (tx - ty) * COS * SCALE + 10, (tx + ty) * SIN * SCALE - _LIFT - 20))
+        ax, ay = project(x - w / 2 - 0.6, y, TILE)
+        bx, by = project(x + w / 2, y + h / 2, TILE)
+        xs += (ax, bx)
+        ys += (ay, by)
+        tx, ty = project(x + w / 2, y, TILE)
+        tooltips.append(tooltip(sid, node, mine, tx + 10, ty - 20))
     body.append('</g><g class="labels">')
     body.extend(captions)
     body.append('</g><g class="tooltips">')

@@ -10,8 +10,9 @@ from flask import Blueprint, Flask, current_app, jsonify
 
 from analytics_maestro.config import Settings
 from analytics_maestro.inventory.store import counts, open_store
-from analytics_maestro.pipeline import Runner, make_runner, records
+from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.artifacts import Artifacts
+from analytics_maestro.pipeline.runner import Runner, make_runner
 from analytics_maestro.web import accounts, api, graphs, inventory, maestro, openapi, pages
 from analytics_maestro.web.auth import secret_of
 
