@@ -306,10 +306,10 @@ def _state(graph: records.GraphRecord) -> dict:
 def _changes(graph_id: str) -> Iterator[str]:
     """Server-sent events: the graph's state each time it changes, until its run ends. The store is
     the truth (it works whatever process runs the graph); in-process events only wake us sooner."""
-    engine, runner = _engine(), current_app.extensions["maestro.runner"]
-    events = getattr(runner, "events", None)  # the local runner's queues, or Redis under Celery
+    engine = _engine()
+    events = current_app.extensions["maestro.runner"].events  # the local runner's queues, or Redis
     try:
-        inbox = events.subscribe(graph_id) if events is not None else None
+        inbox = events.subscribe(graph_id)
     except Exception:  # Redis away: the store alone still tells
         inbox = None
     last, quiet, started = None, time.monotonic(), time.monotonic()
