@@ -18,6 +18,10 @@ from analytics_maestro.inventory.importer import write_inventory
 from analytics_maestro.inventory.store import create_store_engine, upgrade
 from analytics_maestro.inventory.validate import validate
 
+# This test run's own Celery queue, so that two runs on one broker (or a run and a deployment)
+# never take or purge each other's tasks; set before anything makes a Celery app.
+os.environ.setdefault("MAESTRO_QUEUE", f"analytics-test-{uuid.uuid4().hex[:12]}")
+
 PG_URL = os.environ.get("MAESTRO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PG_HINT = (
     "start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` "

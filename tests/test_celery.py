@@ -107,6 +107,8 @@ def cluster(tmp_path_factory):
     write_inventory(engine, load_inventory(DEMO).inventory, "acme")
     write_inventory(engine, validate(generate(5000, seed=4)).inventory, "big")
     env = {**os.environ, "MAESTRO_DATABASE_URL": url, "MAESTRO_ARTIFACTS_DIR": str(root / "artifacts")}
+    # this run's own queue (conftest): purging it touches no other run's or deployment's tasks
+    assert app.conf.task_default_queue == os.environ["MAESTRO_QUEUE"] != "analytics"
     app.control.purge()
     workers = Workers(env, root)
     try:

@@ -75,3 +75,12 @@ def test_celery_time_limits_come_from_the_environment():
     )  # fmt: skip
     with pytest.raises(ConfigError, match="CELERYD_TASK_TIME_LIMIT: 'soon' is not a number of seconds"):
         Settings.from_env({"CELERYD_TASK_TIME_LIMIT": "soon"})
+
+
+def test_the_queue_comes_from_the_environment():
+    from analytics_maestro.pipeline.remote import make_app
+
+    assert Settings.from_env({}).queue == "analytics"
+    assert make_app(Settings.from_env({"MAESTRO_QUEUE": "shop-prod"})).conf.task_default_queue == "shop-prod"
+    with pytest.raises(ConfigError, match="MAESTRO_QUEUE: 'a b' is not a queue name"):
+        Settings.from_env({"MAESTRO_QUEUE": "a b"})

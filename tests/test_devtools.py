@@ -25,4 +25,5 @@ def test_the_worker_command_is_celery_on_the_analytics_queue(monkeypatch):
     seen = {}
     monkeypatch.setattr(os, "execv", lambda path, args: seen.update(path=path, args=args))
     assert CliRunner().invoke(main, ["worker", "-c", "3"]).exit_code == 0
-    assert seen["args"][1:] == ["-m", "celery", "-A", "analytics_maestro", "worker", "-E", "-Q", "analytics", "-c", "3"]
+    queue = os.environ["MAESTRO_QUEUE"]  # this test run's own (see conftest)
+    assert seen["args"][1:] == ["-m", "celery", "-A", "analytics_maestro", "worker", "-E", "-Q", queue, "-c", "3"]

@@ -315,10 +315,12 @@ def token(settings: Settings, user: str, ttl: int) -> None:
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.pass_context
 def worker(ctx: click.Context) -> None:
-    """A Celery worker on queue `analytics` (extra arguments go to `celery worker`)."""
+    """A Celery worker on queue $MAESTRO_QUEUE, `analytics` by default (extra arguments go to
+    `celery worker`)."""
     import os
 
-    args = [sys.executable, "-m", "celery", "-A", "analytics_maestro", "worker", "-E", "-Q", "analytics", *ctx.args]
+    queue = ctx.obj.queue
+    args = [sys.executable, "-m", "celery", "-A", "analytics_maestro", "worker", "-E", "-Q", queue, *ctx.args]
     os.execv(sys.executable, args)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import msgspec
@@ -38,6 +39,13 @@ def _seconds(env: dict[str, str], name: str, default: float) -> float:
     return value
 
 
+def _queue(env: dict[str, str]) -> str:
+    value = env.get("MAESTRO_QUEUE") or "analytics"
+    if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,200}", value):
+        raise ConfigError(f"MAESTRO_QUEUE: {value!r} is not a queue name (letters, digits, _ . : -)")
+    return value
+
+
 def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...]) -> str:
     value = env.get(name) or allowed[0]
     if value not in allowed:
@@ -65,6 +73,7 @@ class Settings(msgspec.Struct, frozen=True):
     result_backend: str = "redis://127.0.0.1:6379/0"
     task_time_limit: float = 600.0
     task_soft_time_limit: float = 540.0
+    queue: str = "analytics"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -89,4 +98,5 @@ class Settings(msgspec.Struct, frozen=True):
             result_backend=env.get("CELERY_RESULT_BACKEND") or "redis://127.0.0.1:6379/0",
             task_time_limit=_seconds(env, "CELERYD_TASK_TIME_LIMIT", 600.0),
             task_soft_time_limit=_seconds(env, "CELERYD_TASK_SOFT_TIME_LIMIT", 540.0),
+            queue=_queue(env),
         )

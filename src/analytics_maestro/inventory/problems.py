@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -19,6 +20,42 @@ class Problem(msgspec.Struct, frozen=True, order=True):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
+
+
+# What no store can keep: PostgreSQL refuses NUL in text, and no UTF-8 encodes a lone surrogate
+# (which JSON's "\ud800" escapes make). Refused at the edge, so that both stores behave alike.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable(doc: Any, root: str = "") -> list[Problem]:
+    """Every string of a parsed document (values and keys, at any depth) that holds a character no
+    store can keep, with its path.
+
+    >>> [str(p) for p in unstorable({"applications": [{"id": "a\x00b", "x\ud800": 1}]})]
+    ["applications[0].id: 'a\\x00b' holds U+0000, which cannot be stored", "applications[0]: the key 'x\\ud800' holds U+D800, which cannot be stored"]
+    """  # noqa: E501
+    problems = []
+    todo: list[tuple[str, Any]] = [(root, doc)]
+    while todo:  # by hand, not by recursion: a document may nest deeply
+        path, value = todo.pop()
+        if isinstance(value, str):
+            if found := _UNSTORABLE.search(value):
+                what = f"U+{ord(found.group()):04X}"
+                problems.append(Problem(path, f"{_shown(value)} holds {what}, which cannot be stored"))
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if isinstance(key, str) and (found := _UNSTORABLE.search(key)):
+                    problems.append(Problem(path, f"the key {_shown(key)} holds U+{ord(found.group()):04X}, which "
+                                                  "cannot be stored"))  # fmt: skip
+                todo.append((f"{path}.{key}" if path else str(key), item))
+        elif isinstance(value, list):
+            todo.extend((f"{path}[{i}]", item) for i, item in reversed(list(enumerate(value))))
+    return problems
+
+
+def _shown(value: str, most: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= most else text[: most - 3] + "..."
 
 
 class Report(msgspec.Struct):

@@ -21,7 +21,6 @@ from analytics_maestro.pipeline.events import RedisEvents
 from analytics_maestro.pipeline.shape import PIPELINE, Parallel, Pipeline, Step
 from analytics_maestro.pipeline.stages import Run, start
 
-QUEUE = "analytics"
 TASK = "maestro.stage"
 
 
@@ -29,7 +28,7 @@ def make_app(settings: Settings) -> Celery:
     """A Celery app configured from `settings`: broker, results, queue, limits, late acks."""
     app = Celery("analytics_maestro", broker=settings.broker_url, backend=settings.result_backend)
     app.conf.update(
-        task_default_queue=QUEUE,
+        task_default_queue=settings.queue,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,

@@ -22,7 +22,8 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from analytics_maestro.errors import MaestroError
-from analytics_maestro.inventory.problems import InventoryError
+from analytics_maestro.inventory.files import parse_document
+from analytics_maestro.inventory.problems import InventoryError, unstorable
 from analytics_maestro.inventory.validate import path_of
 from analytics_maestro.pipeline.records import GraphNotFound
 from analytics_maestro.web import auth
@@ -162,13 +163,39 @@ def _authenticate(kind: Auth) -> None:
             raise auth.AuthError("the token's noauth claim does not match")
 
 
+YAML_MEDIA = ("application/yaml", "application/x-yaml", "text/yaml")
+
+
+def body_document(yaml_too: bool = False) -> Any:
+    """The request's body parsed once, as JSON (or YAML where allowed and sent so), with the limits
+    of inventory files on nesting and size (400 naming the limit); None without a body."""
+    if "maestro_body" not in g:
+        data, doc = request.get_data(), None
+        if data:
+            try:
+                doc = parse_document(data, not (yaml_too and request.mimetype in YAML_MEDIA), "")
+            except InventoryError as exc:
+                details = [{"field": f"body.{p.path}" if p.path else "body", "message": p.message}
+                           for p in exc.problems]  # fmt: skip
+                raise ApiError(400, "invalid_request", "; ".join(map(str, exc.problems[:3])), details) from None
+        g.maestro_body = doc
+    return g.maestro_body
+
+
 def json_body() -> Any:
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as JSON (Content-Type: application/json)")
-    data = request.get_json(silent=True)
-    if data is None and request.get_data():
-        raise ApiError(400, "invalid_request", "the body is not valid JSON")
+    data = body_document()
     return data if data is not None else {}
+
+
+def _unstorable(path: dict[str, Any]) -> list[dict]:
+    """Characters no store can keep, in the path, the query or a JSON body: refused with 400 here,
+    before any store sees them (PostgreSQL would fail on them, SQLite would keep them)."""
+    found = unstorable(path, "path") + unstorable(request.args.to_dict(flat=False), "query")
+    if request.is_json:
+        body_document()  # a body is checked as it is read
+    return [{"field": p.path, "message": p.message} for p in found]
 
 
 def operation(
@@ -195,7 +222,7 @@ def operation(
         def handler(**path: Any):
             _authenticate(auth)
             kwargs: dict[str, Any] = dict(path)
-            problems: list[dict] = []
+            problems = _unstorable(path)
             if query is not None:
                 try:
                     kwargs["query"] = query.model_validate(request.args.to_dict())

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from flask import Blueprint, current_app, request
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -17,7 +16,16 @@ from analytics_maestro.inventory.importer import write_inventory
 from analytics_maestro.inventory.problems import InventoryError, Problem
 from analytics_maestro.inventory.validate import validate, validate_record
 from analytics_maestro.model import Application, Client, Id, Inventory, Record, Server, System
-from analytics_maestro.web.api import ApiError, current_user, dump, json_body, not_found, operation
+from analytics_maestro.web.api import (
+    YAML_MEDIA,
+    ApiError,
+    body_document,
+    current_user,
+    dump,
+    json_body,
+    not_found,
+    operation,
+)
 from analytics_maestro.web.owners import ADMIN, MAX_OFFSET, READ, WRITE, OwnerQuery, owner_of, require_in, require_on
 
 
@@ -207,18 +215,11 @@ class InventoryBody(BaseModel):
 
 
 def _document() -> Any:
-    if request.mimetype in ("application/yaml", "application/x-yaml", "text/yaml"):
-        try:
-            return yaml.load(request.get_data(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
-            raise ApiError(400, "invalid_request", f"{where}invalid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not request.is_json:
+    if not request.is_json and request.mimetype not in YAML_MEDIA:
         raise ApiError(415, "unsupported_media_type", "send the inventory as application/json or application/yaml")
-    data = request.get_json(silent=True)
+    data = body_document(yaml_too=True)
     if data is None:
-        raise ApiError(400, "invalid_request", "the body is not valid JSON")
+        raise ApiError(400, "invalid_request", "the body is empty")
     return data
 
 

@@ -1,0 +1,113 @@
+"""Hostile and unlucky input, at the edges: documents that nest too deep or stand for too much,
+characters no store can keep. Each answers a clear 400 (or exit code 2) and changes nothing, on
+SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from analytics_maestro.cli import main
+from analytics_maestro.inventory import files
+from analytics_maestro.inventory.problems import InventoryError
+from analytics_maestro.inventory.store import counts
+from tests.apiclient import make_world
+from tests.test_api import error_of
+
+
+@pytest.fixture
+def world(engine, tmp_path):
+    world = make_world(engine, tmp_path)
+    yield world
+    world.runner.shutdown()
+
+
+NESTED_3000 = "[" * 3000 + "]" * 3000
+DEEP_YAML = "a: " + "[" * 50_000 + "]" * 50_000 + "\n"  # killed the worker (libyaml recurses in C)
+DEEP_BLOCK_YAML = "a:\n" + "".join(" " * i + "- \n" for i in range(1, 200))
+DEEP_DASH_YAML = "a: " + "- " * 30_000 + "x\n"
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8)
+)  # ten to the ninth values from nine short lines
+
+
+@pytest.mark.parametrize(
+    ("document", "media", "limit"),
+    [
+        (DEEP_YAML, "application/yaml", "nests deeper than 64 levels"),
+        (DEEP_BLOCK_YAML, "application/yaml", "nests deeper than 64 levels"),
+        (DEEP_DASH_YAML, "application/yaml", "invalid YAML|nests deeper than 64 levels"),
+        (LAUGHS, "application/yaml", "stands for more than 5,000,000 values"),
+        ("[" * 3000 + "]" * 3000, "application/json", "nests deeper than about 1,000 levels"),
+        ('{"applications": [{"id": "a", "x": ' + NESTED_3000 + "}]}", "application/json", "nests deeper than about 1"),
+    ],
+    ids=["flow-yaml", "block-yaml", "dash-yaml", "aliases", "json", "json-in-a-record"],
+)
+def test_a_document_past_the_limits_is_refused_before_it_is_built(world, document, media, limit):
+    alice = world.client("alice")
+    before = counts(world.engine, "alice")
+    error = error_of(alice.post("/inventory", data=document, content_type=media), 400)
+    assert re.search(limit, error["message"]), error
+    assert counts(world.engine, "alice") == before
+    assert alice.get("/health").status_code == 200  # the worker is alive and well
+
+
+def test_the_command_line_refuses_them_too(tmp_path):
+    for name, text in (("deep.yaml", DEEP_YAML), ("laughs.yaml", LAUGHS), ("deep.json", "[" * 3000 + "]" * 3000)):
+        path = tmp_path / name
+        path.write_text(text)
+        for command in (["import", str(path)], ["draw", str(path), "--all", "-o", str(tmp_path / "x.svg")]):
+            result = CliRunner().invoke(main, command)
+            assert result.exit_code == 2, (name, command, result.output)
+            assert "Traceback" not in result.output
+            assert re.search("nests deeper than (64|about 1,000) levels|5,000,000 values", result.output), result.output
+    assert not (tmp_path / "x.svg").exists()
+
+
+def test_an_ordinary_inventory_nests_well_within_the_limit():
+    doc = files.parse_document(b"applications:\n  - {id: a, deps: [{id: b, endpoint: http}], roles: []}\n", False,
+                               "x")  # fmt: skip
+    assert doc["applications"][0]["deps"][0]["id"] == "b"
+    anchors = b"base: &b {family: Database}\napplications:\n  - {id: a, x: *b}\n  - {id: c, x: *b}\n"
+    assert files.parse_document(anchors, False, "x")["applications"][1]["x"] == {"family": "Database"}
+    with pytest.raises(InventoryError, match="line 1 column 5: invalid JSON"):
+        files.parse_document(b"[1, }", True, "x")
+
+
+NUL = "a\x00b"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("post", "/inventory", {"applications": [{"id": "web", "name": NUL}]}),
+        ("post", "/inventory", {"applications": [{"id": NUL}]}),
+        ("post", "/inventory", {"systems": [{"id": "s", "entries": ["\ud800"]}]}),
+        ("post", "/applications", {"id": "x", "name": NUL}),
+        ("put", "/applications/x", {"id": "x", "environment": NUL}),
+        ("post", "/graphs", {"name": NUL, "systems": ["shop"]}),
+        ("post", "/graphs", {"systems": [NUL]}),
+        ("get", f"/applications?q={NUL}", None),
+        ("get", "/applications?q=%00", None),
+        ("get", "/graphs?q=%00", None),
+        ("get", "/applications/a%00b", None),
+    ],
+)
+def test_characters_no_store_can_keep_are_a_400_on_either_store(world, method, url, body):
+    alice = world.client("alice")
+    before = counts(world.engine, "alice")
+    response = getattr(alice, method)(url, json=body) if body is not None else getattr(alice, method)(url)
+    error = error_of(response, 400)
+    assert any("cannot be stored" in item["message"] for item in error["details"]), error
+    assert counts(world.engine, "alice") == before
+
+
+def test_the_command_line_import_names_the_field(tmp_path):
+    path = tmp_path / "nul.json"
+    path.write_text(json.dumps({"applications": [{"id": "web", "name": NUL}]}))
+    result = CliRunner().invoke(main, ["import", str(path)], env={"MAESTRO_VAR_DIR": str(tmp_path)})
+    assert result.exit_code == 2
+    assert "error: applications[0].name: 'a\\x00b' holds U+0000, which cannot be stored" in result.output
