@@ -111,3 +111,28 @@ def test_the_command_line_import_names_the_field(tmp_path):
     result = CliRunner().invoke(main, ["import", str(path)], env={"MAESTRO_VAR_DIR": str(tmp_path)})
     assert result.exit_code == 2
     assert "error: applications[0].name: 'a\\x00b' holds U+0000, which cannot be stored" in result.output
+
+
+def test_a_run_that_cannot_be_queued_is_a_503_naming_the_broker_and_changes_nothing(world):
+    """RabbitMQ away (here: a port where nothing listens): no graph left queued for ever, no finished
+    graph turned into a run that never runs."""
+    from analytics_maestro.config import Settings
+    from analytics_maestro.pipeline import records
+    from analytics_maestro.pipeline.remote import CeleryRunner
+
+    alice = world.client("alice")
+    finished = alice.post("/graphs", json={"name": "shop", "systems": ["shop"]}).get_json()["id"]
+    before = world.wait("alice", finished)
+    dead = Settings.from_env({"CELERY_BROKER_URL": "amqp://guest:secret@127.0.0.1:9//"})
+    world.app.extensions["maestro.runner"] = CeleryRunner(world.engine, dead)
+    listed = alice.get("/graphs").get_json()["total"]
+
+    error = error_of(alice.post("/graphs", json={"name": "again", "systems": ["shop"]}), 503)
+    assert "the broker at amqp://guest:**@127.0.0.1:9// does not answer" in error["message"], error
+    assert "secret" not in error["message"]
+    assert alice.get("/graphs").get_json()["total"] == listed  # nothing was created
+
+    error_of(alice.post(f"/graphs/{finished}/run"), 503)
+    after = alice.get(f"/graphs/{finished}").get_json()
+    assert (after["status"], after["run"], after["message"]) == (before["status"], 1, before["message"])
+    assert records.get(world.engine, finished).deadline is None

@@ -17,3 +17,7 @@ class ConfigError(MaestroError, ValueError):
 
 class StoreError(MaestroError, RuntimeError):
     """The store cannot be reached or opened; the message says which and where."""
+
+
+class RunnerUnavailable(MaestroError, RuntimeError):
+    """A run cannot be queued now (the runner's broker does not answer); nothing was queued."""

@@ -160,6 +160,20 @@ def rerun(engine: Engine, graph_id: str) -> int:
     return run
 
 
+def restore(engine: Engine, before: GraphRecord) -> bool:
+    """Undo a re-run that could not be queued: the graph as it was, while the new run has not
+    moved (False otherwise)."""
+    graphs = schema.graphs
+    with engine.begin() as connection:
+        done = connection.execute(
+            sa.update(graphs)
+            .where(graphs.c.id == before.id, graphs.c.run == before.run + 1, graphs.c.status == "queued")
+            .values(run=before.run, status=before.status, stage=before.stage, percent=before.percent,
+                    message=before.message, deadline=before.deadline, updated_at=before.updated_at)
+        )  # fmt: skip
+    return done.rowcount == 1
+
+
 def update(engine: Engine, graph_id: str, run: int, **values: Any) -> bool:
     """Write `values` if `run` is still the graph's current run and has not ended; False otherwise
     (superseded by a re-run, or ended: finished, warning, error — by itself or by its deadline)."""

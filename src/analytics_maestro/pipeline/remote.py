@@ -14,8 +14,11 @@ import weakref
 
 import sqlalchemy as sa
 from celery import Celery, chain, chord, group
+from kombu.exceptions import OperationalError as BrokerError
+from kombu.utils.url import maybe_sanitize_url
 
 from analytics_maestro.config import Settings
+from analytics_maestro.errors import RunnerUnavailable
 from analytics_maestro.pipeline.artifacts import Artifacts
 from analytics_maestro.pipeline.events import RedisEvents
 from analytics_maestro.pipeline.shape import PIPELINE, Parallel, Pipeline, Step
@@ -100,7 +103,11 @@ class CeleryRunner:
         """
         if not start(Run(self.engine, Artifacts("."), graph_id, run), self.time_limit):
             return None
-        return canvas(self.app, graph_id, run).apply_async().id
+        try:
+            return canvas(self.app, graph_id, run).apply_async().id
+        except (BrokerError, OSError) as exc:
+            url = maybe_sanitize_url(self.app.conf.broker_url)
+            raise RunnerUnavailable(f"the broker at {url} does not answer ({type(exc).__name__})") from None
 
     def health(self) -> dict:
         """Whether the broker and the result backend answer."""

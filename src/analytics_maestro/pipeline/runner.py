@@ -30,7 +30,9 @@ class Events(Protocol):
 class Runner(Protocol):
     events: Events
 
-    def submit(self, graph_id: str, run: int): ...
+    def submit(self, graph_id: str, run: int):
+        """Queue the run; RunnerUnavailable when it cannot be queued."""
+        ...
 
     def health(self) -> dict[str, dict]:
         """What the runner needs besides the store, and whether it answers: `{part: {"ok": …}}`."""

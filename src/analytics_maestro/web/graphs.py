@@ -20,6 +20,7 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analytics_maestro.domain import GraphRequest
+from analytics_maestro.errors import RunnerUnavailable
 from analytics_maestro.inventory.entry import resolve
 from analytics_maestro.inventory.sql import SqlInventory
 from analytics_maestro.model import Id, Text
@@ -162,8 +163,14 @@ def graph_json(graph: records.GraphRecord) -> dict:
     }  # fmt: skip
 
 
-def submit(graph_id: str, run: int) -> None:
-    current_app.extensions["maestro.runner"].submit(graph_id, run)
+def submit(graph_id: str, run: int, undo: Callable[[], object]) -> None:
+    """Queue the run; when the runner cannot take it (its broker is away), `undo` what asking for it
+    changed, and answer 503 naming the broker."""
+    try:
+        current_app.extensions["maestro.runner"].submit(graph_id, run)
+    except RunnerUnavailable as exc:
+        undo()
+        raise ApiError(503, "unavailable", f"the run could not be queued: {exc}; nothing was changed") from None
 
 
 def visible(graph_id: str, needed: int = READ) -> records.GraphRecord:
@@ -197,7 +204,7 @@ def create(query, body: GraphCreate):
                    for problem in entries.problems]  # fmt: skip
         raise ApiError(422, "no_entry_point", "nothing in the selection is an entry point to draw from", details)
     graph_id = records.create(_engine(), request_, body.name, body.type)
-    submit(graph_id, 1)
+    submit(graph_id, 1, lambda: records.delete(_engine(), graph_id))
     return dump(GraphOut, graph_json(records.get(_engine(), graph_id)), 201)
 
 
@@ -222,9 +229,9 @@ def get(graph_id):
 @operation(bp, "POST", "/<graph_id>/run", "Re-run a graph", responses={202: GraphOut})
 def rerun(graph_id):
     """A new run with today's inventory; a run still going is superseded and its writes ignored."""
-    visible(graph_id)
+    before = visible(graph_id)
     run = records.rerun(_engine(), graph_id)
-    submit(graph_id, run)
+    submit(graph_id, run, lambda: records.restore(_engine(), before))
     return dump(GraphOut, graph_json(records.get(_engine(), graph_id)), 202)
 
 

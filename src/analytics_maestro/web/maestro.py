@@ -17,7 +17,7 @@ from analytics_maestro.domain import GraphRequest
 from analytics_maestro.model import Id
 from analytics_maestro.pipeline import records
 from analytics_maestro.web.api import ApiError, dump, not_found, operation
-from analytics_maestro.web.graphs import OneSelection
+from analytics_maestro.web.graphs import OneSelection, submit
 
 bp = Blueprint("maestro", __name__)
 
@@ -85,7 +85,7 @@ def create(body: MaestroGraph):
         existing = records.get(engine, body.id)
     except records.GraphNotFound:
         records.create(engine, request_, body.name, body.type, graph_id=body.id)
-        run = 1
+        run, undo = 1, lambda: records.delete(engine, body.id)
     else:
         if existing.owner != body.owner_id:
             raise ApiError(409, "conflict", f"graph {body.id!r} belongs to another owner")
@@ -93,10 +93,11 @@ def create(body: MaestroGraph):
             records.delete(engine, body.id)
             current_app.extensions["maestro.artifacts"].remove(body.id)
             records.create(engine, request_, body.name or existing.name, body.type, graph_id=body.id)
-            run = 1
+            run, undo = 1, lambda: records.delete(engine, body.id)
         else:
             run = records.rerun(engine, body.id)
-    current_app.extensions["maestro.runner"].submit(body.id, run)
+            undo = lambda: records.restore(engine, existing)  # noqa: E731
+    submit(body.id, run, undo)
     return dump(Accepted, {"id": body.id, "run": run, "run_id": f"{body.id}:{run}", "status": "queued"}, 201)
 
 
