@@ -34,7 +34,7 @@ class World:
     def client(self, user: str | None = None) -> FlaskClient:
         client = self.app.test_client()
         if user is not None:
-            client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + auth.issue_token(SECRET, user, 3600)
+            client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + auth.issue_token(self.engine, SECRET, user, 3600)
         return client
 
     def wait(self, user: str, graph_id: str, timeout: float = 60.0) -> dict:

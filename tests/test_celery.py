@@ -308,7 +308,9 @@ def test_the_api_sends_graphs_to_workers_and_streams_their_progress(cluster, tmp
                                   "MAESTRO_ARTIFACTS_DIR": str(root / "artifacts")})  # fmt: skip
     app = create_app(settings, engine, CeleryRunner(engine, settings))
     client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + auth.issue_token(auth.secret_of(settings), "acme", 600)
+    client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + auth.issue_token(
+        engine, auth.secret_of(settings), "acme", 600
+    )
     graph_id = client.post("/graphs", json={"name": "on workers", "systems": ["shop"]}).get_json()["id"]
     stream = client.get(f"/graphs/{graph_id}/events").get_data(as_text=True)
     events = [block.split("\n") for block in stream.split("\n\n") if block.startswith("event:")]

@@ -46,16 +46,16 @@ def _operations() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("method", "path"), _operations(), ids=lambda value: str(value))
-def test_no_server_errors_and_answers_as_documented(api_schema, method, path):
+def test_no_server_errors_and_answers_as_documented(world, api_schema, method, path):
     operation = api_schema[path][method]
-    token = "Bearer " + auth.issue_token(SECRET, "alice", 3600)
 
     @given(case=operation.as_strategy())
     @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True)
     def check(case):
         # as the administrator, so that requests get past authentication into validation and storage
         if operation.method.upper() != "GET" or "/public/" not in path:
-            case.headers = {**(case.headers or {}), "Authorization": token}
+            token = auth.issue_token(world.engine, SECRET, "alice", 3600)  # afresh: a case may log out
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
         case.call_and_validate(checks=CHECKS)
 
     check()

@@ -16,7 +16,28 @@ def test_migrations_match_the_schema(raw_engine):
     with raw_engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), schema.metadata)
         version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
-    assert diff == [] and version == "0003"
+    assert diff == [] and version == "0004"
+
+
+def test_users_of_an_older_store_keep_their_accounts_and_log_in_again(raw_engine):
+    """0004 gives every user a session key: their old tokens end, the accounts stay."""
+    from alembic import command
+
+    from analytics_maestro.inventory.store import alembic_config
+    from analytics_maestro.web import auth
+
+    config = alembic_config()
+    with raw_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+        connection.execute(sa.text("INSERT INTO users (id, name, admin, created_at) VALUES ('old', 'Old', false, 0)"))
+    upgrade(raw_engine)
+    assert auth.load_user(raw_engine, "old").name == "Old"
+    token = auth.issue_token(raw_engine, "s" * 40, "old", 60)
+    assert auth.user_of(raw_engine, "s" * 40, token).id == "old"
+    auth.end_sessions(raw_engine, "old")
+    with pytest.raises(auth.AuthError, match="the session has ended"):
+        auth.user_of(raw_engine, "s" * 40, token)
 
 
 def test_the_lookup_has_its_indexes(engine):

@@ -307,9 +307,10 @@ def token(settings: Settings, user: str, ttl: int) -> None:
     from analytics_maestro.inventory.store import open_store
     from analytics_maestro.web import auth
 
-    if auth.load_user(open_store(settings.database_url), user) is None:
+    engine = open_store(settings.database_url)
+    if auth.load_user(engine, user) is None:
         raise MaestroError(f"user {user!r} does not exist")
-    click.echo(auth.issue_token(auth.secret_of(settings), user, ttl))
+    click.echo(auth.issue_token(engine, auth.secret_of(settings), user, ttl))
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -163,6 +163,8 @@ users = Table(
     Column("name", TEXT, nullable=False),
     Column("admin", Boolean, nullable=False, default=False),
     Column("created_at", Float, nullable=False),
+    # carried by every token of the user; a new key (logout, a user made anew) ends them all
+    Column("session_key", String(32), nullable=False, server_default=""),
 )
 
 team_members = Table(

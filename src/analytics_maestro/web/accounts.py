@@ -94,7 +94,7 @@ def login_url(user_id: str) -> str:
 
 def _issue(user_id: str):
     settings = current_app.config["MAESTRO_SETTINGS"]
-    token = auth.issue_token(current_app.config["MAESTRO_SECRET"], user_id, settings.token_ttl)
+    token = auth.issue_token(_engine(), current_app.config["MAESTRO_SECRET"], user_id, settings.token_ttl)
     return token, settings.token_ttl
 
 
@@ -129,6 +129,17 @@ def login_page():
 
 @operation(bp, "POST", "/logout", "Forget the session cookie", auth="public", responses={204: None})
 def logout():
+    """Ends the session, and every other token of its user, when the request carries one; always
+    forgets the cookie."""
+    header = request.headers.get("Authorization")
+    token = request.cookies.get(auth.COOKIE) if header is None else auth.bearer(header)
+    if token:
+        try:
+            user = auth.user_of(_engine(), current_app.config["MAESTRO_SECRET"], token)
+        except auth.AuthError:
+            pass  # ended already, or never valid: nothing to end
+        else:
+            auth.end_sessions(_engine(), user.id)
     response = current_app.response_class(status=204)
     response.delete_cookie(auth.COOKIE)
     return response

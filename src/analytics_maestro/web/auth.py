@@ -75,12 +75,28 @@ def secret_of(settings: Settings) -> str:
     return path.read_text().strip()
 
 
-def issue_token(secret: str, user_id: str, ttl: float) -> str:
+def issue_token(engine: Engine, secret: str, user_id: str, ttl: float) -> str:
+    """A bearer token for an existing user, carrying the user's session key (see `end_sessions`)."""
+    with engine.connect() as connection:
+        key = connection.execute(
+            sa.select(schema.users.c.session_key).where(schema.users.c.id == user_id)
+        ).scalar_one_or_none()
+    if key is None:
+        raise AuthError(f"user {user_id!r} does not exist")
     now = int(time.time())
-    return jwt.encode({"sub": user_id, "iat": now, "exp": now + int(ttl)}, secret, algorithm=ALGORITHM)
+    claims = {"sub": user_id, "iat": now, "exp": now + int(ttl), "key": key}
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def decode(token: str, secret: str, required: tuple[str, ...] = ("exp", "sub")) -> dict:
+def end_sessions(engine: Engine, user_id: str) -> None:
+    """End every token and session of the user: they carry the old key, which matches no more."""
+    with engine.begin() as connection:
+        connection.execute(
+            sa.update(schema.users).where(schema.users.c.id == user_id).values(session_key=secrets.token_hex(16))
+        )
+
+
+def decode(token: str, secret: str, required: tuple[str, ...] = ("exp", "sub", "key")) -> dict:
     try:
         return jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": list(required)})
     except jwt.ExpiredSignatureError:
@@ -101,10 +117,11 @@ def bearer(header: str | None, scheme: str = "Bearer") -> str:
     return token.strip()
 
 
-def load_user(engine: Engine, user_id: str) -> User | None:
+def load_user(engine: Engine, user_id: str, session_key: str | None = None) -> User | None:
+    """The user, or None when there is none (or, given a session key, when it is not theirs now)."""
     with engine.connect() as connection:
         row = connection.execute(sa.select(schema.users).where(schema.users.c.id == user_id)).one_or_none()
-        if row is None:
+        if row is None or (session_key is not None and row.session_key != session_key):
             return None
         members = schema.team_members
         teams = dict(connection.execute(
@@ -115,9 +132,9 @@ def load_user(engine: Engine, user_id: str) -> User | None:
 
 def user_of(engine: Engine, secret: str, token: str) -> User:
     claims = decode(token, secret)
-    user = load_user(engine, str(claims["sub"]))
+    user = load_user(engine, str(claims["sub"]), str(claims["key"]))
     if user is None:
-        raise AuthError("the token's user no longer exists")
+        raise AuthError("the session has ended (logged out, or the user was made anew); log in again")
     return user
 
 
@@ -128,7 +145,8 @@ def create_user(engine: Engine, user_id: str, name: str = "", admin: bool = Fals
         if taken:
             return False
         connection.execute(sa.insert(schema.users).values(id=user_id, name=name or user_id, admin=admin,
-                                                          created_at=time.time()))  # fmt: skip
+                                                          created_at=time.time(),
+                                                          session_key=secrets.token_hex(16)))  # fmt: skip
     return True
 
 
