@@ -634,3 +634,20 @@ def test_reading_graphs_writes_nothing_and_the_sweeper_ends_overdue_runs(world):
         sweeper.stop()
     ended = records.get(world.engine, graph_id)
     assert (ended.status, ended.message) == ("error", "the run did not finish within its time limit")
+
+
+def test_users_and_teams_never_share_an_id(world):
+    """A site admin who adds bob to "team" alice (a user) must not give bob alice's inventory; a
+    user made with a team's id must not become the team's admin."""
+    alice, bob = world.client("alice"), world.client("bob")
+    seen = bob.get("/applications?owner=alice").get_json()["total"]
+    assert seen < alice.get("/applications").get_json()["total"]
+    error = error_of(alice.put("/teams/alice/members/bob", json={"role": 7}), 409)
+    assert error["message"] == "'alice' is a user: a team cannot have a user's id"
+    assert bob.get("/me").get_json()["principals"] == ["bob"]
+    assert bob.get("/applications?owner=alice").get_json()["total"] == seen
+    error = error_of(alice.post("/users", json={"id": "ops", "name": "Ops"}), 409)
+    assert error["message"] == "'ops' is a team: a user cannot have a team's id"
+    # a new team is still made by adding its first member
+    assert alice.put("/teams/sre/members/bob", json={"role": 3}).status_code == 200
+    assert "sre" in bob.get("/me").get_json()["principals"]

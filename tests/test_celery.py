@@ -305,6 +305,7 @@ def test_the_api_sends_graphs_to_workers_and_streams_their_progress(cluster, tmp
     workers.start(concurrency=2)
     auth.create_user(engine, "acme")
     settings = Settings.from_env({"MAESTRO_VAR_DIR": str(tmp_path), "MAESTRO_RUNNER": "celery",
+                                  "MAESTRO_QUEUE": os.environ["MAESTRO_QUEUE"],
                                   "MAESTRO_ARTIFACTS_DIR": str(root / "artifacts")})  # fmt: skip
     app = create_app(settings, engine, CeleryRunner(engine, settings))
     client = app.test_client()

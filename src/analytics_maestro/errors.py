@@ -19,5 +19,9 @@ class StoreError(MaestroError, RuntimeError):
     """The store cannot be reached or opened; the message says which and where."""
 
 
+class IdTaken(MaestroError, ValueError):
+    """An owner's id given to a user is a team's, or the reverse: owners share one space of ids."""
+
+
 class RunnerUnavailable(MaestroError, RuntimeError):
     """A run cannot be queued now (the runner's broker does not answer); nothing was queued."""

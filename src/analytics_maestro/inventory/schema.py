@@ -167,6 +167,14 @@ users = Table(
     Column("session_key", String(32), nullable=False, server_default=""),
 )
 
+# Teams by id: an owner is a user or a team, never both (users and teams share one space of ids)
+teams = Table(
+    "teams",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("created_at", Float, nullable=False),
+)
+
 team_members = Table(
     "team_members",
     metadata,

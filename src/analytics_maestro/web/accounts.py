@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, redirect, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from analytics_maestro.domain import Permission
+from analytics_maestro.errors import IdTaken
 from analytics_maestro.inventory import schema
 from analytics_maestro.model import Id, Text
 from analytics_maestro.web import auth, pages
@@ -162,7 +163,11 @@ def _site_admin() -> None:
 def create_user(body: UserCreate):
     """Site administrators only. The answer carries a one-time login link for the new user."""
     _site_admin()
-    if not auth.create_user(_engine(), body.id, body.name, body.admin):
+    try:
+        created = auth.create_user(_engine(), body.id, body.name, body.admin)
+    except IdTaken as exc:
+        raise ApiError(409, "conflict", str(exc)) from None
+    if not created:
         raise ApiError(409, "conflict", f"user {body.id!r} exists already")
     out = {"id": body.id, "name": body.name or body.id, "admin": body.admin, "login_url": login_url(body.id)}
     return dump(UserCreated, out, 201)
@@ -221,16 +226,20 @@ def list_members(team):
 
 
 @operation(bp, "PUT", "/teams/<team>/members/<user_id>", "Add a member or change their role", body=MemberSet,
-           responses={200: Member})  # fmt: skip
+           responses={200: Member}, errors=(409,))  # fmt: skip
 def set_member(team, user_id, body: MemberSet):
-    """Team admins and site admins. A new team is made by adding its first member (a site admin)."""
+    """Team admins and site admins. A new team is made by adding its first member (a site admin);
+    a user's id cannot be a team's (409)."""
     if _members(team):
         _team_admin(team)
     else:
         _site_admin()
     if auth.load_user(_engine(), user_id) is None:
         raise not_found(f"user {user_id!r}")
-    auth.set_member(_engine(), team, user_id, int(body.role))
+    try:
+        auth.set_member(_engine(), team, user_id, int(body.role))
+    except IdTaken as exc:
+        raise ApiError(409, "conflict", str(exc)) from None
     return dump(Member, {"team": team, "user": user_id, "role": int(body.role)})
 
 

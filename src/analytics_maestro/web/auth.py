@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from analytics_maestro.config import Settings
 from analytics_maestro.domain import Permission
-from analytics_maestro.errors import MaestroError
+from analytics_maestro.errors import IdTaken, MaestroError
 from analytics_maestro.inventory import schema
 from analytics_maestro.model import Role
 from analytics_maestro.pipeline.links import digest
@@ -139,11 +139,13 @@ def user_of(engine: Engine, secret: str, token: str) -> User:
 
 
 def create_user(engine: Engine, user_id: str, name: str = "", admin: bool = False) -> bool:
-    """A new user; False when the id is taken."""
+    """A new user; False when the user exists, IdTaken when the id is a team's."""
     with engine.begin() as connection:
         taken = connection.execute(sa.select(schema.users.c.id).where(schema.users.c.id == user_id)).first()
         if taken:
             return False
+        if connection.execute(sa.select(schema.teams.c.id).where(schema.teams.c.id == user_id)).first():
+            raise IdTaken(f"{user_id!r} is a team: a user cannot have a team's id")
         connection.execute(sa.insert(schema.users).values(id=user_id, name=name or user_id, admin=admin,
                                                           created_at=time.time(),
                                                           session_key=secrets.token_hex(16)))  # fmt: skip
@@ -156,9 +158,14 @@ def has_users(engine: Engine) -> bool:
 
 
 def set_member(engine: Engine, team: str, user_id: str, role: int | None) -> None:
-    """Add a user to a team with `role`, change the role, or (None) remove them."""
-    members = schema.team_members
+    """Add a user to a team with `role` (making the team with its first member), change the role,
+    or (None) remove them. IdTaken when `team` is a user's id."""
+    members, teams = schema.team_members, schema.teams
     with engine.begin() as connection:
+        if role is not None and not connection.execute(sa.select(teams.c.id).where(teams.c.id == team)).first():
+            if connection.execute(sa.select(schema.users.c.id).where(schema.users.c.id == team)).first():
+                raise IdTaken(f"{team!r} is a user: a team cannot have a user's id")
+            connection.execute(sa.insert(teams).values(id=team, created_at=time.time()))
         connection.execute(sa.delete(members).where(members.c.team_id == team, members.c.user_id == user_id))
         if role is not None:
             connection.execute(sa.insert(members).values(team_id=team, user_id=user_id, role=role))
