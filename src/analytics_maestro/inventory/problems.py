@@ -28,12 +28,14 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def unstorable(doc: Any, root: str = "") -> list[Problem]:
-    """Every string of a parsed document (values and keys, at any depth) that holds a character no
+    r"""Every string of a parsed document (values and keys, at any depth) that holds a character no
     store can keep, with its path.
 
-    >>> [str(p) for p in unstorable({"applications": [{"id": "a\x00b", "x\ud800": 1}]})]
-    ["applications[0].id: 'a\\x00b' holds U+0000, which cannot be stored", "applications[0]: the key 'x\\ud800' holds U+D800, which cannot be stored"]
-    """  # noqa: E501
+    >>> for problem in unstorable({"applications": [{"id": "a\x00b", "x\ud800": 1}]}):
+    ...     print(problem)
+    applications[0]: the key 'x\ud800' holds U+D800, which cannot be stored
+    applications[0].id: 'a\x00b' holds U+0000, which cannot be stored
+    """
     problems = []
     todo: list[tuple[str, Any]] = [(root, doc)]
     while todo:  # by hand, not by recursion: a document may nest deeply
