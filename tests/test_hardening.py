@@ -136,3 +136,44 @@ def test_a_run_that_cannot_be_queued_is_a_503_naming_the_broker_and_changes_noth
     after = alice.get(f"/graphs/{finished}").get_json()
     assert (after["status"], after["run"], after["message"]) == (before["status"], 1, before["message"])
     assert records.get(world.engine, finished).deadline is None
+
+
+def test_a_number_past_what_floats_hold_is_an_error_not_a_null(world, tmp_path):
+    alice = world.client("alice")
+    response = alice.post("/servers", data='{"id": "big", "cpu": 1e400}', content_type="application/json")
+    error = error_of(response, 400)
+    assert any(item["field"] == "cpu" for item in error["details"]), error
+    assert alice.get("/servers/big").status_code == 404
+    path = tmp_path / "inf.json"
+    path.write_text('{"applications": [{"id": "a"}], "servers": [{"id": "s", "memory": 1e999, "applications": ["a"]}]}')
+    result = CliRunner().invoke(main, ["draw", str(path), "--all", "-o", str(tmp_path / "x.svg")])
+    assert result.exit_code == 2 and "servers[0].memory" in result.output, result.output
+
+
+def test_percent_and_underscore_in_a_search_are_text(world):
+    alice = world.client("alice")
+    for ident, name in (("p1", "50%off"), ("p2", "50-off"), ("u1", "a_b"), ("u2", "axb")):
+        assert alice.put(f"/applications/{ident}", json={"id": ident, "name": name}).status_code in (200, 201)
+    assert [r["id"] for r in alice.get("/applications?q=50%25").get_json()["items"]] == ["p1"]
+    assert [r["id"] for r in alice.get("/applications?q=a_b").get_json()["items"]] == ["u1"]
+    graph = alice.post("/graphs", json={"name": "100%_sure", "apps": ["p1"]}).get_json()["id"]
+    alice.post("/graphs", json={"name": "100 percent", "apps": ["p1"]})
+    assert [g["id"] for g in alice.get("/graphs?q=0%25_").get_json()["items"]] == [graph]
+
+
+def test_a_method_not_allowed_says_which_are(world):
+    response = world.client("alice").delete("/graphs")
+    error_of(response, 405)
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_a_read_only_member_cannot_rerun_and_the_diagram_runs_nothing(world):
+    dave, carol = world.client("dave"), world.client("carol")  # team ops: dave writes, carol reads
+    graph = dave.post("/graphs?owner=ops", json={"name": "ops", "systems": ["shop"]}).get_json()["id"]
+    world.wait("dave", graph)
+    assert error_of(carol.post(f"/graphs/{graph}/run"), 403)["message"] == "write access to the graph is needed"
+    assert dave.post(f"/graphs/{graph}/run").status_code == 202
+    world.wait("dave", graph)
+    svg = carol.get(f"/graphs/{graph}.svg")
+    assert svg.status_code == 200 and svg.headers["X-Content-Type-Options"] == "nosniff"
+    assert svg.headers["Content-Security-Policy"].startswith("default-src 'none'")

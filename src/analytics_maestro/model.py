@@ -15,7 +15,7 @@ Text = Annotated[str, StringConstraints(max_length=1000)]
 class Strict(BaseModel):
     """Unknown fields are kept out of the store but not an error: inventories come from many tools."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, allow_inf_nan=False)
 
 
 class Role(Strict):

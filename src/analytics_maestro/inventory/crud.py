@@ -76,6 +76,15 @@ def _models(connection: Connection, kind: Kind, rows: Sequence[Any]) -> list[Rec
     return out
 
 
+def like_text(text: str) -> str:
+    r"""`text` for a LIKE pattern whose escape is a backslash: `%`, `_` and `\` match themselves.
+
+    >>> print(like_text("50%_off\\now"))
+    50\%\_off\\now
+    """
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def readable(record: Record, readers: Sequence[str]) -> bool:
     """Whether `readers` may see the record (active or not): the store's read policy."""
     return policy.predicate(policy.VISIBLE, readers, record.owner)(record)
@@ -111,9 +120,10 @@ def list_records(
     table = kind.table
     where = [table.c.owner_id == owner]
     if q:
-        pattern = f"%{q.lower()}%"
+        pattern = f"%{like_text(q.lower())}%"
         name = table.c.hostname if kind.name == "servers" else table.c.name
-        where.append(sa.or_(sa.func.lower(table.c.ext_id).like(pattern), sa.func.lower(name).like(pattern)))
+        where.append(sa.or_(sa.func.lower(table.c.ext_id).like(pattern, escape="\\"),
+                            sa.func.lower(name).like(pattern, escape="\\")))  # fmt: skip
     for column, value in (equal or {}).items():
         where.append(table.c[column] == value)
     if active is not None:

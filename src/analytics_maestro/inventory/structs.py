@@ -14,6 +14,7 @@ to nothing) gets None here and goes through `validate`, which reports every prob
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -144,4 +145,5 @@ def _nothing_to_report(inventory: Inventory) -> bool:
         and app_ids.issuperset([e for s in systems for e in s.entries])
         and client_ids.issuperset([c for s in systems for c in s.clients])
         and app_ids.issuperset([a for s in inventory.servers for a in s.applications])
+        and all(math.isfinite(v) for s in inventory.servers for v in (s.cpu, s.memory) if v is not None)
     )

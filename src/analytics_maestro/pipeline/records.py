@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from analytics_maestro.domain import GraphRequest
 from analytics_maestro.errors import MaestroError
 from analytics_maestro.inventory import schema
+from analytics_maestro.inventory.crud import like_text
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ def list_graphs(
     if type_:
         where.append(graphs.c.type == type_)
     if q:
-        where.append(sa.func.lower(graphs.c.name).like(f"%{q.lower()}%"))
+        where.append(sa.func.lower(graphs.c.name).like(f"%{like_text(q.lower())}%", escape="\\"))
     query = sa.select(graphs).where(*where).order_by(graphs.c.created_at.desc(), graphs.c.id)
     with engine.connect() as connection:
         total = connection.execute(sa.select(sa.func.count()).select_from(graphs).where(*where)).scalar_one()

@@ -98,7 +98,10 @@ def register_errors(app: Flask) -> None:
         if exc.code == 413:
             limit = current_app.config.get("MAX_CONTENT_LENGTH")
             return _error(413, code, f"the request body is larger than the limit of {limit} bytes")
-        return _error(exc.code or 500, code, exc.description or exc.name)
+        response = _error(exc.code or 500, code, exc.description or exc.name)
+        if exc.code == 405 and getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # a bug: logged with its traceback, never shown

@@ -226,10 +226,11 @@ def get(graph_id):
     return dump(GraphOut, graph_json(visible(graph_id)))
 
 
-@operation(bp, "POST", "/<graph_id>/run", "Re-run a graph", responses={202: GraphOut})
+@operation(bp, "POST", "/<graph_id>/run", "Re-run a graph", responses={202: GraphOut}, errors=(403,))
 def rerun(graph_id):
-    """A new run with today's inventory; a run still going is superseded and its writes ignored."""
-    before = visible(graph_id)
+    """A new run with today's inventory; a run still going is superseded and its writes ignored.
+    Needs the write role on the graph's owner."""
+    before = visible(graph_id, WRITE)
     run = records.rerun(_engine(), graph_id)
     submit(graph_id, run, lambda: records.restore(_engine(), before))
     return dump(GraphOut, graph_json(records.get(_engine(), graph_id)), 202)
@@ -257,6 +258,9 @@ def _filename(graph: records.GraphRecord, suffix: str) -> str:
 
 def _file(data: bytes, mimetype: str, graph: records.GraphRecord, suffix: str, download: bool) -> Response:
     response = Response(data, mimetype=mimetype)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if mimetype == "image/svg+xml":  # opened on its own, a diagram runs nothing and loads nothing
+        response.headers["Content-Security-Policy"] = SVG_POLICY
     if download:
         response.headers["Content-Disposition"] = f'attachment; filename="{_filename(graph, suffix)}"'
     return response
@@ -406,4 +410,5 @@ def public_svg(token, query: DiagramQuery):
     graph = shared_graph(token)
     response = Response(diagram_of(_artifacts(), graph.id, graph.published_run, query.style), mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
