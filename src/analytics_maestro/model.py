@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from analytics_maestro.domain import DEFAULT_FAMILY, DEFAULT_SIZE, Permission
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=1000)]
+# at most the largest float: a number past it (`1e400`) reads as infinity, which no store keeps
+NonNegativeFloat = Annotated[float, Field(ge=0, le=sys.float_info.max)]
 
 
 class Strict(BaseModel):

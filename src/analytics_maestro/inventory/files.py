@@ -30,7 +30,7 @@ MAX_NESTING = 64
 MAX_NODES = 5_000_000
 # Only escapes can put NUL or a lone surrogate into a JSON or YAML string (both refuse them raw):
 # where none appears, the document needs no search for characters no store can keep.
-_ESCAPES = re.compile(rb"\\(?:0|x00|u0000|U00000000|u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
+_ESCAPES = rb"\\(?:0|x00|u0000|U00000000|u[dD][89a-fA-F]|U0000[dD][89a-fA-F])"  # compiled on first use
 
 
 def parse_document(text: bytes, is_json: bool, where: str) -> Any:
@@ -49,7 +49,7 @@ def parse_document(text: bytes, is_json: bool, where: str) -> Any:
             raise InventoryError([Problem(where, _too_deep("about 1,000"))]) from None
     else:
         doc = _yaml(text, where)
-    if _ESCAPES.search(text) and (problems := unstorable(doc)):
+    if re.search(_ESCAPES, text) and (problems := unstorable(doc)):
         raise InventoryError(problems)
     return doc
 

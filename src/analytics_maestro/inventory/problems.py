@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,8 @@ class Problem(msgspec.Struct, frozen=True, order=True):
 
 # What no store can keep: PostgreSQL refuses NUL in text, and no UTF-8 encodes a lone surrogate
 # (which JSON's "\ud800" escapes make). Refused at the edge, so that both stores behave alike.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Compiled when first needed: `draw` never needs it, and compiling costs its start-up.
+_unstorable = functools.cache(lambda: re.compile("[\x00\ud800-\udfff]"))
 
 
 def unstorable(doc: Any, root: str = "") -> list[Problem]:
@@ -41,12 +43,12 @@ def unstorable(doc: Any, root: str = "") -> list[Problem]:
     while todo:  # by hand, not by recursion: a document may nest deeply
         path, value = todo.pop()
         if isinstance(value, str):
-            if found := _UNSTORABLE.search(value):
+            if found := _unstorable().search(value):
                 what = f"U+{ord(found.group()):04X}"
                 problems.append(Problem(path, f"{_shown(value)} holds {what}, which cannot be stored"))
         elif isinstance(value, dict):
             for key, item in reversed(value.items()):
-                if isinstance(key, str) and (found := _UNSTORABLE.search(key)):
+                if isinstance(key, str) and (found := _unstorable().search(key)):
                     problems.append(Problem(path, f"the key {_shown(key)} holds U+{ord(found.group()):04X}, which "
                                                   "cannot be stored"))  # fmt: skip
                 todo.append((f"{path}.{key}" if path else str(key), item))

@@ -14,7 +14,7 @@ to nothing) gets None here and goes through `validate`, which reports every prob
 
 from __future__ import annotations
 
-import math
+import sys
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -23,7 +23,8 @@ from analytics_maestro.domain import DEFAULT_FAMILY, DEFAULT_SIZE, FAMILIES, SIZ
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=1000)]
-NonNegativeFloat = Annotated[float, msgspec.Meta(ge=0)]
+# at most the largest float: a number past it (`1e400`) reads as infinity, which no store keeps
+NonNegativeFloat = Annotated[float, msgspec.Meta(ge=0, le=sys.float_info.max)]
 
 
 # Frozen like the models; `gc=False`: the records hold strings, tuples and other records, never a
@@ -145,5 +146,4 @@ def _nothing_to_report(inventory: Inventory) -> bool:
         and app_ids.issuperset([e for s in systems for e in s.entries])
         and client_ids.issuperset([c for s in systems for c in s.clients])
         and app_ids.issuperset([a for s in inventory.servers for a in s.applications])
-        and all(math.isfinite(v) for s in inventory.servers for v in (s.cpu, s.memory) if v is not None)
     )
