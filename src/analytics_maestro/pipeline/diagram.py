@@ -26,7 +26,7 @@ from analytics_maestro.inventory import entry as entries_of
 from analytics_maestro.inventory.entry import Entries
 from analytics_maestro.layout import layout
 from analytics_maestro.layout.grid import Grid, grid_from_json
-from analytics_maestro.pipeline.shape import PIPELINE
+from analytics_maestro.pipeline.shape import PIPELINE, Stage
 from analytics_maestro.render import exports
 
 Servers = Mapping[str, Sequence["Server"]]
@@ -146,9 +146,13 @@ def make_diagram(
     for stage in PIPELINE.stages:
         if stage.name not in STEPS or stage.name in skipped:
             continue
-        made = STEPS[stage.name](ctx, *(products[name] for name in stage.reads))
-        products.update(zip(stage.writes, made if len(stage.writes) > 1 else (made,), strict=True))
+        products.update(written(stage, STEPS[stage.name](ctx, *(products[name] for name in stage.reads))))
     return Diagram(**products)
+
+
+def written(stage: Stage, made: Any) -> dict[str, Any]:
+    """What a step made, by product: its one product, or the tuple of them that it writes."""
+    return dict(zip(stage.writes, made if len(stage.writes) > 1 else (made,), strict=True))
 
 
 class Product(msgspec.Struct, frozen=True):

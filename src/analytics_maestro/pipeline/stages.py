@@ -23,7 +23,7 @@ from analytics_maestro.errors import MaestroError
 from analytics_maestro.inventory.sql import SqlInventory
 from analytics_maestro.pipeline import diagram, records
 from analytics_maestro.pipeline.artifacts import Artifacts
-from analytics_maestro.pipeline.diagram import PRODUCTS, STEPS, Context, with_clients
+from analytics_maestro.pipeline.diagram import PRODUCTS, STEPS, Context, with_clients, written
 from analytics_maestro.pipeline.shape import PIPELINE, ShapeError
 
 
@@ -74,7 +74,7 @@ def _pure(name: str) -> Callable[[Run], None]:
         with run.engine.connect() as connection:
             ctx = Context(SqlInventory(connection), graph.request, graph.type, run.max_depth)
             made = step(ctx, *inputs)
-        for product, value in zip(stage.writes, made if len(stage.writes) > 1 else (made,), strict=True):
+        for product, value in written(stage, made).items():
             run.write(product, value)
 
     run_stage.__name__ = run_stage.__qualname__ = name
