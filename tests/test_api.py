@@ -138,14 +138,29 @@ def test_login_link_works_once_and_gives_a_token_and_a_cookie(world):
     assert "HttpOnly" in response.headers["Set-Cookie"] and "SameSite=Lax" in response.headers["Set-Cookie"]
     assert client.get("/me", headers={"Authorization": f"Bearer {access}"}).get_json()["id"] == "carol"
     assert error_of(world.client().post("/login", json={"token": token}), 401)["code"] == "unauthorized"
-    # the browser's way: the link sets the cookie and goes home; the cookie authenticates
-    browser = world.client()
-    opened = browser.get("/login?token=" + auth.login_link_token(world.engine, "carol"))
-    assert opened.status_code == 302 and opened.headers["Location"] == "/"
+    # the browser's way: the link opens a page whose button logs in; the cookie authenticates
+    browser, link = world.client(), auth.login_link_token(world.engine, "carol")
+    opened = browser.get("/login?token=" + link, headers={"Accept": "text/html"})
+    assert opened.status_code == 200 and b'action="/login/browser"' in opened.data
+    assert browser.get("/me").status_code == 401  # opening the link logged nobody in
+    confirmed = browser.post("/login/browser", data={"token": link})
+    assert confirmed.status_code == 302 and confirmed.headers["Location"] == "/"
     me = browser.get("/me").get_json()
     assert me["id"] == "carol" and me["teams"] == [{"team": "ops", "role": 1}] and me["principals"] == ["carol", "ops"]
     assert browser.post("/logout").status_code == 204
     assert browser.get("/me").status_code == 401
+
+
+def test_another_site_cannot_log_you_in_to_its_account(world):
+    """Login CSRF: a page elsewhere that opens its own login link, or posts it from a form, gets
+    no session into your browser, and the link stays unused."""
+    browser, link = world.client(), auth.login_link_token(world.engine, "bob")
+    browser.get("/login?token=" + link)  # an <img> or a link on another site
+    assert browser.get("/me").status_code == 401
+    evil = browser.post("/login/browser", data={"token": link}, headers={"Origin": "https://evil.example"})
+    assert error_of(evil, 403)["message"] == "a login cannot be started from https://evil.example"
+    assert browser.get("/me").status_code == 401
+    assert world.client().post("/login", json={"token": link}).get_json()["user"] == "bob"  # still unused
 
 
 def test_an_expired_login_link_is_refused(world):
@@ -585,7 +600,7 @@ def test_unexpected_errors_are_500_json_without_a_traceback(world):
 
 def test_another_sites_page_cannot_use_the_session_cookie(world):
     browser = world.client()
-    browser.get("/login?token=" + auth.login_link_token(world.engine, "alice"))
+    browser.post("/login/browser", data={"token": auth.login_link_token(world.engine, "alice")})
     ours = browser.post("/graphs", json={"apps": ["frontend"]}, headers={"Origin": "http://localhost"})
     assert ours.status_code == 201
     graph_id = ours.get_json()["id"]

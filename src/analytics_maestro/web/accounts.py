@@ -113,16 +113,27 @@ def login(body: Login):
     return _set_cookie(dump(Token, {"access_token": token, "expires_in": ttl, "user": user}), token, ttl)
 
 
-@operation(bp, "GET", "/login", "Open a login link in the browser", auth="public", responses={302: None},
-           errors=(401,))  # fmt: skip
+@operation(bp, "GET", "/login", "Open a login link in the browser", auth="public", responses={200: "text/html"})
 def login_page():
-    """Sets the session cookie and goes to the start page; the link is used up. A browser given a
-    used or expired link gets the login page with the reason; a script gets the JSON error."""
+    """A page with one button that logs in with the link. Opening the link logs nobody in by itself:
+    another site could otherwise open its own link in your browser and have you work in its account
+    (login CSRF). Scripts exchange the secret with `POST /login`."""
+    return pages.confirm_login(request.args.get("token", ""))
+
+
+@operation(bp, "POST", "/login/browser", "Log in from the login page", auth="public", raw_body=True,
+           body=Login, body_media=("application/x-www-form-urlencoded",),
+           responses={302: None, 401: "text/html"}, errors=(403,))  # fmt: skip
+def login_browser():
+    """The login page's button: uses the link up, sets the session cookie and goes to the start page.
+    Only from this site's own page (another site's form is refused); a used or expired link gets
+    the login page with the reason."""
+    origin = request.headers.get("Origin")
+    if origin is not None and origin.rstrip("/") != request.host_url.rstrip("/"):
+        raise ApiError(403, "forbidden", f"a login cannot be started from {origin}")
     try:
-        user = auth.redeem_login(_engine(), request.args.get("token", ""))
+        user = auth.redeem_login(_engine(), request.form.get("token", ""))
     except auth.AuthError as exc:
-        if not pages.wants_page():
-            raise
         return pages.login_page(str(exc))
     token, ttl = _issue(user)
     return _set_cookie(redirect("/", code=302), token, ttl)

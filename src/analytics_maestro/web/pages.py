@@ -52,6 +52,11 @@ def login_page(reason: str | None = None):
     return _page("login.html", 401, user=None, reason=reason)
 
 
+def confirm_login(token: str):
+    """The page a login link opens: one button that logs in with it (a POST from this page)."""
+    return _page("login.html", 200, user=None, reason=None, token=token)
+
+
 def home():
     return redirect(url_for("pages.graphs"))
 
