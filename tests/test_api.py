@@ -666,3 +666,21 @@ def test_users_and_teams_never_share_an_id(world):
     # a new team is still made by adding its first member
     assert alice.put("/teams/sre/members/bob", json={"role": 3}).status_code == 200
     assert "sre" in bob.get("/me").get_json()["principals"]
+
+
+def test_guessing_login_links_is_slowed_down_per_address(world):
+    from analytics_maestro.web.accounts import Attempts
+
+    world.app.extensions["maestro.logins"] = Attempts(most=5, window=60)
+    guesser = world.client()
+    for _ in range(5):
+        error_of(guesser.post("/login", json={"token": "guess"}), 401)
+    error = error_of(guesser.post("/login", json={"token": auth.login_link_token(world.engine, "carol")}), 429)
+    assert error["message"].startswith("too many failed logins from 127.0.0.1; try again in ")
+    assert error_of(guesser.post("/login/browser", data={"token": "guess"}), 429)["code"] == "too_many_requests"
+    # another address is not held up, and a window that has passed forgets
+    other = world.client()
+    other.environ_base["REMOTE_ADDR"] = "198.51.100.7"  # only a name in the WSGI environ: no traffic
+    assert other.post("/login", json={"token": auth.login_link_token(world.engine, "carol")}).status_code == 200
+    world.app.extensions["maestro.logins"] = Attempts(most=5, window=0.0)
+    assert guesser.post("/login", json={"token": auth.login_link_token(world.engine, "carol")}).status_code == 200

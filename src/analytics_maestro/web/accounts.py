@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import deque
+
 import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, request
 from pydantic import BaseModel, ConfigDict, Field
@@ -104,11 +108,49 @@ def _set_cookie(response, token: str, ttl: int):
     return response
 
 
+class Attempts:
+    """Failed logins per client address over the last `window` seconds, in this worker process:
+    past `most` of them, the address waits (429) until the oldest leaves the window. Login links
+    are too long to guess, but nobody should be able to try 447 a second."""
+
+    def __init__(self, most: int = 20, window: float = 60.0):
+        self.most, self.window = most, window
+        self._failed: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, who: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            seen = self._failed.get(who)
+            while seen and seen[0] <= now - self.window:
+                seen.popleft()
+            if seen is not None and not seen:
+                del self._failed[who]
+            elif seen is not None and len(seen) >= self.most:
+                wait = int(seen[0] + self.window - now) + 1
+                raise ApiError(429, "too_many_requests", f"too many failed logins from {who}; try again in {wait} s")
+
+    def failed(self, who: str) -> None:
+        with self._lock:
+            self._failed.setdefault(who, deque()).append(time.monotonic())
+
+
+def _redeem(token: str) -> str:
+    """The login link's user, counted against the client's failed attempts."""
+    attempts, who = current_app.extensions["maestro.logins"], request.remote_addr or "unknown"
+    attempts.check(who)
+    try:
+        return auth.redeem_login(_engine(), token)
+    except auth.AuthError:
+        attempts.failed(who)
+        raise
+
+
 @operation(bp, "POST", "/login", "Exchange a login link's secret for a token", auth="public",
-           body=Login, responses={200: Token}, errors=(401,))  # fmt: skip
+           body=Login, responses={200: Token}, errors=(401, 429))  # fmt: skip
 def login(body: Login):
     """Each login link works once. The token also comes as an HTTP-only cookie, for the browser."""
-    user = auth.redeem_login(_engine(), body.token)
+    user = _redeem(body.token)
     token, ttl = _issue(user)
     return _set_cookie(dump(Token, {"access_token": token, "expires_in": ttl, "user": user}), token, ttl)
 
@@ -123,7 +165,7 @@ def login_page():
 
 @operation(bp, "POST", "/login/browser", "Log in from the login page", auth="public", raw_body=True,
            body=Login, body_media=("application/x-www-form-urlencoded",),
-           responses={302: None, 401: "text/html"}, errors=(403,))  # fmt: skip
+           responses={302: None, 401: "text/html"}, errors=(403, 429))  # fmt: skip
 def login_browser():
     """The login page's button: uses the link up, sets the session cookie and goes to the start page.
     Only from this site's own page (another site's form is refused); a used or expired link gets
@@ -132,7 +174,7 @@ def login_browser():
     if origin is not None and origin.rstrip("/") != request.host_url.rstrip("/"):
         raise ApiError(403, "forbidden", f"a login cannot be started from {origin}")
     try:
-        user = auth.redeem_login(_engine(), request.form.get("token", ""))
+        user = _redeem(request.form.get("token", ""))
     except auth.AuthError as exc:
         return pages.login_page(str(exc))
     token, ttl = _issue(user)

@@ -62,6 +62,7 @@ def create_app(
     app.extensions["maestro.runner"] = runner if runner is not None else make_runner(settings, engine)
     if sweep:
         app.extensions["maestro.sweeper"] = records.Sweeper(engine).start()
+    app.extensions["maestro.logins"] = accounts.Attempts()
     api.register_errors(app)
     for blueprint in (status, openapi.bp, accounts.bp, inventory.bulk, *inventory.BLUEPRINTS, graphs.bp,
                       graphs.public, maestro.bp, pages.bp, pages.public_page):  # fmt: skip

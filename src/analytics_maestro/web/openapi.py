@@ -23,6 +23,7 @@ _STATUS_TEXT = {
     413: "The body is larger than the limit",
     415: "The body's media type is not accepted",
     422: "Understood, but nothing can be done with it (see `details`)",
+    429: "Too many attempts from this address: wait as the message says",
 }
 SECURITY = {
     "user": [{"bearer": []}, {"cookie": []}],
