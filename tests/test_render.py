@@ -4,6 +4,7 @@ validity, PNG, statistics and exports."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
 from analytics_maestro.layout import layout
-from analytics_maestro.render import exports
+from analytics_maestro.render import exports, labels
 from analytics_maestro.render.common import element_ids
 from analytics_maestro.render.iso import symbol_size
 from analytics_maestro.render.symbols import SHAPES, symbol_id
@@ -148,14 +149,67 @@ def test_all_26_families_have_their_own_symbol():
     assert symbols == {symbol_id(f) for f in FAMILIES}
 
 
-def test_long_names_are_cut_in_the_label_only():
+def label_texts(root: ET.Element) -> list[str]:
+    """Each application's label as drawn, its lines joined."""
+    return ["".join(t.itertext()) for group in root.iter(f"{NS}g") if group.get("class") in ("apps", "labels")
+            for t in group.iter(f"{NS}text") if t.get("class", "label") == "label"]  # fmt: skip
+
+
+def test_a_300_character_name_is_set_in_two_lines_then_cut_and_whole_in_the_tooltip():
     name = "n" * 300
     _, grid, nodes, srv = diagram({"applications": [{"id": "a", "name": name}]}, apps=("a",))
     for style in STYLES:
         root = parse(exports.svg(grid, nodes, srv, style))
-        labels = [t.text for t in root.iter(f"{NS}text") if t.text and t.text.startswith("nnn")]
-        assert any(label.endswith("…") and len(label) < 40 for label in labels)
+        (label,) = label_texts(root)
+        assert label.endswith("…") and 40 < len(label) < 80
         assert root.find(f".//{NS}g[@id='tool-a']//{NS}tspan").text == name
+        assert root.find(f".//{NS}g[@id='node-a']/{NS}title").text == name
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_names_are_whole_in_boxes_sized_to_them(style):
+    """Names up to two lines of the largest box are never cut; in flat each line fits its box."""
+    names = [
+        "web",
+        "ts-preserve-other-service",
+        "review-storage-service-mongodb",
+        "checkout_service_v2",
+        "a-rather-long-name-of-an-application-that-needs-two-lines",
+        "über-dienst-für-bestellungen",
+    ]
+    doc = {"applications": [{"id": f"a{i}", "name": n, "deps": [{"id": f"a{i + 1}"}] if i + 1 < len(names) else []}
+                            for i, n in enumerate(names)]}  # fmt: skip
+    _, grid, nodes, srv = diagram(doc, apps=("a0",))
+    root = parse(exports.svg(grid, nodes, srv, style))
+    assert sorted(label_texts(root)) == sorted(names)
+    if style == "flat":
+        for group in root.iter(f"{NS}g"):
+            if group.get("class") == "app":
+                box = group.find(f"{NS}rect")
+                room = float(box.get("width")) - labels.BOX_PADDING
+                lines = [t.text for t in group.find(f"{NS}text[@class='label']").iter() if t.text]
+                assert lines and all(labels.width(line) <= room for line in lines), (lines, room)
+
+
+def test_a_column_is_as_wide_as_its_widest_label_and_routes_stay_clear():
+    from analytics_maestro.layout.quality import measure
+
+    doc = {"applications": [
+        {"id": "a", "deps": [{"id": "b"}, {"id": "c"}, {"id": "d"}]},
+        {"id": "b", "name": "a-service-with-a-long-name", "deps": [{"id": "d"}]},
+        {"id": "c", "deps": [{"id": "d"}, {"id": "c"}]},
+        {"id": "d"},
+    ]}  # fmt: skip
+    _, grid, _, _ = diagram(doc, apps=("a",))
+    cells = {c.id: c for c in grid.cells}
+    assert cells["b"].w == cells["c"].w == math.ceil(labels.box_units("a-service-with-a-long-name") * 100) / 100
+    assert cells["a"].w == cells["d"].w == 1.0
+    quality = measure(*grid.measurable())
+    assert quality.overlaps == 0 and quality.through_nodes == 0
+    for route in grid.routes:  # every route still starts and ends on its boxes' borders
+        if route.kind == "forward":
+            assert route.points[0][0] == round(cells[route.source].x + cells[route.source].w / 2, 3)
+            assert route.points[-1][0] == round(cells[route.target].x - cells[route.target].w / 2, 3)
 
 
 def test_the_drawing_of_an_ascii_inventory_is_ascii():
@@ -165,7 +219,7 @@ def test_the_drawing_of_an_ascii_inventory_is_ascii():
     _, grid, nodes, srv = diagram(doc, apps=("a",))
     for style in STYLES:
         svg = exports.svg(grid, nodes, srv, style)
-        assert svg.isascii() and "R&amp;D nnn" in svg and "n&#8230;</text>" in svg
+        assert svg.isascii() and "R&amp;D nnn" in svg and "n&#8230;</tspan></text>" in svg
 
 
 HOSTILE = '<script>alert(1)</script>" onload="alert(2)'

@@ -15,6 +15,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 
+import msgspec
+
 from analytics_maestro.domain import Edge, Subgraph
 from analytics_maestro.layout.acyclic import back_edges
 from analytics_maestro.layout.coordinates import assign_rows
@@ -24,6 +26,8 @@ from analytics_maestro.layout.ordering import order_layers, quick_order, segment
 from analytics_maestro.layout.quality import measure
 from analytics_maestro.layout.refine import refine_columns
 from analytics_maestro.layout.routing import Box, Chain, route_chains, self_loop
+from analytics_maestro.layout.widths import column_widths, widen
+from analytics_maestro.render.labels import box_units
 
 # A node grows by a row for every this many edges on its busier side (the original grew a node
 # to its number of children), up to MAX_SPAN rows.
@@ -72,7 +76,8 @@ def _edge_key(edge: Edge) -> tuple[str, str, str]:
 
 
 def layout(subgraph: Subgraph, groups: Mapping[str, str] | None = None) -> Grid:
-    """Place every node of `subgraph` on the grid and route every edge (none is dropped).
+    """Place every node of `subgraph` on the grid and route every edge (none is dropped). Each
+    column is as wide as the widest label in it needs (`labels.box_units`, `widths.widen`).
 
     With `groups` (node id to group name), the nodes of a group stand together in every column:
     after crossing minimisation each column is sorted by group, groups in the order of their mean
@@ -85,7 +90,10 @@ def layout(subgraph: Subgraph, groups: Mapping[str, str] | None = None) -> Grid:
         (e for e in set(subgraph.edges) if e.source in index and e.target in index),
         key=_edge_key,
     )
-    return _Layout(ids, index, entries, edges, groups).grid()
+    grid = _Layout(ids, index, entries, edges, groups).grid()
+    widths = {node.id: box_units(node.name or node.id) for node in subgraph.nodes}
+    cells, routes = widen(grid.cells, grid.routes, column_widths(grid.cells, widths, grid.columns))
+    return msgspec.structs.replace(grid, cells=cells, routes=routes)
 
 
 class _Layout:

@@ -57,7 +57,7 @@ class Grid(msgspec.Struct, frozen=True):
 
     @property
     def width(self) -> float:
-        return column_x(self.columns - 1) + NODE_WIDTH / 2 + ENTRY_MARGIN if self.columns else 0.0
+        return max(c.x + c.w / 2 for c in self.cells) + ENTRY_MARGIN if self.cells else 0.0
 
     @property
     def height(self) -> float:

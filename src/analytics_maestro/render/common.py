@@ -104,16 +104,15 @@ def fit(label: str, width_px: float) -> str:
     return label if len(label) <= room else label[: max(1, room - 1)] + "…"
 
 
-def fit_text(label: str, width_px: float) -> str:
-    """`fit`, escaped, with the ellipsis as a character reference: so the SVG of an inventory in
-    ASCII is ASCII throughout (one other character, and Python holds the whole document at two
-    bytes per character and encodes it character by character).
+def line_text(line: str) -> str:
+    """A label's line escaped, an ellipsis written as a character reference: so the SVG of an
+    inventory in ASCII is ASCII throughout (one other character, and Python holds the whole
+    document at two bytes per character and encodes it character by character).
 
-    >>> fit_text("R&D checkoutservice", 60)
+    >>> line_text("R&D chec…")
     'R&amp;D chec&#8230;'
     """
-    room = int(width_px / CHAR_WIDTH)
-    return text(label) if len(label) <= room else text(label[: max(1, room - 1)]) + "&#8230;"
+    return text(line).replace("…", "&#8230;")
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")

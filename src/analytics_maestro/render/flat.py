@@ -16,11 +16,12 @@ from analytics_maestro.render.common import (
     attr,
     edge_groups,
     element_ids,
-    fit_text,
+    line_text,
     text,
     theme_name,
     tooltip,
 )
+from analytics_maestro.render.labels import BOX_PADDING, UNIT, lines
 from analytics_maestro.render.symbols import symbol_defs, symbol_id
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
@@ -28,10 +29,21 @@ if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspe
 
 # Pixels per grid unit, wider than high so that boxes have room for their labels (the scaling is
 # affine: routes stay clear of boxes).
-UNIT_X, UNIT_Y = 150.0, 80.0
+UNIT_X, UNIT_Y = UNIT, 80.0
 FLAT = Projection(False, UNIT_X, UNIT_Y)
 ICON = 20
 FLAT_STYLE = ".app rect.box{fill:#fff;stroke:#455a64}.app text.servers{font-size:9px;fill:#607d8b}"
+
+
+def _label(label: str, x: float, middle: float, room: float) -> str:
+    """The label in its one or two lines (`labels.lines`), centred on `middle`."""
+    first, *rest = lines(label, room)
+    if not rest:
+        return f'<text class="label" x="{x:.1f}" y="{middle + 4:.1f}">{line_text(first)}</text>'
+    return (
+        f'<text class="label" x="{x:.1f}" y="{middle - 3:.1f}">{line_text(first)}'
+        f'<tspan x="{x:.1f}" dy="13">{line_text(rest[0])}</tspan></text>'
+    )
 
 
 def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Server]]) -> str:
@@ -74,7 +86,7 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
             f'<rect x="{x0:.1f}" y="{y0:.1f}" width="5" height="{h:.1f}" fill="{theme.right}"/>'
             f'<use id="{sid}" href="#{symbol_id(node.family)}" x="{x0 + 9:.1f}" y="{y0 + h / 2 - ICON / 2:.1f}"'
             f' width="{ICON}" height="{ICON}" color="{theme.ink}"/>'
-            f'<text class="label" x="{x0 + 33:.1f}" y="{y0 + h / 2 + 4:.1f}">{fit_text(label, w - 37)}</text>'
+            + _label(label, x0 + 33, y0 + h / 2, w - BOX_PADDING)
             + (
                 f'<text class="servers" x="{x0 + w - 4:.1f}" y="{y0 + h - 4:.1f}" text-anchor="end">'
                 f"{len(mine)} srv</text>"

@@ -26,13 +26,14 @@ from analytics_maestro.render.common import (
     attr,
     edge_groups,
     element_ids,
-    fit_text,
+    line_text,
     num,
     path_data,
     text,
     theme_name,
     tooltip,
 )
+from analytics_maestro.render.labels import BOX_PADDING, MAX_BOX, lines
 from analytics_maestro.render.symbols import symbol_defs, symbol_id
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
@@ -42,7 +43,7 @@ SCALE = 48.0  # pixels per grid unit
 ROW_STRETCH = 1.8
 ISO = Projection(True, SCALE, SCALE, ROW_STRETCH)
 TILE = 0.18  # tile thickness, in grid units
-LABEL_WIDTH = 140  # pixels a label may take before it is cut
+LABEL_WIDTH = MAX_BOX - BOX_PADDING  # pixels a label's line may take (two lines, then cut), as in flat
 MAX_SERVERS = 9
 SERVED = ("Application", "Cache")
 
@@ -196,7 +197,10 @@ def _application(
     else:
         group += "</g>"
     fx, fy = project(x + w / 2, y + h / 2)
-    caption = f'<text x="{num(fx)}" y="{num(fy + 14)}" text-anchor="middle">{fit_text(label, LABEL_WIDTH)}</text>'
+    first, *rest = lines(label, LABEL_WIDTH)
+    caption = f'<text x="{num(fx)}" y="{num(fy + 14)}" text-anchor="middle">{line_text(first)}' + (
+        f'<tspan x="{num(fx)}" dy="13">{line_text(rest[0])}</tspan></text>' if rest else "</text>"
+    )
     return group, caption
 
 

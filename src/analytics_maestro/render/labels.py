@@ -1,0 +1,107 @@
+"""Labels: how wide a name is in the drawings' font, and how it is set in one or two lines.
+
+Widths are those of DejaVu Sans (the `sans-serif` that Linux browsers and resvg fall back to, and
+among the widest of the usual sans-serif faces, so a name measured here fits in Helvetica or Arial
+too). A box is as wide as its name needs, between `MIN_BOX` and `MAX_BOX` pixels; a name longer
+than that is set in two lines, broken where the name has a separator, and cut with an ellipsis only
+when two lines do not hold it. Renderers and the layout both ask `lines`, so the width a layout
+gives a box and the lines drawn in it agree.
+"""
+
+from __future__ import annotations
+
+import functools
+
+FONT = 11  # px, the labels' font size
+# Advance widths of DejaVu Sans, in thousandths of an em, for the characters U+0020 to U+007E.
+_ASCII = (
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636, 636, 636,
+    636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656,
+    557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613,
+    635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818,
+    592, 592, 525, 636, 337, 636, 838,
+)  # fmt: skip
+_OTHER, _WIDE = 800, 1000  # any other character; East Asian wide ones (from U+1100)
+# Pixels of a flat box around its label: the provider stripe and the symbol on the left, a margin
+# on the right.
+BOX_PADDING = 41
+MIN_BOX, MAX_BOX = 150, 255
+UNIT = 150.0  # pixels per grid unit across the columns in the flat drawing: a `MIN_BOX` box is one unit
+# Characters after which a name may break
+_BREAKS = "-_./: "
+
+
+@functools.lru_cache(maxsize=65536)
+def width(label: str, size: float = FONT) -> float:
+    """The width of `label` in pixels at `size`.
+
+    >>> width("checkoutservice"), width("")
+    (89.628, 0.0)
+    """
+    total = 0
+    for ch in label:
+        code = ord(ch)
+        total += _ASCII[code - 32] if 32 <= code < 127 else (_WIDE if code >= 0x1100 else _OTHER)
+    return round(total * size / 1000, 3)
+
+
+def _cut(label: str, room: float) -> str:
+    """The longest start of `label` that fits in `room` with an ellipsis after it."""
+    end = len(label)
+    while end > 1 and width(label[:end] + "…") > room:
+        end -= 1
+    return label[:end] + "…"
+
+
+@functools.lru_cache(maxsize=65536)
+def lines(label: str, room: float) -> tuple[str, ...]:
+    """`label` set in `room` pixels: one line when it fits, else two, broken after a separator
+    where one leaves both lines fitting (the most even such break), else where the first line is
+    full; the second line is cut only when it still does not fit.
+
+    >>> lines("ts-preserve-other-service", 120)
+    ('ts-preserve-', 'other-service')
+    >>> lines("x" * 60, 120)[1][-1]
+    '…'
+    """
+    if width(label) <= room:
+        return (label,)
+    best = None
+    for k in range(1, len(label)):
+        if label[k - 1] in _BREAKS:
+            first, second = label[:k], label[k:]
+            if width(first) <= room and width(second) <= room:
+                balance = abs(width(first) - width(second))
+                if best is None or balance < best[0]:
+                    best = (balance, k)
+    if best is not None:
+        return (label[: best[1]].rstrip(" "), label[best[1] :])
+    k = 1
+    while k < len(label) and width(label[: k + 1]) <= room:
+        k += 1
+    first, second = label[:k], label[k:]
+    return (first, second if width(second) <= room else _cut(second, room))
+
+
+def box_width(label: str) -> float:
+    """The pixels a flat box needs for `label`: its one line, or the wider of its two lines at
+    the largest box.
+
+    >>> box_width("web"), box_width("ts-preserve-other-service"), box_width("a-" * 60)
+    (150, 180.227, 251.309)
+    """
+    one = width(label) + BOX_PADDING
+    if one <= MIN_BOX:
+        return MIN_BOX
+    if one <= MAX_BOX:
+        return one
+    return max(MIN_BOX, max(width(line) for line in lines(label, MAX_BOX - BOX_PADDING)) + BOX_PADDING)
+
+
+def box_units(label: str) -> float:
+    """`box_width` in grid units, as the layout sizes boxes.
+
+    >>> box_units("web")
+    1.0
+    """
+    return box_width(label) / UNIT
