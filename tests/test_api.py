@@ -392,6 +392,23 @@ def test_a_graph_from_creation_to_artefacts(world):
     assert alice.get("/graphs", query_string={"q": "sho"}).get_json()["total"] == 1
 
 
+def test_a_graph_names_its_rail_or_draws_every_edge_as_a_line(world):
+    alice = world.client("alice")
+    plain = alice.post("/graphs", json={"systems": ["shop"], "shared": []}).get_json()
+    assert plain["shared"] == []
+    world.wait("alice", plain["id"])
+    layout = alice.get(f"/graphs/{plain['id']}/layout.json").get_json()
+    assert "rail" not in layout and all(edge["kind"] != "shared" for edge in layout["edges"])
+    chosen = next(n["id"] for n in layout["nodes"] if n["id"] not in layout["entries"])
+    railed = alice.post("/graphs", json={"systems": ["shop"], "shared": [chosen]}).get_json()
+    assert railed["shared"] == [chosen]
+    done = world.wait("alice", railed["id"])
+    layout = alice.get(f"/graphs/{railed['id']}/layout.json").get_json()
+    assert layout["rail"] == [chosen] and any(edge["kind"] == "shared" for edge in layout["edges"])
+    assert done["stats"] == world.wait("alice", plain["id"])["stats"]
+    error_of(alice.post("/graphs", json={"systems": ["shop"], "shared": "everything"}), 400)
+
+
 def test_graph_requests_are_validated(world):
     alice = world.client("alice")
     error = error_of(alice.post("/graphs", json={"systems": ["nope", "gone"]}), 422)

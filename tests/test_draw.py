@@ -32,6 +32,19 @@ SHOP = {
 }
 
 
+def test_draw_puts_what_shared_names_on_the_rail_and_none_nowhere(tmp_path):
+    def rail(*args):
+        result = draw(tmp_path, SHOP, "--system", "shop", "-o", tmp_path / "s.svg", "--layout-json",
+                      tmp_path / "l.json", *args)  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return json.loads((tmp_path / "l.json").read_text()).get("rail", [])
+
+    assert rail() == [] and rail("--shared", "db") == ["db"] and rail("--shared", "db", "--shared", "cache") == [
+        "cache", "db",
+    ]  # fmt: skip
+    assert rail("--shared", "none") == [] and rail("--shared", "cdn") == []  # an entry never goes on the rail
+
+
 def test_draw_writes_svg_layout_and_png(tmp_path):
     out = tmp_path / "shop.svg"
     result = draw(tmp_path, SHOP, "--system", "shop", "-o", out, "--layout-json", tmp_path / "l.json",

@@ -46,8 +46,10 @@ def graphs(draw):
     return subgraph(n, edges, entries)
 
 
-def check(graph: Subgraph) -> dict:
-    grid = layout(graph)
+def check(graph: Subgraph, shared=None) -> dict:
+    grid = layout(graph, shared=shared)
+    rail = set(grid.rail)
+    assert rail == (set() if shared is None else set(shared) - set(graph.entries))
     quality = measure(*from_layout_json(grid.to_json()))
     assert quality.overlaps == 0 and quality.through_nodes == 0
     cells = {c.id: c for c in grid.cells}
@@ -59,6 +61,17 @@ def check(graph: Subgraph) -> dict:
     for route in grid.routes:
         source, target = cells[route.source], cells[route.target]
         start, end = route.points[0], route.points[-1]
+        if route.source in rail or route.target in rail:
+            # a badge, on the top or bottom border of the end not on the rail (else the source)
+            held = cells[route.target] if route.source in rail and route.target not in rail else source
+            if route.source == route.target:
+                assert route.kind == "self" and len(route.points) == 4
+            else:
+                assert route.kind == "shared"
+                (point,) = route.points
+                assert held.x - held.w / 2 <= point[0] <= held.x + held.w / 2
+                assert point[1] in (round(held.y - held.h / 2, 3), round(held.y + held.h / 2, 3))
+            continue
         if route.kind == "forward":
             assert source.col < target.col
             assert start == (source.x + source.w / 2, start[1]) and end == (target.x - target.w / 2, end[1])
@@ -69,10 +82,13 @@ def check(graph: Subgraph) -> dict:
             assert route.kind == "self" and route.source == route.target and len(route.points) == 4
         for cell, point in ((source, start), (target, end)):
             assert cell.y - cell.h / 2 <= point[1] <= cell.y + cell.h / 2
-    # boxes in one column stay in their rows; entries that nothing calls open column 0
+    # boxes in one column stay in their rows; entries that nothing calls open column 0; the rail
+    # stands above everything else
     for cell in grid.cells:
         assert cell.row >= 0 and cell.span >= 1 and cell.h == round(cell.span - 0.4, 3)
-    called = {e.target for e in graph.edges if e.source != e.target}
+    if rail:
+        assert max(cells[i].row for i in rail) < min((c.row for c in grid.cells if c.id not in rail), default=1e9)
+    called = {e.target for e in graph.edges if e.source != e.target and not {e.source, e.target} & rail}
     for entry in graph.entries:
         if entry not in called:
             assert cells[entry].col == 0
@@ -83,6 +99,33 @@ def check(graph: Subgraph) -> dict:
 @given(graphs())
 def test_random_graphs_lay_out_cleanly(graph):
     check(graph)
+
+
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs(), st.data())
+def test_random_graphs_with_a_rail_lay_out_cleanly(graph, data):
+    """Any nodes on the rail: every edge still drawn once (as a line or a badge), nothing overlaps,
+    no line runs through a box."""
+    ids = sorted(n.id for n in graph.nodes)
+    check(graph, shared=data.draw(st.lists(st.sampled_from(ids), max_size=5, unique=True)))
+
+
+def test_the_default_rule_puts_a_database_used_by_many_on_the_rail():
+    nodes = [Node("web", 0), *(Node(f"s{i}", 1) for i in range(6)), Node("db", 2, family="Database")]
+    edges = [*(Edge("web", f"s{i}", "http") for i in range(6)), *(Edge(f"s{i}", "db", "sql") for i in range(6))]
+    graph = Subgraph(entries=("web",), nodes=tuple(nodes), edges=tuple(edges))
+    grid = layout(graph)
+    assert grid.rail == ("db",)
+    assert sorted(r.source for r in grid.routes if r.kind == "shared") == [f"s{i}" for i in range(6)]
+    # four users are not enough (five are), nor is a family outside the rule; `shared=()` turns it off
+    assert layout(Subgraph(("web",), tuple(nodes), tuple(edges[:-1]))).rail == ("db",)
+    assert layout(Subgraph(("web",), tuple(nodes), tuple(edges[:-2]))).rail == ()
+    other = [*nodes[:-1], Node("db", 2, family="Application")]
+    assert layout(Subgraph(("web",), tuple(other), tuple(edges))).rail == ()
+    assert layout(graph, shared=()).rail == () and all(r.kind == "forward" for r in layout(graph, shared=()).routes)
+    # the inventory's word wins over the rule, both ways
+    marked = [*nodes[:-1], Node("db", 2, family="Database", shared=False), Node("cfg", 1, shared=True)]
+    assert layout(Subgraph(("web",), tuple(marked), tuple(edges))).rail == ("cfg",)
 
 
 def test_cycles_are_drawn_as_back_routes_not_dropped():

@@ -220,6 +220,15 @@ def test_nodes_carry_their_fields_and_systems(engine):
     assert app.systems == ("s2", "s1")
 
 
+def test_the_inventory_word_on_the_rail_comes_back_from_the_store(engine):
+    load(engine, {"applications": [
+        {"id": "a", "deps": [{"id": "b"}, {"id": "c"}, {"id": "d"}]},
+        {"id": "b", "shared": True}, {"id": "c", "shared": False}, {"id": "d"},
+    ]})  # fmt: skip
+    shared = {node.id: node.shared for node in run(engine, apps=("a",)).nodes}
+    assert shared == {"a": None, "b": True, "c": False, "d": None}
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_in_memory_inventory_answers_as_the_store_does(engine, seed):
     doc = generate(700, seed)
@@ -231,6 +240,8 @@ def test_the_in_memory_inventory_answers_as_the_store_does(engine, seed):
     doc["systems"][3]["entries"] = []
     doc["systems"][4]["active"] = False
     doc["applications"][7]["roles"] = [{"id": "u-ana", "role": 1}]
+    for k, app in enumerate(rnd.sample(doc["applications"], 10)):
+        app["shared"] = k % 2 == 0
     report = validate(doc)
     load(engine, doc)
     memory = MemoryInventory(report.inventory, "acme")

@@ -212,6 +212,38 @@ def test_a_column_is_as_wide_as_its_widest_label_and_routes_stay_clear():
             assert route.points[-1][0] == round(cells[route.target].x - cells[route.target].w / 2, 3)
 
 
+RAILED = {
+    "systems": [{"id": "shop", "entries": ["web"]}],
+    "applications": [
+        {"id": "web", "systems": ["shop"], "deps": [{"id": f"s{i}", "endpoint": "http"} for i in range(6)]},
+        *({"id": f"s{i}", "systems": ["shop"], "deps": [{"id": "db", "endpoint": "sql"}]} for i in range(6)),
+        {"id": "db", "name": "orders-db", "family": "Database", "systems": ["shop"]},
+    ],
+}
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_users_of_the_rail_carry_a_badge_that_the_viewer_treats_as_an_edge(style):
+    _, grid, nodes, srv = diagram(RAILED)
+    assert grid.rail == ("db",)
+    root = parse(exports.svg(grid, nodes, srv, style))
+    badges = [g for g in root.iter(f"{NS}g") if g.get("class") == "edge shared"]
+    assert sorted(b.get("data-source") for b in badges) == [f"s{i}" for i in range(6)]
+    assert {b.get("data-target") for b in badges} == {"db"} and {b.get("data-endpoint") for b in badges} == {"sql"}
+    assert {b.find(f"{NS}title").text for b in badges} == {"→ orders-db (sql)"}
+    assert {b.find(f"{NS}use").get("href") for b in badges} == {f"#{symbol_id('Database')}"}
+    lines = [g for g in root.iter(f"{NS}g") if (g.get("class") or "").startswith("edge ") and g not in badges]
+    assert len(lines) == 6 and all(g.get("data-target") != "db" for g in lines)
+    assert [g for g in root.iter(f"{NS}g") if g.get("class") == "rail"]
+
+
+def test_the_rail_does_not_change_the_statistics():
+    graph, grid, _, srv = diagram(RAILED)
+    plain = layout(graph, shared=())
+    assert grid.rail and not plain.rail
+    assert info(graph, grid, srv, ()) == info(graph, plain, srv, ())
+
+
 def test_the_drawing_of_an_ascii_inventory_is_ascii():
     """Cut labels end in a character reference: one character beyond Latin-1 would make Python
     hold the whole document at two bytes per character."""

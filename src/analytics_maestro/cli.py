@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import click
+import msgspec
 
 from analytics_maestro.config import Settings
 from analytics_maestro.domain import GraphRequest
@@ -149,13 +150,18 @@ OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
     "--format", "fmt", type=click.Choice(["svg", "dot", "graphml", "mermaid"]), default="svg", show_default=True,
     help="Write the graph for another tool instead of the SVG.",
 )  # fmt: skip
+@click.option(
+    "--shared", "shared", multiple=True, metavar="ID|none",
+    help="Draw this application on the rail of shared infrastructure (repeatable); 'none' draws every edge as a "
+    "line. Default: the inventory's `shared` fields and the rail's rule.",
+)  # fmt: skip
 @click.option("--png", "png_path", type=OUTPUT, help="Also write a PNG.")
 @click.option("--layout-json", "layout_path", type=OUTPUT, help="Also write the layout as JSON.")
 @click.option("--stats", "stats_path", type=OUTPUT, help="Also write the statistics as JSON.")
 @click.pass_obj
 def draw(
     settings, inventory, apps, systems, clients, all_systems, owner, principals, max_depth, style, view, output, fmt,
-    png_path, layout_path, stats_path,
+    shared, png_path, layout_path, stats_path,
 ) -> None:  # fmt: skip
     """Draw the diagram of INVENTORY (JSON or YAML) from the chosen entry points; no server needed."""
     from analytics_maestro.inventory.memory import MemoryInventory
@@ -166,6 +172,8 @@ def draw(
     # would only scan it (each full pass over a large inventory costs tens of milliseconds).
     with paused_gc(freeze=True):
         request = _request(settings, apps, systems, clients, all_systems, owner, principals)
+        if shared:
+            request = msgspec.structs.replace(request, shared=tuple(s for s in shared if s != "none"))
         report = load_inventory(inventory, structs=True)
         _print_report(report)
         if not report.ok:

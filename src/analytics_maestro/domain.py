@@ -83,6 +83,8 @@ class GraphRequest(msgspec.Struct, frozen=True):
 
     `principals` are who asks: a user id and the ids of the user's teams. The lookup reaches only
     applications owned by one of them or granted to one of them; when not given, the owner asks.
+    `shared` names the applications drawn on the rail (shared infrastructure); None leaves it to
+    the inventory and the rail's rule, and an empty tuple puts nothing there.
     """
 
     owner: str
@@ -91,6 +93,7 @@ class GraphRequest(msgspec.Struct, frozen=True):
     systems: tuple[str, ...] = ()
     clients: tuple[str, ...] = ()
     all_systems: bool = False
+    shared: tuple[str, ...] | None = None
 
     def readers(self) -> tuple[str, ...]:
         return tuple(sorted(set(self.principals))) if self.principals else (self.owner,)
@@ -100,7 +103,7 @@ class GraphRequest(msgspec.Struct, frozen=True):
         return {
             "owner": self.owner, "principals": list(self.principals), "apps": list(self.apps),
             "systems": list(self.systems), "clients": list(self.clients), "all_systems": self.all_systems,
-        }  # fmt: skip
+        } | ({} if self.shared is None else {"shared": list(self.shared)})  # fmt: skip
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> GraphRequest:
@@ -108,6 +111,7 @@ class GraphRequest(msgspec.Struct, frozen=True):
             owner=doc["owner"], principals=tuple(doc.get("principals", ())), apps=tuple(doc.get("apps", ())),
             systems=tuple(doc.get("systems", ())), clients=tuple(doc.get("clients", ())),
             all_systems=bool(doc.get("all_systems", False)),
+            shared=None if doc.get("shared") is None else tuple(doc["shared"]),
         )  # fmt: skip
 
 
@@ -129,6 +133,7 @@ class Node(msgspec.Struct, frozen=True, gc=False):
     cluster: str | None = None
     systems: tuple[str, ...] = ()
     hosts: tuple[str, ...] = ()  # in the infrastructure view, the applications a server runs
+    shared: bool | None = None  # the inventory's word on the rail: always (True), never (False), or the rule
 
 
 class Edge(msgspec.Struct, frozen=True, gc=False):

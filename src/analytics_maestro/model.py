@@ -63,6 +63,8 @@ class Application(Record):
     provider: Text | None = None
     language: Text | None = None
     cluster: Text | None = None
+    # on the rail of shared infrastructure always (true) or never (false); absent: the rail's rule
+    shared: bool | None = None
     systems: tuple[Id, ...] = ()
     deps: tuple[Dependency, ...] = ()
 

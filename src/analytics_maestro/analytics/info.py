@@ -2,10 +2,12 @@
 
     info(subgraph, grid, servers, clients) -> Info
 
-The histogram counts nodes per column of the grid; density is that of a directed graph,
-m / n(n-1) (self-loops counted in m, as Maestro did), written with two decimals; connections are
-the edges drawn; a server that runs several applications of the diagram counts once (Maestro
-counted it once per application).
+The histogram counts nodes per dependency depth (the lookup's shortest distance from the entries,
+as Maestro's columns were), so how a diagram is drawn (its rail, its packing) never changes it.
+Density is that of a directed graph, m / n(n-1) (self-loops counted in m, as Maestro did), written
+with two decimals; connections are the edges drawn (a badge on the rail counts as its edge); a
+server that runs several applications of the diagram counts once (Maestro counted it once per
+application).
 """
 
 from __future__ import annotations
@@ -72,9 +74,9 @@ def info(
     servers: Mapping[str, Iterable[Server]],
     clients: Iterable[str],
 ) -> Info:
-    histogram = [0] * grid.columns
-    for cell in grid.cells:
-        histogram[cell.col] += 1
+    histogram = [0] * (max((node.depth for node in subgraph.nodes), default=-1) + 1)
+    for node in subgraph.nodes:
+        histogram[node.depth] += 1
     families = Counter(node.family for node in subgraph.nodes)
     systems = sorted({system for node in subgraph.nodes for system in node.systems})
     distinct_servers = {server.id for group in servers.values() for server in group}

@@ -67,6 +67,7 @@ applications = _record(
     Column("provider", TEXT),
     Column("language", TEXT),
     Column("cluster", TEXT),
+    Column("shared", Boolean),
 )
 
 servers = _record(

@@ -12,7 +12,7 @@ or hash seeds.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from itertools import pairwise
 
 import msgspec
@@ -24,6 +24,7 @@ from analytics_maestro.layout.grid import NODE_WIDTH, ROW_MARGIN, Cell, Grid, Ro
 from analytics_maestro.layout.layering import assign_columns
 from analytics_maestro.layout.ordering import order_layers, quick_order, segment_crossings
 from analytics_maestro.layout.quality import measure
+from analytics_maestro.layout.rail import place_rail, shared_nodes
 from analytics_maestro.layout.refine import refine_columns
 from analytics_maestro.layout.routing import Box, Chain, route_chains, self_loop
 from analytics_maestro.layout.widths import column_widths, widen
@@ -75,13 +76,16 @@ def _edge_key(edge: Edge) -> tuple[str, str, str]:
     return (edge.source, edge.target, edge.endpoint or "")
 
 
-def layout(subgraph: Subgraph, groups: Mapping[str, str] | None = None) -> Grid:
+def layout(subgraph: Subgraph, groups: Mapping[str, str] | None = None, shared: Collection[str] | None = None) -> Grid:
     """Place every node of `subgraph` on the grid and route every edge (none is dropped). Each
     column is as wide as the widest label in it needs (`labels.box_units`, `widths.widen`).
 
     With `groups` (node id to group name), the nodes of a group stand together in every column:
     after crossing minimisation each column is sorted by group, groups in the order of their mean
     position, the order within a group kept. A lane goes with the group of the node it leads to.
+
+    `shared` names the nodes drawn on the rail (`rail.py`); by default (None) the rail's rule
+    chooses them, and an empty collection puts none there. Entries never go on the rail.
     """
     ids = sorted({node.id for node in subgraph.nodes})
     index = {ident: i for i, ident in enumerate(ids)}
@@ -90,8 +94,34 @@ def layout(subgraph: Subgraph, groups: Mapping[str, str] | None = None) -> Grid:
         (e for e in set(subgraph.edges) if e.source in index and e.target in index),
         key=_edge_key,
     )
-    grid = _Layout(ids, index, entries, edges, groups).grid()
     widths = {node.id: box_units(node.name or node.id) for node in subgraph.nodes}
+    entry_ids = {ids[e] for e in entries}
+    if shared is None:
+        rail = set(shared_nodes(subgraph.nodes, edges, entry_ids))
+    else:
+        rail = (set(shared) & set(index)) - entry_ids
+    if not rail:
+        return _widened(_Layout(ids, index, entries, edges, groups).grid(), widths)
+    # the rest is laid out as if the rail's nodes were not there
+    main_ids = [i for i in ids if i not in rail]
+    main_index = {ident: i for i, ident in enumerate(main_ids)}
+    main_edges = [e for e in edges if e.source not in rail and e.target not in rail]
+    main_entries = [main_index[ids[e]] for e in entries]
+    main = _widened(_Layout(main_ids, main_index, main_entries, main_edges, groups).grid(), widths)
+    rail_edges = [e for e in edges if (e.source in rail or e.target in rail) and e.source != e.target]
+    loops: dict[str, list[Edge]] = {}
+    for e in edges:
+        if e.source == e.target and e.source in rail:
+            loops.setdefault(e.source, []).append(e)
+    depth = {node.id: node.depth for node in subgraph.nodes}
+    placed = sorted(rail, key=lambda i: (depth.get(i, 0), i))
+    cells, routes, rows = place_rail(main.cells, main.routes, main.rows, placed, widths, rail_edges, loops)
+    cells.sort(key=lambda c: c.id)
+    routes.sort(key=lambda r: (r.source, r.target, r.endpoint or "", r.kind))
+    return Grid(tuple(cells), tuple(routes), main.columns, rows, main.entries, tuple(sorted(rail)))
+
+
+def _widened(grid: Grid, widths: Mapping[str, float]) -> Grid:
     cells, routes = widen(grid.cells, grid.routes, column_widths(grid.cells, widths, grid.columns))
     return msgspec.structs.replace(grid, cells=cells, routes=routes)
 

@@ -18,7 +18,7 @@ ROW_MARGIN = 0.2
 # Column 0 starts right of a free band where renderers draw the entry markers.
 ENTRY_MARGIN = 0.75
 
-RouteKind = Literal["forward", "back", "self"]
+RouteKind = Literal["forward", "back", "self", "shared"]
 
 
 class Cell(msgspec.Struct, frozen=True, gc=False):
@@ -37,8 +37,9 @@ class Cell(msgspec.Struct, frozen=True, gc=False):
 class Route(msgspec.Struct, frozen=True, gc=False):
     """An edge as drawn: the polyline from the source box's border to the target box's border.
 
-    `kind` is `forward` (to a later column), `back` (a cycle's return route, to an earlier column)
-    or `self` (a loop on one application).
+    `kind` is `forward` (to a later column), `back` (a cycle's return route, to an earlier column),
+    `self` (a loop on one application) or `shared` (an edge to or from a node on the rail, drawn
+    as a badge: its one point is where the badge sits, on the border of the end not on the rail).
     """
 
     source: str
@@ -49,11 +50,15 @@ class Route(msgspec.Struct, frozen=True, gc=False):
 
 
 class Grid(msgspec.Struct, frozen=True):
+    """Every node's cell, every edge's route, the grid's size, the entries, and the nodes on the
+    rail (shared infrastructure, in the rows above the rest)."""
+
     cells: tuple[Cell, ...]
     routes: tuple[Route, ...]
     columns: int
     rows: int
     entries: tuple[str, ...]
+    rail: tuple[str, ...] = ()
 
     @property
     def width(self) -> float:
@@ -89,6 +94,7 @@ class Grid(msgspec.Struct, frozen=True):
                 "columns": self.columns,
                 "rows": self.rows,
                 "entries": list(self.entries),
+                **({"rail": list(self.rail)} if self.rail else {}),
             },
             separators=(",", ":"),
             ensure_ascii=False,
@@ -103,7 +109,7 @@ def grid_from_json(text: str) -> Grid:
         Route(e["source"], e["target"], e["endpoint"], e["kind"], tuple((x, y) for x, y in e["points"]))
         for e in doc["edges"]
     )
-    return Grid(cells, routes, doc["columns"], doc["rows"], tuple(doc["entries"]))
+    return Grid(cells, routes, doc["columns"], doc["rows"], tuple(doc["entries"]), tuple(doc.get("rail", ())))
 
 
 def column_x(col: int) -> float:

@@ -65,7 +65,7 @@ def network(ctx: Context, applications: Subgraph) -> tuple[Subgraph, Grid]:
     """The layout of the view: the applications, or for an `infra` graph the servers they run on."""
     servers = _servers_of(ctx, applications) if ctx.graph_type == "infra" else {}
     view, groups = view_of(applications, servers, ctx.graph_type)
-    return view, layout(view, groups)
+    return view, layout(view, groups, ctx.request.shared)
 
 
 def enrichment(ctx: Context, view: Subgraph) -> Servers:

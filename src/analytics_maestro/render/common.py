@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ import msgspec
 
 from analytics_maestro.domain import Node
 from analytics_maestro.layout.grid import Route
+from analytics_maestro.render.symbols import symbol_id
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
     from analytics_maestro.model import Server
@@ -215,6 +216,44 @@ def edge_group(route: Route, sids: Mapping[str, str], path: str, label_at: tuple
     )  # fmt: skip
 
 
+# A badge: an edge to or from a node on the rail (a `shared` route), drawn as that node's symbol on
+# the border of the edge's other end; the same data attributes as an edge, so the viewer's hover
+# and impact treat both alike.
+BADGE = (
+    '<g class="edge shared" data-source={source} data-target={target} data-endpoint={endpoint}>'
+    "<title>{title}</title>"
+    '<circle cx="{x}" cy="{y}" r="{r}"/><use href="#{symbol}" x="{sx}" y="{sy}" width="{size}" height="{size}"'
+    ' color="{ink}"/></g>'
+)
+
+
+def badge_holder(route: Route, rail: Collection[str]) -> tuple[str, str]:
+    """Which end of a `shared` route carries the badge, and which end the badge stands for: as
+    `rail.holder` decided it.
+
+    >>> badge_holder(Route("web", "db", "sql", "shared", ((0.0, 0.0),)), {"db"})
+    ('web', 'db')
+    """
+    if route.source in rail and route.target not in rail:
+        return route.target, route.source
+    return route.source, route.target
+
+
+def badge(route: Route, nodes: Mapping[str, Node], rail: Collection[str], x: float, y: float, r: float) -> str:
+    """The badge of a `shared` route at (x, y), radius `r`; its title names the shared node and the
+    protocol."""
+    held, other = badge_holder(route, rail)
+    node = nodes[other]
+    arrow = "→" if held == route.source else "←"
+    title = f"{arrow} {node.name or node.id}" + (f" ({route.endpoint})" if route.endpoint else "")
+    size = r * 1.4
+    return BADGE.format(
+        source=attr(route.source), target=attr(route.target), endpoint=attr(route.endpoint or ""),
+        title=text(title), x=num(x), y=num(y), r=num(r), symbol=symbol_id(node.family), sx=num(x - size / 2),
+        sy=num(y - size / 2), size=num(size), ink=THEMES[theme_name(node.provider)].ink,
+    )  # fmt: skip
+
+
 def python_path_data(points: Iterable[tuple[float, float]]) -> str:
     return "M" + "L".join(f"{python_num(x)},{python_num(y)}" for x, y in points)
 
@@ -338,6 +377,10 @@ svg{font-family:sans-serif}
 .app text.label{font-size:11px;fill:#263238}
 .app .badge{font-size:9px;fill:#fff}
 .entry{fill:#2e7d32}
+.edge.shared circle{fill:#fff;stroke:#546e7a;stroke-width:1}
+.edge.shared:hover circle{stroke-width:2.5}
+.rail rect,.rail path{fill:#f4f6f7;stroke:#b0bec5;stroke-dasharray:4 3}
+.rail text{font-size:11px;fill:#607d8b;font-style:italic}
 .legend text{font-size:11px;fill:#263238}
 """
 

@@ -14,6 +14,7 @@ from analytics_maestro.render.common import (
     THEMES,
     Projection,
     attr,
+    badge,
     edge_groups,
     element_ids,
     line_text,
@@ -32,6 +33,8 @@ if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspe
 UNIT_X, UNIT_Y = UNIT, 80.0
 FLAT = Projection(False, UNIT_X, UNIT_Y)
 ICON = 20
+BADGE_RADIUS = 8
+RAIL_PAD = 0.1  # grid units between the rail's band and its boxes
 FLAT_STYLE = ".app rect.box{fill:#fff;stroke:#455a64}.app text.servers{font-size:9px;fill:#607d8b}"
 
 
@@ -43,6 +46,17 @@ def _label(label: str, x: float, middle: float, room: float) -> str:
     return (
         f'<text class="label" x="{x:.1f}" y="{middle - 3:.1f}">{line_text(first)}'
         f'<tspan x="{x:.1f}" dy="13">{line_text(rest[0])}</tspan></text>'
+    )
+
+
+def _rail(grid: Grid) -> str:
+    """The band behind the rail's boxes, captioned."""
+    on_rail = [c for c in grid.cells if c.id in set(grid.rail)]
+    x0, y0 = FLAT.at(min(c.x - c.w / 2 for c in on_rail) - RAIL_PAD, min(c.y - c.h / 2 for c in on_rail) - 2 * RAIL_PAD)
+    x1, y1 = FLAT.at(max(c.x + c.w / 2 for c in on_rail) + RAIL_PAD, max(c.y + c.h / 2 for c in on_rail) + RAIL_PAD)
+    return (
+        f'<g class="rail"><rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" rx="6"/>'
+        f'<text x="{x0 + 6:.1f}" y="{y0 + 12:.1f}">shared</text></g>'
     )
 
 
@@ -65,9 +79,13 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
             f'<use href="#{symbol_id(family)}" x="10" y="{y:.1f}" width="16" height="16" color="#37474f"/>'
             f'<text x="32" y="{y + 12:.1f}">{text(family)}</text>'
         )
-    out.append('</g><g class="edges">')
-    edges, _ = edge_groups(grid.routes, sids, FLAT)
-    if grid.routes:
+    out.append("</g>")
+    lines = [r for r in grid.routes if r.kind != "shared"]
+    if grid.rail:
+        out.append(_rail(grid))
+    out.append('<g class="edges">')
+    edges, _ = edge_groups(lines, sids, FLAT)
+    if lines:
         out.append(edges)
     out.append('</g><g class="apps">')
     entries = set(grid.entries)
@@ -98,6 +116,9 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
         if cell.id in entries:
             out.append(f'<path class="entry" d="M{x0 - 24:.1f},{y0 + h / 2 - 7:.1f}l14,7l-14,7z"/>')
         tooltips.append(tooltip(sid, node, mine, x0 + w + 6, y0))
+    out.append('</g><g class="badges">')
+    rail = set(grid.rail)
+    out.extend(badge(r, nodes, rail, *FLAT.at(*r.points[0]), BADGE_RADIUS) for r in grid.routes if r.kind == "shared")
     out.append('</g><g class="tooltips">')
     out.extend(tooltips)
     out.append("</g></svg>")

@@ -24,6 +24,8 @@ from analytics_maestro.render.common import (
     THEMES,
     Projection,
     attr,
+    badge,
+    badge_holder,
     edge_groups,
     element_ids,
     line_text,
@@ -45,6 +47,8 @@ ISO = Projection(True, SCALE, SCALE, ROW_STRETCH)
 TILE = 0.18  # tile thickness, in grid units
 LABEL_WIDTH = MAX_BOX - BOX_PADDING  # pixels a label's line may take (two lines, then cut), as in flat
 MAX_SERVERS = 9
+BADGE_RADIUS = 7
+BADGES_DOWN = 3  # badges down a tile's right edge before they go along its far edge
 SERVED = ("Application", "Cache")
 
 
@@ -204,6 +208,35 @@ def _application(
     return group, caption
 
 
+def _badges(grid: Grid, nodes: Mapping[str, Node]) -> list[str]:
+    """The badges of `shared` routes: down the tile's right edge, then along its far edge."""
+    cells = {c.id: c for c in grid.cells}
+    rail = set(grid.rail)
+    count: dict[str, int] = {}
+    out = []
+    for route in grid.routes:
+        if route.kind != "shared":
+            continue
+        held, _ = badge_holder(route, rail)
+        j = count[held] = count.get(held, -1) + 1
+        c = cells[held]
+        if j < BADGES_DOWN:
+            x, y = c.x + c.w / 2 - 0.1, c.y - c.h / 2 + 0.12 + j * 0.19
+        else:
+            x, y = c.x + c.w / 2 - 0.32 - (j - BADGES_DOWN) * 0.3, c.y - c.h / 2 + 0.1
+        out.append(badge(route, nodes, rail, *project(x, y, TILE), BADGE_RADIUS))
+    return out
+
+
+def _rail(grid: Grid) -> str:
+    """The band under the rail's tiles."""
+    on_rail = [c for c in grid.cells if c.id in set(grid.rail)]
+    x0, x1 = min(c.x - c.w / 2 for c in on_rail) - 0.15, max(c.x + c.w / 2 for c in on_rail) + 0.15
+    y0, y1 = min(c.y - c.h / 2 for c in on_rail) - 0.15, max(c.y + c.h / 2 for c in on_rail) + 0.15
+    corners = [project(x0, y0), project(x1, y0), project(x1, y1), project(x0, y1)]
+    return f'<g class="rail"><path d="{path_data(corners)}Z"/></g>'
+
+
 def _legend(families: Sequence[str], x: float, y: float) -> str:
     rows = "".join(
         f'<use href="#{symbol_id(f)}" x="{x:.1f}" y="{y + 20 * i:.1f}" width="16" height="16" color="#37474f"/>'
@@ -229,11 +262,13 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
     """The iso SVG of `grid`; `nodes` give names, families and providers, `servers` the enrichment."""
     sids = element_ids(sorted(nodes))
     families = sorted({nodes[c.id].family for c in grid.cells}, key=family_rank)
-    body = ['<g class="edges">']
+    lines = [r for r in grid.routes if r.kind != "shared"]
+    body = [_rail(grid)] if grid.rail else []
+    body.append('<g class="edges">')
     xs: list[float] = []
     ys: list[float] = []
-    edges, bounds = edge_groups(grid.routes, sids, ISO, TILE)
-    if grid.routes:
+    edges, bounds = edge_groups(lines, sids, ISO, TILE)
+    if lines:
         body.append(edges)
     if bounds:
         xs += bounds[:2]
@@ -256,6 +291,8 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
         ys += (ay, by)
         tx, ty = project(x + w / 2, y, TILE)
         tooltips.append(tooltip(sid, node, mine, tx + 10, ty - 20))
+    body.append('</g><g class="badges">')
+    body.extend(_badges(grid, nodes))
     body.append('</g><g class="labels">')
     body.extend(captions)
     body.append('</g><g class="tooltips">')

@@ -60,6 +60,11 @@ class GraphCreate(OneSelection):
     systems: list[Id] = Field(default_factory=list, max_length=1000)
     clients: list[Id] = Field(default_factory=list, max_length=1000)
     apps: list[Id] = Field(default_factory=list, max_length=1000)
+    shared: list[Id] | None = Field(
+        None, max_length=1000,
+        description="applications drawn on the rail of shared infrastructure; [] draws every edge as a line; "
+        "absent: the inventory's `shared` fields and the rail's rule",
+    )  # fmt: skip
 
 
 class Selection(BaseModel):
@@ -74,6 +79,7 @@ class GraphOut(BaseModel):
     type: GraphType
     owner: str
     selection: Selection
+    shared: list[str] | None = Field(None, description="as asked when the graph was created")
     run: int
     status: Status
     stage: str | None
@@ -157,6 +163,7 @@ def graph_json(graph: records.GraphRecord) -> dict:
     return {
         "id": graph.id, "name": graph.name, "type": graph.type, "owner": graph.owner,
         "selection": {"systems": request_.systems, "clients": request_.clients, "apps": request_.apps},
+        "shared": None if request_.shared is None else list(request_.shared),
         "run": graph.run, "status": graph.status, "stage": graph.stage, "percent": graph.percent,
         "message": graph.message, "stats": graph.stats, "created_at": graph.created_at,
         "updated_at": graph.updated_at, "links": links,
@@ -196,7 +203,8 @@ def create(query, body: GraphCreate):
     owner = owner_of(query)
     require_in(owner, READ)
     request_ = GraphRequest(owner=owner, principals=current_user().principals, apps=tuple(body.apps),
-                            systems=tuple(body.systems), clients=tuple(body.clients))  # fmt: skip
+                            systems=tuple(body.systems), clients=tuple(body.clients),
+                            shared=None if body.shared is None else tuple(body.shared))  # fmt: skip
     with _engine().connect() as connection:
         entries = resolve(SqlInventory(connection), request_)
     if not entries.ids:
