@@ -74,3 +74,35 @@ def test_generated_hundred_applications_cross_no_more_than_dot(seed):
     graph = lookup(MemoryInventory(inventory, "x"), GraphRequest(owner="x", all_systems=True), 40)[1]
     ours, theirs = measure(*layout(graph).measurable()), dot_quality(graph)
     assert ours.crossings <= theirs.crossings
+
+
+def page_aspect(grid) -> float:
+    """Width over height of the flat drawing of a grid (a unit across is 150 px, a row 80 px)."""
+    return grid.width * 150 / (grid.rows * 80)
+
+
+def test_the_3000_application_inventory_is_drawn_as_a_landscape_not_a_hairline():
+    inventory = validate(generate(3000, 1)).inventory
+    graph = lookup(MemoryInventory(inventory, "x"), GraphRequest(owner="x", all_systems=True), 40)[1]
+    grid = layout(graph)
+    assert 1 / 3 <= page_aspect(grid) <= 3 and grid.rail
+    quality = measure(*grid.measurable())
+    assert quality.overlaps == 0 and quality.through_nodes == 0
+
+
+def test_over_a_hundred_roots_sharing_a_database_pack_to_the_aspect():
+    from analytics_maestro.domain import Edge, Node
+
+    nodes = [Node("db", 2, family="Database")]
+    edges = []
+    for i in range(120):
+        nodes += [Node(f"ui-{i}", 0), Node(f"svc-{i}", 1)]
+        edges += [Edge(f"ui-{i}", f"svc-{i}", "http"), Edge(f"svc-{i}", "db", "sql")]
+    graph = Subgraph(entries=tuple(f"ui-{i}" for i in range(120)), nodes=tuple(nodes), edges=tuple(edges))
+    for aspect in (16 / 10, 1.0, 3.0):
+        grid = layout(graph, aspect=aspect)
+        assert grid.rail == ("db",) and abs(page_aspect(grid) / aspect - 1) < 0.35, page_aspect(grid)
+    # every part starts with its entry in its own first column
+    cells = {c.id: c for c in layout(graph).cells}
+    assert all(cells[f"ui-{i}"].col == 0 and cells[f"svc-{i}"].col == 1 for i in range(120))
+    assert len({cells[f"ui-{i}"].x for i in range(120)}) > 3  # side by side, not one column

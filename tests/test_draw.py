@@ -42,7 +42,9 @@ def test_draw_puts_what_shared_names_on_the_rail_and_none_nowhere(tmp_path):
     assert rail() == [] and rail("--shared", "db") == ["db"] and rail("--shared", "db", "--shared", "cache") == [
         "cache", "db",
     ]  # fmt: skip
-    assert rail("--shared", "none") == [] and rail("--shared", "cdn") == []  # an entry never goes on the rail
+    assert (
+        rail("--shared", "none") == [] and rail("--shared", "cdn") == []
+    )  # an entry that nothing calls stays off the rail
 
 
 def test_draw_writes_svg_layout_and_png(tmp_path):

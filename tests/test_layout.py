@@ -49,7 +49,8 @@ def graphs(draw):
 def check(graph: Subgraph, shared=None) -> dict:
     grid = layout(graph, shared=shared)
     rail = set(grid.rail)
-    assert rail == (set() if shared is None else set(shared) - set(graph.entries))
+    called = {e.target for e in graph.edges if e.source != e.target}
+    assert rail == (set() if shared is None else set(shared) - (set(graph.entries) - called))
     quality = measure(*from_layout_json(grid.to_json()))
     assert quality.overlaps == 0 and quality.through_nodes == 0
     cells = {c.id: c for c in grid.cells}
@@ -72,12 +73,13 @@ def check(graph: Subgraph, shared=None) -> dict:
                 assert held.x - held.w / 2 <= point[0] <= held.x + held.w / 2
                 assert point[1] in (round(held.y - held.h / 2, 3), round(held.y + held.h / 2, 3))
             continue
+        # (coordinates are kept to a thousandth of a unit)
         if route.kind == "forward":
             assert source.col < target.col
-            assert start == (source.x + source.w / 2, start[1]) and end == (target.x - target.w / 2, end[1])
+            assert abs(start[0] - (source.x + source.w / 2)) < 1e-6 and abs(end[0] - (target.x - target.w / 2)) < 1e-6
         elif route.kind == "back":
             assert source.col >= target.col and route.source != route.target
-            assert start == (source.x - source.w / 2, start[1]) and end == (target.x + target.w / 2, end[1])
+            assert abs(start[0] - (source.x - source.w / 2)) < 1e-6 and abs(end[0] - (target.x + target.w / 2)) < 1e-6
         else:
             assert route.kind == "self" and route.source == route.target and len(route.points) == 4
         for cell, point in ((source, start), (target, end)):
@@ -223,9 +225,20 @@ def test_layout_json_does_not_depend_on_the_hash_seed(tmp_path):
 
 
 def contiguous(grid, groups) -> bool:
-    """In every column, each group's nodes stand together."""
-    for col in range(grid.columns):
-        order = [groups[c.id] for c in sorted((c for c in grid.cells if c.col == col), key=lambda c: c.row)]
+    """In every column of every part (nodes joined by drawn edges; the rail aside), each group's
+    nodes stand together."""
+    from analytics_maestro.layout.packing import parts
+
+    ids = sorted(c.id for c in grid.cells if c.id not in grid.rail)
+    index = {ident: i for i, ident in enumerate(ids)}
+    lines = [(index[r.source], index[r.target]) for r in grid.routes if r.kind != "shared"]
+    part = {ids[i]: k for k, members in enumerate(parts(len(ids), lines)) for i in members}
+    columns: dict[tuple[int, int], list] = {}
+    for cell in grid.cells:
+        if cell.id in index:
+            columns.setdefault((part[cell.id], cell.col), []).append(cell)
+    for cells in columns.values():
+        order = [groups[c.id] for c in sorted(cells, key=lambda c: c.row)]
         runs = [g for k, g in enumerate(order) if k == 0 or order[k - 1] != g]
         if len(runs) != len(set(runs)):
             return False
@@ -459,6 +472,7 @@ def test_the_final_order_crosses_no_more_than_the_column_search_promised():
     entries = sorted(index[e] for e in graph.entries)
     edges = sorted(set(graph.edges), key=engine._edge_key)
     state = engine._Layout(ids, index, entries, edges)
+    state.settle(search=True)
     promised = state.quick[tuple(state.col)]
     (final,) = ordering.order_layers(state.layer_of, state.up, state.down, state.entries, known=[promised])
     size = len(state.up)

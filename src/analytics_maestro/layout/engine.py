@@ -23,12 +23,13 @@ from analytics_maestro.layout.coordinates import assign_rows
 from analytics_maestro.layout.grid import NODE_WIDTH, ROW_MARGIN, Cell, Grid, Route, column_x, snap
 from analytics_maestro.layout.layering import assign_columns
 from analytics_maestro.layout.ordering import order_layers, quick_order, segment_crossings
+from analytics_maestro.layout.packing import pack, parts
 from analytics_maestro.layout.quality import measure
 from analytics_maestro.layout.rail import place_rail, shared_nodes
 from analytics_maestro.layout.refine import refine_columns
 from analytics_maestro.layout.routing import Box, Chain, route_chains, self_loop
 from analytics_maestro.layout.widths import column_widths, widen
-from analytics_maestro.render.labels import box_units
+from analytics_maestro.render.labels import ROW, UNIT, box_units
 
 # A node grows by a row for every this many edges on its busier side (the original grew a node
 # to its number of children), up to MAX_SPAN rows.
@@ -43,6 +44,7 @@ REFINE_BUDGET = 1_000_000
 SMALL_GRAPH = 400
 DRAWN_SEGMENTS = 500
 CANDIDATES = 8
+ASPECT = 16 / 10
 
 
 def _items(
@@ -76,7 +78,12 @@ def _edge_key(edge: Edge) -> tuple[str, str, str]:
     return (edge.source, edge.target, edge.endpoint or "")
 
 
-def layout(subgraph: Subgraph, groups: Mapping[str, str] | None = None, shared: Collection[str] | None = None) -> Grid:
+def layout(
+    subgraph: Subgraph,
+    groups: Mapping[str, str] | None = None,
+    shared: Collection[str] | None = None,
+    aspect: float = ASPECT,
+) -> Grid:
     """Place every node of `subgraph` on the grid and route every edge (none is dropped). Each
     column is as wide as the widest label in it needs (`labels.box_units`, `widths.widen`).
 
@@ -85,7 +92,11 @@ def layout(subgraph: Subgraph, groups: Mapping[str, str] | None = None, shared: 
     position, the order within a group kept. A lane goes with the group of the node it leads to.
 
     `shared` names the nodes drawn on the rail (`rail.py`); by default (None) the rail's rule
-    chooses them, and an empty collection puts none there. Entries never go on the rail.
+    chooses them, and an empty collection puts none there. An entry that nothing calls never goes
+    on the rail.
+
+    Parts that share no edge are laid out one by one and packed (`packing.py`) to `aspect`, the
+    width over the height of the flat drawing.
     """
     ids = sorted({node.id for node in subgraph.nodes})
     index = {ident: i for i, ident in enumerate(ids)}
@@ -95,19 +106,17 @@ def layout(subgraph: Subgraph, groups: Mapping[str, str] | None = None, shared: 
         key=_edge_key,
     )
     widths = {node.id: box_units(node.name or node.id) for node in subgraph.nodes}
-    entry_ids = {ids[e] for e in entries}
-    if shared is None:
-        rail = set(shared_nodes(subgraph.nodes, edges, entry_ids))
-    else:
-        rail = (set(shared) & set(index)) - entry_ids
-    if not rail:
-        return _widened(_Layout(ids, index, entries, edges, groups).grid(), widths)
-    # the rest is laid out as if the rail's nodes were not there
+    # where reading starts stays off the rail: the entries that nothing else calls
+    called = {e.target for e in edges if e.source != e.target}
+    starts = {ids[e] for e in entries} - called
+    chosen = shared_nodes(subgraph.nodes, edges, starts) if shared is None else set(shared) & set(index)
+    rail = set(chosen) - starts
+    # the rest is laid out as if the rail's nodes were not there, each part on its own
     main_ids = [i for i in ids if i not in rail]
-    main_index = {ident: i for i, ident in enumerate(main_ids)}
     main_edges = [e for e in edges if e.source not in rail and e.target not in rail]
-    main_entries = [main_index[ids[e]] for e in entries]
-    main = _widened(_Layout(main_ids, main_index, main_entries, main_edges, groups).grid(), widths)
+    main = _packed(main_ids, [ids[e] for e in entries if ids[e] not in rail], main_edges, groups, widths, aspect)
+    if not rail:
+        return main
     rail_edges = [e for e in edges if (e.source in rail or e.target in rail) and e.source != e.target]
     loops: dict[str, list[Edge]] = {}
     for e in edges:
@@ -119,6 +128,68 @@ def layout(subgraph: Subgraph, groups: Mapping[str, str] | None = None, shared: 
     cells.sort(key=lambda c: c.id)
     routes.sort(key=lambda r: (r.source, r.target, r.endpoint or "", r.kind))
     return Grid(tuple(cells), tuple(routes), main.columns, rows, main.entries, tuple(sorted(rail)))
+
+
+def _packed(
+    ids: list[str],
+    entries: list[str],
+    edges: list[Edge],
+    groups: Mapping[str, str] | None,
+    widths: Mapping[str, float],
+    aspect: float,
+) -> Grid:
+    """Each part of the graph (`packing.parts`) laid out alone, widened, and the parts packed to
+    `aspect` (of the flat page: width over height)."""
+    index = {ident: i for i, ident in enumerate(ids)}
+    split = parts(len(ids), [(index[e.source], index[e.target]) for e in edges])
+    if len(split) <= 1:
+        return _widened(_laid_out([_Layout(ids, index, [index[e] for e in entries], edges, groups)])[0], widths)
+    part_of = [0] * len(ids)
+    for k, members in enumerate(split):
+        for i in members:
+            part_of[i] = k
+    edges_of: list[list[Edge]] = [[] for _ in split]
+    for e in edges:
+        edges_of[part_of[index[e.source]]].append(e)
+    entries_of: list[list[str]] = [[] for _ in split]
+    for e in entries:
+        entries_of[part_of[index[e]]].append(e)
+    layouts = []
+    for members, part_edges, part_entries in zip(split, edges_of, entries_of, strict=True):
+        part_ids = [ids[i] for i in members]
+        part_index = {ident: i for i, ident in enumerate(part_ids)}
+        layouts.append(_Layout(part_ids, part_index, [part_index[e] for e in part_entries], part_edges, groups))
+    grids = [_widened(grid, widths) for grid in _laid_out(layouts)]
+    corners = pack([(g.width, g.rows) for g in grids], aspect * ROW / UNIT)
+    cells: list[Cell] = []
+    routes: list[Route] = []
+    for grid, (dx, dy) in zip(grids, corners, strict=True):
+        cells += (msgspec.structs.replace(c, x=snap(c.x + dx), y=snap(c.y + dy), row=c.row + dy) for c in grid.cells)
+        routes += (
+            msgspec.structs.replace(r, points=tuple((snap(x + dx), snap(y + dy)) for x, y in r.points))
+            for r in grid.routes
+        )
+    cells.sort(key=lambda c: c.id)
+    routes.sort(key=lambda r: (r.source, r.target, r.endpoint or "", r.kind))
+    return Grid(
+        cells=tuple(cells),
+        routes=tuple(routes),
+        columns=max(g.columns for g in grids),
+        rows=max(dy + g.rows for g, (_, dy) in zip(grids, corners, strict=True)),
+        entries=tuple(e for e in sorted(set(entries)) if e in index),
+    )
+
+
+def _laid_out(layouts: Sequence[_Layout]) -> list[Grid]:
+    """The grids of the parts of one graph: the searches that small graphs afford are decided by
+    the size of the whole graph, and each part orders on its share of the budgets, so that a
+    thousand small parts cost about what one graph of their size costs."""
+    search = sum(part.size for part in layouts) <= SEARCH_ITEMS
+    for part in layouts:
+        part.settle(search)
+    items = sum(len(part.layer_of) for part in layouts)
+    choose = items <= SMALL_GRAPH and sum(part.segments for part in layouts) <= DRAWN_SEGMENTS
+    return [part.grid(choose, len(part.layer_of) / max(1, items)) for part in layouts]
 
 
 def _widened(grid: Grid, widths: Mapping[str, float]) -> Grid:
@@ -153,11 +224,17 @@ class _Layout:
         self.col = assign_columns(n, directed, self.pinned)
         # the quick orders of the layerings the column search tried, by layering
         self.quick: dict[tuple[int, ...], list[list[int]]] = {}
-        if n + sum(self.col[v] - self.col[u] - 1 for u, v in directed) <= SEARCH_ITEMS:
-            self.col = refine_columns(self.col, directed, self.pinned, self._crossings, REFINE_BUDGET)
-        self.layer_of, self.up, self.down, self.chains = _items(self.col, directed)
+        # nodes and lanes
+        self.size = n + sum(self.col[v] - self.col[u] - 1 for u, v in directed)
+
+    def settle(self, search: bool) -> None:
+        """The final columns (searched for fewer crossings when `search`) and their items."""
+        if search:
+            self.col = refine_columns(self.col, self.directed, self.pinned, self._crossings, REFINE_BUDGET)
+        self.layer_of, self.up, self.down, self.chains = _items(self.col, self.directed)
         self.lane_head = {lane: chain.head for chain in self.chains for lane in chain.lanes}
-        self.is_lane = [i >= n for i in range(len(self.layer_of))]
+        self.is_lane = [i >= len(self.ids) for i in range(len(self.layer_of))]
+        self.segments = sum(len(chain.lanes) + 1 for chain in self.chains)
 
     def _crossings(self, col: list[int], work: list[int]) -> tuple[int, list[int]]:
         """The crossings of a quick ordering of a layering, and per node those of its edges."""
@@ -181,16 +258,16 @@ class _Layout:
             left[chain.head] += 1
         return [min(MAX_SPAN, max(1, math.ceil(max(right[i], left[i]) / PORTS_PER_ROW))) for i in range(n)]
 
-    def grid(self) -> Grid:
+    def grid(self, choose: bool, share: float = 1.0) -> Grid:
         """The grid of the best order. The orders' crossing counts are those of straight lines
-        between item positions; on small graphs several good orders are drawn and the one whose
-        drawing crosses least (by `quality.measure`, ports and lanes included) wins."""
-        segments = sum(len(chain.lanes) + 1 for chain in self.chains)
-        small = len(self.layer_of) <= SMALL_GRAPH and segments <= DRAWN_SEGMENTS
+        between item positions; when `choose` (on small graphs) several good orders are drawn and
+        the one whose drawing crosses least (by `quality.measure`, ports and lanes included) wins.
+        `share` is this graph's share of the ordering's budgets, as a part of a larger one."""
         known = [self.quick[key]] if (key := tuple(self.col)) in self.quick else []
         orders = order_layers(
-            self.layer_of, self.up, self.down, self.entries, keep=CANDIDATES if small else 1, known=known
-        )
+            self.layer_of, self.up, self.down, self.entries, keep=CANDIDATES if choose else 1, known=known,
+            share=share,
+        )  # fmt: skip
         if self.groups:
             orders = [self._grouped(layers) for layers in orders]
         grids = [self._grid(layers) for layers in orders]

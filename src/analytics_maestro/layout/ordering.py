@@ -44,6 +44,7 @@ MEDIAN_SWEEPS = 16
 MEDIAN_BUDGET = 300_000
 POLISH_BUDGET = 100_000
 POLISHED = 8
+PART_BUDGET = 20_000  # the least of each budget a part of a larger graph gets
 
 
 def initial_order(layers_of: Sequence[int], down: Sequence[Sequence[int]], roots: Sequence[int]) -> list[list[int]]:
@@ -462,6 +463,7 @@ def order_layers(
     budget: int | None = None,
     keep: int = 1,
     known: Sequence[Sequence[Sequence[int]]] = (),
+    share: float = 1.0,
 ) -> list[list[list[int]]]:
     """Orders of the items per layer with few crossings, fewest first, at most `keep` of them.
 
@@ -475,11 +477,18 @@ def order_layers(
     bounds the work of the sweeps with transposition (items sorted plus pairs compared): it
     counts operations, not seconds, so the result does not depend on the machine, and huge graphs
     get a good order in bounded time. `known` orders (found on the way, by the column search)
-    join the candidates, so the result crosses no more than they do.
+    join the candidates, so the result crosses no more than they do. A part of a larger graph
+    gets its `share` of every budget (never less than `PART_BUDGET`), so that the parts of a graph
+    cost together what one graph costs.
     """
+
+    def shared(whole: int) -> int:
+        return whole if share >= 1.0 else max(min(whole, PART_BUDGET), round(whole * share))
+
     if budget is None:
         # Past a few thousand items more sweeps change the count by tenths of a percent.
         budget = BUDGET if len(layers_of) <= LARGE_GRAPH else LARGE_GRAPH_BUDGET
+    budget = shared(budget)
     makers = (
         lambda: _breadth_first(layers_of, down, up, [item for item in range(len(up)) if not up[item]]),
         lambda: initial_order(layers_of, down, roots),
@@ -492,7 +501,7 @@ def order_layers(
 
     # Median sweeps from each start under each rule; on a large graph, as many pairs as the
     # budget allows, the best first (LARGE_GRAPH_PAIRS), run in the usual order.
-    work = [MEDIAN_BUDGET]
+    work = [shared(MEDIAN_BUDGET)]
     pairs = [(rule, k) for rule in (RULES[1], RULES[0], RULES[3], RULES[2]) for k in range(len(makers))]
     affordable = max(1, work[0] // max(1, MEDIAN_SWEEPS * len(layers_of)))
     if affordable < len(pairs):
@@ -518,7 +527,7 @@ def order_layers(
         finals = [sweeps(best, up, down, MAX_ITERATIONS, rule, work)]
     # Restarts have a budget of their own, spent on small graphs only: large ones would pay for
     # them in seconds and gain little.
-    work = [RESTART_BUDGET if len(layers_of) <= RESTART_ITEMS else 0]
+    work = [shared(RESTART_BUDGET) if len(layers_of) <= RESTART_ITEMS else 0]
     for restart in range(RESTARTS):
         if finals[0][1] == 0 or work[0] <= 0:
             break
@@ -531,7 +540,7 @@ def order_layers(
     small = len(layers_of) <= RESTART_ITEMS
     if small:
         # the best orders are polished, and the best of the polished ones kept
-        finals = [_polish(layers, up, down, [POLISH_BUDGET]) for layers in _distinct(finals, POLISHED)]
+        finals = [_polish(layers, up, down, [shared(POLISH_BUDGET)]) for layers in _distinct(finals, POLISHED)]
     return _distinct(finals, keep)
 
 

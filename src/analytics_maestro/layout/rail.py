@@ -7,8 +7,10 @@ curtain of long edges.
 A node is shared when the request names it (then exactly the named nodes are), or when the
 inventory says so (an application's `shared: true`; `shared: false` keeps it off), or by the
 default rule: its family is
-one of `SHARED_FAMILIES` (databases, brokers, monitoring, logs, identity, service discovery, DNS)
-and at least max(`MIN_USERS`, `SHARE` of the diagram's nodes) other nodes use it. Shared nodes
+one of `SHARED_FAMILIES` (databases, caches, brokers, object stores, monitoring, logs, identity,
+service discovery, DNS, mail) and at least `users_needed` other nodes use it: 5, or 15 % of the
+diagram, or the square root of its size, whichever is more, but never more than the square root
+past 5. Shared nodes
 stand in rows of their own above everything else, left to right by dependency depth and id (their
 `col` is 0: they stand in no column). Every edge with a shared end becomes a *badge*: a route of kind
 `shared` with one point, on the border of the edge's other end (its source, when both ends are
@@ -26,7 +28,9 @@ from analytics_maestro.domain import Edge, Node
 from analytics_maestro.layout.grid import ENTRY_MARGIN, NODE_WIDTH, ROW_MARGIN, Cell, Route, snap
 from analytics_maestro.layout.routing import Box, self_loop
 
-SHARED_FAMILIES = frozenset({"Database", "Broker", "Monitor", "Logs", "Auth", "ServiceDiscovery", "DNS"})
+SHARED_FAMILIES = frozenset(
+    {"Database", "Cache", "Broker", "ObjectStorage", "Monitor", "Logs", "Auth", "ServiceDiscovery", "DNS", "SMTP"}
+)
 MIN_USERS = 5
 SHARE = 0.15
 RAIL_GAP = 0.5  # between two boxes on the rail, in grid units
@@ -52,13 +56,24 @@ def shared_nodes(nodes: Iterable[Node], edges: Iterable[Edge], entries: Collecti
     for edge in edges:
         if edge.source != edge.target:
             users.setdefault(edge.target, set()).add(edge.source)
-    least = max(MIN_USERS, math.ceil(SHARE * len(nodes)))
+    least = users_needed(len(nodes))
     return sorted(
         n.id
         for n in nodes
         if n.id not in entries
         and (n.shared or (n.shared is None and n.family in SHARED_FAMILIES and len(users.get(n.id, ())) >= least))
     )
+
+
+def users_needed(nodes: int) -> int:
+    """How many users make a node of a shared family shared, in a diagram of `nodes` nodes:
+    max(`MIN_USERS`, min(`SHARE` of them, their square root)). The square root keeps the rule
+    finding a platform's few hubs in a diagram of thousands, where each is used by a few percent.
+
+    >>> users_needed(10), users_needed(30), users_needed(140), users_needed(2300)
+    (5, 5, 12, 48)
+    """
+    return max(MIN_USERS, min(math.ceil(SHARE * nodes), math.ceil(math.sqrt(nodes))))
 
 
 def holder(edge: Edge, rail: Collection[str]) -> str:

@@ -22,7 +22,7 @@ from analytics_maestro.render.common import (
     theme_name,
     tooltip,
 )
-from analytics_maestro.render.labels import BOX_PADDING, UNIT, lines
+from analytics_maestro.render.labels import BOX_PADDING, ROW, UNIT, lines
 from analytics_maestro.render.symbols import symbol_defs, symbol_id
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspe
 
 # Pixels per grid unit, wider than high so that boxes have room for their labels (the scaling is
 # affine: routes stay clear of boxes).
-UNIT_X, UNIT_Y = UNIT, 80.0
+UNIT_X, UNIT_Y = UNIT, ROW
 FLAT = Projection(False, UNIT_X, UNIT_Y)
 ICON = 20
 BADGE_RADIUS = 8

@@ -26,7 +26,9 @@ _OTHER, _WIDE = 800, 1000  # any other character; East Asian wide ones (from U+1
 # on the right.
 BOX_PADDING = 41
 MIN_BOX, MAX_BOX = 150, 255
-UNIT = 150.0  # pixels per grid unit across the columns in the flat drawing: a `MIN_BOX` box is one unit
+# Pixels per grid unit across the columns in the flat drawing (a `MIN_BOX` box is one unit wide),
+# and per row down them: the page that box widths and the packing's aspect are measured on.
+UNIT, ROW = 150.0, 80.0
 # Characters after which a name may break
 _BREAKS = "-_./: "
 

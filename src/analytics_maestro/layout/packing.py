@@ -1,0 +1,109 @@
+"""Packing: the parts of a diagram that share no edge, laid out one by one and placed side by side
+to a target aspect ratio, never as one tall stack.
+
+    parts(n, pairs) -> [[node, ...], ...]
+    pack(sizes, aspect) -> [(x, y), ...]
+
+Each part is a rectangle (its width in grid units, its height in rows). `pack` places them with a
+skyline: tallest first, each where its top is highest (then leftmost) under a chosen width; it
+tries widths between the widest part and all of them in a row and keeps the placement whose bounding
+box is nearest the aspect (width over height, in the same units), the smaller area breaking ties;
+most of the widths tried lie around the width that the parts' area suggests.
+Rows stay whole: every part moves down by a whole number of rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+ROW_GAP = 1  # rows between two parts, one above the other
+SPREAD = 8  # widths tried between the widest part and all parts in a row, besides
+AROUND = 12  # widths tried from 0.6 to 1.6 times the width that the parts' area suggests
+EPS = 1e-9
+
+
+def parts(n: int, pairs: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """The weakly connected parts of a graph on nodes 0..n-1, each in node order, the parts in the
+    order of their first node.
+
+    >>> parts(5, [(0, 3), (4, 1)])
+    [[0, 3], [1, 4], [2]]
+    """
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for u, v in pairs:
+        a, b = find(u), find(v)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for x in range(n):
+        groups.setdefault(find(x), []).append(x)
+    return list(groups.values())
+
+
+def _skyline(sizes: Sequence[tuple[float, int]], order: Sequence[int], width: float) -> list[tuple[float, int]]:
+    """Each part's top-left corner, placed in `order` under a skyline `width` wide (a part wider
+    than that starts at the left)."""
+    # the skyline: (x, top) steps, each up to the next one's x; the last runs to infinity
+    line: list[tuple[float, int]] = [(0.0, 0)]
+    at: list[tuple[float, int]] = [(0.0, 0)] * len(sizes)
+    for k in order:
+        w, h = sizes[k]
+        best: tuple[int, float, int] | None = None  # (y, x, step)
+        for i, (x, _) in enumerate(line):
+            if x > 0 and x + w > width + EPS:
+                break
+            right, y, j = x + w, 0, i
+            while j < len(line) and line[j][0] < right - EPS:
+                y = max(y, line[j][1])
+                j += 1
+            if best is None or (y, x) < best[:2]:
+                best = (y, x, i)
+        y, x, _ = best  # type: ignore[misc]
+        at[k] = (x, y)
+        right = x + w
+        kept = [step for step in line if step[0] < x - EPS]
+        later = [step for step in line if step[0] >= right - EPS]
+        if not later or later[0][0] > right + EPS:
+            # the step that held the part's right end goes on from there
+            later.insert(0, (right, max(step for step in line if step[0] < right - EPS)[1]))
+        line = []
+        for step in [*kept, (x, y + h + ROW_GAP), *later]:
+            if not line or line[-1][1] != step[1]:
+                line.append(step)
+    return at
+
+
+def pack(sizes: Sequence[tuple[float, int]], aspect: float) -> list[tuple[float, int]]:
+    """The top-left corner of each part (width, rows) so that the whole is nearest `aspect`.
+
+    >>> pack([(4.0, 10), (4.0, 10), (4.0, 10), (4.0, 10)], 0.4)
+    [(0.0, 0), (4.0, 0), (0.0, 11), (4.0, 11)]
+    >>> pack([(3.0, 2)], 1.0)
+    [(0.0, 0)]
+    """
+    if len(sizes) <= 1:
+        return [(0.0, 0)] * len(sizes)
+    order = sorted(range(len(sizes)), key=lambda k: (-sizes[k][1], -sizes[k][0], k))
+    narrowest = max(w for w, _ in sizes)
+    widest = sum(w for w, _ in sizes)
+    # the width a square-ish packing of the parts' area would take at the aspect, and around it
+    guess = math.sqrt(sum(w * (h + ROW_GAP) for w, h in sizes) * aspect)
+    widths = {narrowest * (widest / narrowest) ** (t / SPREAD) for t in range(SPREAD + 1)}
+    widths |= {guess * (0.6 + t / AROUND) for t in range(AROUND + 1)}
+    best: tuple[float, float, list[tuple[float, int]]] | None = None
+    for width in sorted(w for w in widths if narrowest <= w <= widest):
+        at = _skyline(sizes, order, width)
+        w = max(x + sizes[k][0] for k, (x, _) in enumerate(at))
+        h = max(y + sizes[k][1] for k, (_, y) in enumerate(at))
+        score = (abs(math.log(w / max(h, 1) / aspect)), w * h)
+        if best is None or score < best[:2]:
+            best = (*score, at)
+    return best[2]  # type: ignore[index]
