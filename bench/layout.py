@@ -8,13 +8,20 @@ system's entries and all they reach) and writes it as DOT too. It prints:
 - layout: our layout time in-process (lookup result in, Grid out), and `dot -Tplain`'s on the same
   graph, with the ratio; then our iso rendering time and the SVG's size;
 - crossings, overlaps and edges through nodes of both, by the project's own measure
-  (`analytics_maestro.layout.quality`); also the crossings of `dot` held to our rule that the
-  entries open the first column (`rank=source`), the like-for-like comparison;
+  (`analytics_maestro.layout.quality`), ours with the rail of shared infrastructure (the default)
+  and with every edge a line (`--shared none`); also the crossings of `dot` held to our rule that
+  the entries open the first column (`rank=source`), the like-for-like comparison;
+- readability: the names cut in our flat and iso drawings (0 is the aim), and the aspect of the
+  flat drawing (width over height; 1:3 to 3:1 is the aim);
 - draw: the whole `analytics-maestro draw` process (start-up, reading the file, lookup, layout,
   SVG) against `dot -Tsvg` on the same graph and on the whole inventory graph (orphan
   applications that no entry reaches included, as `generate --dot` writes it), with ratios and our
   peak memory. A command that takes under ten seconds runs up to five times (ours and `dot`'s
   alike) and the median is shown: single runs on a shared machine vary by a fifth.
+
+The real architectures of examples/ and the demo come first, the same figures per example, and
+last the landscape level (`--level systems`) of the 3,000-application inventory: how many systems,
+and the font size its names get when the whole of it is fitted to a 1440x900 screen.
 
 `dot` runs are skipped above --dot-timeout seconds (reported as such).
 """
@@ -31,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -44,8 +52,10 @@ from analytics_maestro.layout import layout
 from analytics_maestro.layout.grid import Grid
 from analytics_maestro.layout.quality import from_layout_json, from_plain, measure
 from analytics_maestro.render import exports
+from analytics_maestro.render.labels import ROW, UNIT
 
 COMMAND = str(Path(sys.executable).with_name("analytics-maestro"))
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 # Starts the command and reports its time and peak memory. It runs in a small interpreter of its own
@@ -102,6 +112,23 @@ def subgraph_dot(graph: Subgraph, first: Sequence[str] = ()) -> str:
     return "\n".join([*lines, "}"]) + "\n"
 
 
+def cut_labels(svg: str) -> int:
+    """How many application labels of a drawing end in an ellipsis (tooltips aside)."""
+    root = ET.fromstring(svg)
+    cut = 0
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") in ("apps", "labels"):
+            for label in group.iter(f"{SVG}text"):
+                if label.get("class", "label") == "label" and "".join(label.itertext()).endswith("…"):
+                    cut += 1
+    return cut
+
+
+def aspect(grid: Grid) -> float:
+    """Width over height of the flat drawing."""
+    return grid.width * UNIT / max(1.0, grid.rows * ROW)
+
+
 def first_column(grid: Grid) -> list[str]:
     """The entries our layout puts in column 0."""
     entries = set(grid.entries)
@@ -138,6 +165,9 @@ def bench(n: int, seed: int, tmp: Path, dot_timeout: float) -> dict:
     row = {"n": n, "seed": seed, "nodes": len(graph.nodes), "edges": len(graph.edges), "layout_s": ours}
     row["render_s"], row["svg_mb"] = render, len(svg_text.encode()) / 1e6
     row["ours"] = measure(*from_layout_json(grid.to_json())).as_dict()
+    row["none_crossings"] = measure(*layout(graph, shared=()).measurable()).crossings
+    row["rail"], row["aspect"] = len(grid.rail), aspect(grid)
+    row["cut"] = cut_labels(svg_text) + cut_labels(exports.svg(grid, nodes, servers, "flat"))
 
     (tmp / "same.dot").write_text(subgraph_dot(graph))
     (tmp / "whole.dot").write_text(to_dot(doc))
@@ -162,21 +192,44 @@ def bench(n: int, seed: int, tmp: Path, dot_timeout: float) -> dict:
     return row
 
 
-def architectures(tmp: Path) -> list[tuple[str, int, int, int | None, int | None]]:
-    """Crossings, ours and dot's, on the real architectures under examples/ and the demo."""
+def architectures(tmp: Path) -> list[dict]:
+    """Crossings, ours (with the rail and without) and dot's, cut names and aspect, on the real
+    architectures under examples/ and the demo."""
     from analytics_maestro.inventory.files import load_inventory
 
     root = Path(__file__).resolve().parent.parent
     rows = []
     for path in [*sorted((root / "examples").glob("*.yaml")), root / "src/analytics_maestro/demo/inventory.yaml"]:
         report = load_inventory(path)
-        _, graph = lookup(MemoryInventory(report.inventory, "bench"), GraphRequest(owner="bench", all_systems=True), 40)
+        catalogue = MemoryInventory(report.inventory, "bench")
+        request = GraphRequest(owner="bench", all_systems=True)
+        _, graph = lookup(catalogue, request, 40)
+        nodes = {node.id: node for node in graph.nodes}
+        servers = catalogue.servers(request, sorted(nodes))
         grid = layout(graph)
-        ours = measure(*grid.measurable()).crossings
         _, theirs = dot_crossings(subgraph_dot(graph), tmp, 60)
         _, theirs_first = dot_crossings(subgraph_dot(graph, first_column(grid)), tmp, 60)
-        rows.append((path.name, len(graph.nodes), ours, theirs, theirs_first))
+        rows.append({
+            "name": path.name, "nodes": len(graph.nodes), "rail": len(grid.rail),
+            "crossings": measure(*grid.measurable()).crossings,
+            "none": measure(*layout(graph, shared=()).measurable()).crossings, "dot": theirs, "dot1": theirs_first,
+            "cut": sum(cut_labels(exports.svg(grid, nodes, servers, style)) for style in ("iso", "flat")),
+            "aspect": aspect(grid),
+        })  # fmt: skip
     return rows
+
+
+def landscape_fit(n: int, seed: int) -> tuple[int, float]:
+    """The systems of the landscape of a generated inventory, and the font size of their names
+    (11 px at full size) when the whole flat drawing is fitted to 1440x900."""
+    from analytics_maestro.pipeline.diagram import make_diagram
+
+    catalogue = MemoryInventory(validate(generate(n, seed)).inventory, "bench")
+    request = GraphRequest(owner="bench", all_systems=True, level="systems")
+    diagram = make_diagram(catalogue, request, style="flat")
+    root = ET.fromstring(diagram.svg)
+    _, _, width, height = (float(v) for v in root.get("viewBox").split())
+    return len(diagram.layout.cells), 11 * min(1440 / width, 900 / height)
 
 
 def ratio(theirs: float | None, ours: float) -> str:
@@ -193,21 +246,24 @@ def shown(value: object) -> str:
 
 def print_table(rows: list[dict]) -> None:
     print(
-        f"{'N':>6} {'seed':>4} {'nodes':>6} | {'layout s':>8} {'dot s':>7} {'ratio':>7} | {'crossings':>9} {'dot':>7}"
-        f" {'dot[1]':>7} {'overlaps':>8} {'through':>7} | {'iso s':>5} {'SVG MB':>6} | {'draw s':>6} {'dot svg':>7}"
-        f" {'ratio':>7} {'whole':>7} {'ratio':>7} {'peak MB':>7}"
+        f"{'N':>6} {'seed':>4} {'nodes':>6} | {'layout s':>8} {'dot s':>7} {'ratio':>7} | {'crossings':>9} {'none':>7}"
+        f" {'dot':>7} {'dot[1]':>7} {'overlaps':>8} {'through':>7} {'rail':>4} {'cut':>3} {'aspect':>6} | {'iso s':>5}"
+        f" {'SVG MB':>6} | {'draw s':>6} {'dot svg':>7} {'ratio':>7} {'whole':>7} {'ratio':>7} {'peak MB':>7}"
     )
     for r in rows:
         dot = r["dot"] or {}
         print(
             f"{r['n']:>6} {r['seed']:>4} {r['nodes']:>6} | {r['layout_s']:8.2f} {seconds(r['dot_plain_s'])}"
-            f" {ratio(r['dot_plain_s'], r['layout_s'])} | {r['ours']['crossings']:>9} {shown(dot.get('crossings')):>7}"
-            f" {shown(r['dot_first_crossings']):>7} {r['ours']['overlaps']:>8} {r['ours']['through_nodes']:>7}"
+            f" {ratio(r['dot_plain_s'], r['layout_s'])} | {r['ours']['crossings']:>9} {r['none_crossings']:>7}"
+            f" {shown(dot.get('crossings')):>7} {shown(r['dot_first_crossings']):>7} {r['ours']['overlaps']:>8}"
+            f" {r['ours']['through_nodes']:>7} {r['rail']:>4} {r['cut']:>3} {r['aspect']:6.2f}"
             f" | {r['render_s']:5.2f} {r['svg_mb']:6.1f} | {r['draw_s']:6.2f}"
             f" {seconds(r['dot_svg_same_s'])} {ratio(r['dot_svg_same_s'], r['draw_s'])}"
             f" {seconds(r['dot_svg_whole_s'])} {ratio(r['dot_svg_whole_s'], r['draw_s'])} {r['draw_mb']:>7}"
         )
+    print("crossings: ours with the rail of shared infrastructure; none: ours with every edge a line (--shared none).")
     print("dot[1]: dot with our column-0 entries held in its first rank (rank=source), the same rule as ours.")
+    print("rail: nodes on the rail; cut: names cut in the iso and flat drawings; aspect: the flat drawing's w/h.")
 
 
 def main() -> None:
@@ -223,15 +279,25 @@ def main() -> None:
     compileall.compile_dir(Path(analytics_maestro.__file__).parent, quiet=1)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        print(f"{'architecture':<28} {'nodes':>5} {'crossings':>9} {'dot':>5} {'dot[1]':>6}")
-        for name, nodes, ours, theirs, theirs_first in architectures(Path(tmp)):
-            print(f"{name:<28} {nodes:>5} {ours:>9} {shown(theirs):>5} {shown(theirs_first):>6}")
+        print(
+            f"{'architecture':<28} {'nodes':>5} {'rail':>4} {'crossings':>9} {'none':>5} {'dot':>5} {'dot[1]':>6}"
+            f" {'rail/dot':>8} {'cut':>3} {'aspect':>6}"
+        )
+        for a in architectures(Path(tmp)):
+            half = f"{a['crossings'] / a['dot']:8.2f}" if a["dot"] else f"{'-':>8}"
+            print(
+                f"{a['name']:<28} {a['nodes']:>5} {a['rail']:>4} {a['crossings']:>9} {a['none']:>5}"
+                f" {shown(a['dot']):>5} {shown(a['dot1']):>6} {half} {a['cut']:>3} {a['aspect']:6.2f}"
+            )
         print()
         for n in args.sizes:
             for seed in args.seeds if n < 10_000 else args.seeds[:1]:
                 rows.append(bench(n, seed, Path(tmp), args.dot_timeout))
                 print(f"measured N={n} seed={seed}", file=sys.stderr, flush=True)
     print_table(rows)
+    if 3000 in args.sizes:
+        systems, font = landscape_fit(3000, args.seeds[0])
+        print(f"\nlandscape of N=3000: {systems} systems; fitted to 1440x900, names at {font:.1f} px (aim: 10 px)")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
 

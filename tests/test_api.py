@@ -409,6 +409,17 @@ def test_a_graph_names_its_rail_or_draws_every_edge_as_a_line(world):
     error_of(alice.post("/graphs", json={"systems": ["shop"], "shared": "everything"}), 400)
 
 
+def test_a_graph_of_the_systems_landscape_packed_to_an_aspect(world):
+    alice = world.client("alice")
+    graph = alice.post("/graphs", json={"systems": ["shop"], "level": "systems", "aspect": 1.0}).get_json()
+    assert graph["level"] == "systems" and graph["aspect"] == 1.0
+    done = world.wait("alice", graph["id"])
+    layout = alice.get(f"/graphs/{graph['id']}/layout.json").get_json()
+    assert "shop" in [n["id"] for n in layout["nodes"]] and len(layout["nodes"]) < sum(done["stats"]["histogram"])
+    for bad in ({"level": "teams"}, {"aspect": 0}, {"aspect": 50}):
+        error_of(alice.post("/graphs", json={"systems": ["shop"], **bad}), 400)
+
+
 def test_graph_requests_are_validated(world):
     alice = world.client("alice")
     error = error_of(alice.post("/graphs", json={"systems": ["nope", "gone"]}), 422)

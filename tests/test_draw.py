@@ -47,6 +47,18 @@ def test_draw_puts_what_shared_names_on_the_rail_and_none_nowhere(tmp_path):
     )  # an entry that nothing calls stays off the rail
 
 
+def test_draw_the_landscape_and_a_chosen_aspect(tmp_path):
+    result = draw(tmp_path, SHOP, "--system", "shop", "--level", "systems", "-o", tmp_path / "s.svg",
+                  "--layout-json", tmp_path / "l.json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    # its applications name no system: they stand in the one for those
+    assert [n["id"] for n in json.loads((tmp_path / "l.json").read_text())["nodes"]] == ["(no system)"]
+    for bad in ("0:1", "wide", "16:0", "100"):
+        result = draw(tmp_path, SHOP, "--system", "shop", "--aspect", bad, "-o", tmp_path / "s.svg")
+        assert result.exit_code == 2 and "--aspect" in result.output and repr(bad) in result.output
+    assert draw(tmp_path, SHOP, "--system", "shop", "--aspect", "4:3", "-o", tmp_path / "s.svg").exit_code == 0
+
+
 def test_draw_writes_svg_layout_and_png(tmp_path):
     out = tmp_path / "shop.svg"
     result = draw(tmp_path, SHOP, "--system", "shop", "-o", out, "--layout-json", tmp_path / "l.json",

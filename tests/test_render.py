@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics_maestro.analytics.info import info
-from analytics_maestro.domain import FAMILIES, SIZES, GraphRequest
+from analytics_maestro.domain import FAMILIES, SIZES, Edge, GraphRequest, Node, Subgraph
 from analytics_maestro.inventory.entry import lookup
 from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
@@ -238,10 +238,61 @@ def test_users_of_the_rail_carry_a_badge_that_the_viewer_treats_as_an_edge(style
 
 
 def test_the_rail_does_not_change_the_statistics():
-    graph, grid, _, srv = diagram(RAILED)
-    plain = layout(graph, shared=())
-    assert grid.rail and not plain.rail
-    assert info(graph, grid, srv, ()) == info(graph, plain, srv, ())
+    from analytics_maestro.pipeline.diagram import make_diagram
+
+    catalogue = MemoryInventory(validate(RAILED).inventory, "t")
+    railed = make_diagram(catalogue, GraphRequest(owner="t", all_systems=True), style=None)
+    plain = make_diagram(catalogue, GraphRequest(owner="t", all_systems=True, shared=()), style=None)
+    assert railed.layout.rail and not plain.layout.rail
+    assert railed.statistics() == plain.statistics() and railed.statistics().connections == 12
+
+
+LANDSCAPE = {
+    "systems": [{"id": "shop", "name": "Shop", "entries": ["web"]}, {"id": "pay", "name": "Payments"},
+                {"id": "ops", "name": "Operations"}],
+    "applications": [
+        {"id": "web", "systems": ["shop"], "deps": [{"id": "cart"}, {"id": "psp"}, {"id": "fraud"}, {"id": "log"}]},
+        {"id": "cart", "systems": ["shop"], "family": "Cache", "deps": [{"id": "log"}]},
+        {"id": "psp", "systems": ["pay", "shop"], "deps": [{"id": "fraud"}, {"id": "log"}]},
+        {"id": "fraud", "systems": ["pay"], "family": "MachineLearning"},
+        {"id": "log", "systems": ["ops"], "family": "Logs"},
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_the_landscape_draws_one_box_per_system_and_counted_links(style):
+    from analytics_maestro.pipeline.diagram import make_diagram
+
+    catalogue = MemoryInventory(validate(LANDSCAPE).inventory, "t")
+    apps = make_diagram(catalogue, GraphRequest(owner="t", systems=("shop",)), style=style)
+    systems = make_diagram(catalogue, GraphRequest(owner="t", systems=("shop",), level="systems"), style=style)
+    names = {n.id: n.name for n in systems.view.nodes}
+    assert names == {"shop": "Shop · 2 apps", "pay": "Payments · 2 apps", "ops": "Operations · 1 app"}
+    links = {(e.source, e.target): e.endpoint for e in systems.view.edges}
+    # psp belongs to its first system (pay): web→psp and web→fraud are two shop→pay dependencies
+    assert links == {("shop", "pay"): "2 dependencies", ("shop", "ops"): "2 dependencies",
+                     ("pay", "ops"): "1 dependency"}  # fmt: skip
+    assert systems.view.entries == ("shop",) and systems.statistics() == apps.statistics()
+    root = parse(systems.svg)
+    assert sorted(g.get("data-app-id") for g in root.iter(f"{NS}g") if g.get("data-app-id")) == [
+        "ops", "pay", "shop",
+    ]  # fmt: skip
+    tooltip = "".join(root.find(f".//{NS}g[@id='tool-pay']").itertext())
+    assert "hosts: fraud, psp" in tooltip and "Application 1, MachineLearning 1" in tooltip
+
+
+def test_lone_applications_stand_together_in_a_matrix():
+    graph = Subgraph(entries=("a0",), nodes=tuple(Node(f"a{i}", 0) for i in range(30)),
+                     edges=(Edge("a3", "a3", "loop"),))  # fmt: skip
+    grid = layout(graph)
+    from analytics_maestro.layout.quality import measure
+
+    assert measure(*grid.measurable()).overlaps == 0
+    rows, columns = grid.rows, len({c.x for c in grid.cells})
+    assert 1 < rows < 30 and rows * columns >= 30 and 1 / 3 < grid.width * 150 / (rows * 80) < 3
+    (loop,) = grid.routes
+    assert loop.kind == "self" and len(loop.points) == 4
 
 
 def test_the_drawing_of_an_ascii_inventory_is_ascii():
@@ -336,8 +387,8 @@ def test_png_conversion_without_warnings(style):
 
 
 def test_statistics():
-    graph, grid, _, srv = diagram(SHOP)
-    stats = info(graph, grid, srv, ["acme", "acme"])
+    graph, _, _, srv = diagram(SHOP)
+    stats = info(graph, srv, ["acme", "acme"])
     assert stats.histogram == (1, 1, 2) and sum(stats.histogram) == 4
     assert stats.connections == 5 and stats.density == f"{5 / 12:.2f}"
     assert stats.families == {"Application": 1, "CDN": 1, "Cache": 1, "Database": 1}

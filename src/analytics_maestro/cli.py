@@ -137,6 +137,27 @@ def _write(path: Path, data: bytes) -> None:
 OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
 
 
+class AspectRatio(click.ParamType):
+    """`W:H` (16:10) or a number (1.6), between 1:10 and 10:1."""
+
+    name = "W:H"
+
+    def convert(self, value, param, ctx) -> float:
+        if isinstance(value, float):
+            return value
+        try:
+            width, _, height = str(value).partition(":")
+            ratio = float(width) / float(height or 1)
+        except (ValueError, ZeroDivisionError):
+            ratio = 0.0
+        if not 0.1 <= ratio <= 10:
+            self.fail(f"{value!r} is not a width to height such as 16:10 or 1.6, between 1:10 and 10:1", param, ctx)
+        return ratio
+
+
+ASPECT_RATIO = AspectRatio()
+
+
 @main.command()
 @click.argument("inventory", type=click.Path(dir_okay=False, path_type=Path))
 @selection
@@ -155,13 +176,24 @@ OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
     help="Draw this application on the rail of shared infrastructure (repeatable); 'none' draws every edge as a "
     "line. Default: the inventory's `shared` fields and the rail's rule.",
 )  # fmt: skip
+@click.option(
+    "--level",
+    type=click.Choice(["applications", "systems"]),
+    default="applications",
+    show_default=True,
+    help="Applications, or the landscape: one box per system, with the dependencies between systems.",
+)
+@click.option(
+    "--aspect", type=ASPECT_RATIO, default=None, metavar="W:H",
+    help="The width to height that the parts of the drawing are packed to.  [default: 16:10]",
+)  # fmt: skip
 @click.option("--png", "png_path", type=OUTPUT, help="Also write a PNG.")
 @click.option("--layout-json", "layout_path", type=OUTPUT, help="Also write the layout as JSON.")
 @click.option("--stats", "stats_path", type=OUTPUT, help="Also write the statistics as JSON.")
 @click.pass_obj
 def draw(
     settings, inventory, apps, systems, clients, all_systems, owner, principals, max_depth, style, view, output, fmt,
-    shared, png_path, layout_path, stats_path,
+    shared, level, aspect, png_path, layout_path, stats_path,
 ) -> None:  # fmt: skip
     """Draw the diagram of INVENTORY (JSON or YAML) from the chosen entry points; no server needed."""
     from analytics_maestro.inventory.memory import MemoryInventory
@@ -172,6 +204,7 @@ def draw(
     # would only scan it (each full pass over a large inventory costs tens of milliseconds).
     with paused_gc(freeze=True):
         request = _request(settings, apps, systems, clients, all_systems, owner, principals)
+        request = msgspec.structs.replace(request, level=level, aspect=aspect)
         if shared:
             request = msgspec.structs.replace(request, shared=tuple(s for s in shared if s != "none"))
         report = load_inventory(inventory, structs=True)

@@ -84,7 +84,9 @@ class GraphRequest(msgspec.Struct, frozen=True):
     `principals` are who asks: a user id and the ids of the user's teams. The lookup reaches only
     applications owned by one of them or granted to one of them; when not given, the owner asks.
     `shared` names the applications drawn on the rail (shared infrastructure); None leaves it to
-    the inventory and the rail's rule, and an empty tuple puts nothing there.
+    the inventory and the rail's rule, and an empty tuple puts nothing there. `level` is what the
+    diagram shows: `applications`, or `systems` (the landscape: one node per system). `aspect` is
+    the width over the height that the parts of the drawing are packed to (None: 16:10).
     """
 
     owner: str
@@ -94,6 +96,8 @@ class GraphRequest(msgspec.Struct, frozen=True):
     clients: tuple[str, ...] = ()
     all_systems: bool = False
     shared: tuple[str, ...] | None = None
+    level: str = "applications"
+    aspect: float | None = None
 
     def readers(self) -> tuple[str, ...]:
         return tuple(sorted(set(self.principals))) if self.principals else (self.owner,)
@@ -103,7 +107,9 @@ class GraphRequest(msgspec.Struct, frozen=True):
         return {
             "owner": self.owner, "principals": list(self.principals), "apps": list(self.apps),
             "systems": list(self.systems), "clients": list(self.clients), "all_systems": self.all_systems,
-        } | ({} if self.shared is None else {"shared": list(self.shared)})  # fmt: skip
+        } | ({} if self.shared is None else {"shared": list(self.shared)}) | (
+            {} if self.level == "applications" else {"level": self.level}
+        ) | ({} if self.aspect is None else {"aspect": self.aspect})  # fmt: skip
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> GraphRequest:
@@ -112,6 +118,7 @@ class GraphRequest(msgspec.Struct, frozen=True):
             systems=tuple(doc.get("systems", ())), clients=tuple(doc.get("clients", ())),
             all_systems=bool(doc.get("all_systems", False)),
             shared=None if doc.get("shared") is None else tuple(doc["shared"]),
+            level=doc.get("level", "applications"), aspect=doc.get("aspect"),
         )  # fmt: skip
 
 
@@ -134,6 +141,7 @@ class Node(msgspec.Struct, frozen=True, gc=False):
     systems: tuple[str, ...] = ()
     hosts: tuple[str, ...] = ()  # in the infrastructure view, the applications a server runs
     shared: bool | None = None  # the inventory's word on the rail: always (True), never (False), or the rule
+    summary: str = ""  # in the landscape, what a system holds (its families), for the tooltip
 
 
 class Edge(msgspec.Struct, frozen=True, gc=False):

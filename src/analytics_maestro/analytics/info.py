@@ -1,11 +1,11 @@
 """info: the statistics of a diagram, under our names and under Maestro's.
 
-    info(subgraph, grid, servers, clients) -> Info
+    info(subgraph, servers, clients) -> Info
 
 The histogram counts nodes per dependency depth (the lookup's shortest distance from the entries,
 as Maestro's columns were), so how a diagram is drawn (its rail, its packing) never changes it.
 Density is that of a directed graph, m / n(n-1) (self-loops counted in m, as Maestro did), written
-with two decimals; connections are the edges drawn (a badge on the rail counts as its edge); a
+with two decimals; connections are the distinct edges (each drawn once, as a line or as a badge on the rail); a
 server that runs several applications of the diagram counts once (Maestro counted it once per
 application).
 """
@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from analytics_maestro.domain import Subgraph
-from analytics_maestro.layout.grid import Grid
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
     from analytics_maestro.model import Server
@@ -68,22 +67,18 @@ def density(nodes: int, edges: int) -> str:
     return f"{edges / (nodes * (nodes - 1)) if nodes > 1 else 0.0:.2f}"
 
 
-def info(
-    subgraph: Subgraph,
-    grid: Grid,
-    servers: Mapping[str, Iterable[Server]],
-    clients: Iterable[str],
-) -> Info:
+def info(subgraph: Subgraph, servers: Mapping[str, Iterable[Server]], clients: Iterable[str]) -> Info:
     histogram = [0] * (max((node.depth for node in subgraph.nodes), default=-1) + 1)
     for node in subgraph.nodes:
         histogram[node.depth] += 1
+    edges = set(subgraph.edges)  # as the layout draws them: one per source, target and endpoint
     families = Counter(node.family for node in subgraph.nodes)
     systems = sorted({system for node in subgraph.nodes for system in node.systems})
     distinct_servers = {server.id for group in servers.values() for server in group}
     return Info(
         histogram=tuple(histogram),
-        density=density(len(subgraph.nodes), len(grid.routes)),
-        connections=len(grid.routes),
+        density=density(len(subgraph.nodes), len(edges)),
+        connections=len(edges),
         families=dict(sorted(families.items())),
         systems=tuple(systems),
         servers=len(distinct_servers),

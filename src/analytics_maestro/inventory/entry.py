@@ -30,6 +30,7 @@ class SystemRef(msgspec.Struct, frozen=True, gc=False):
     id: str
     entries: tuple[str, ...]
     clients: tuple[str, ...]
+    name: str = ""
 
 
 class Catalogue(Protocol):

@@ -64,7 +64,7 @@ class MemoryInventory:
     def systems(self, request: GraphRequest, ids: Sequence[str] | None) -> list[SystemRef]:
         chosen = self.systems_by_id.values() if ids is None else (self.systems_by_id.get(i) for i in ids)
         readable = self._reader(request)
-        return [SystemRef(s.id, s.entries, s.clients) for s in chosen if s is not None and readable(s)]
+        return [SystemRef(s.id, s.entries, s.clients, s.name) for s in chosen if s is not None and readable(s)]
 
     def servers(self, request: GraphRequest, app_ids: Sequence[str]) -> dict[str, tuple[Server, ...]]:
         """enrichment: the readable, active servers of each application, by server id."""

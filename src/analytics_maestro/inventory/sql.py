@@ -42,13 +42,13 @@ class SqlInventory:
 
     def systems(self, request: GraphRequest, ids: Sequence[str] | None) -> list[SystemRef]:
         table = schema.systems
-        query = sa.select(table.c.ext_id, table.c.entries, table.c.clients).where(
+        query = sa.select(table.c.ext_id, table.c.entries, table.c.clients, table.c.name).where(
             table.c.owner_id == request.owner, self._reachable(table, request)
         )
         if ids is not None:
             query = query.where(table.c.ext_id.in_(list(ids)))
         return [
-            SystemRef(row.ext_id, tuple(row.entries or ()), tuple(row.clients or ()))
+            SystemRef(row.ext_id, tuple(row.entries or ()), tuple(row.clients or ()), row.name or "")
             for row in self.connection.execute(query)
         ]
 

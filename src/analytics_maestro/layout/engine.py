@@ -23,7 +23,7 @@ from analytics_maestro.layout.coordinates import assign_rows
 from analytics_maestro.layout.grid import NODE_WIDTH, ROW_MARGIN, Cell, Grid, Route, column_x, snap
 from analytics_maestro.layout.layering import assign_columns
 from analytics_maestro.layout.ordering import order_layers, quick_order, segment_crossings
-from analytics_maestro.layout.packing import pack, parts
+from analytics_maestro.layout.packing import matrix, pack, parts
 from analytics_maestro.layout.quality import measure
 from analytics_maestro.layout.rail import place_rail, shared_nodes
 from analytics_maestro.layout.refine import refine_columns
@@ -154,12 +154,20 @@ def _packed(
     entries_of: list[list[str]] = [[] for _ in split]
     for e in entries:
         entries_of[part_of[index[e]]].append(e)
-    layouts = []
+    # two or more nodes without a line to another stand together in one matrix
+    together = sum(len(members) == 1 for members in split) >= 2
+    layouts, lone, loops = [], [], []
     for members, part_edges, part_entries in zip(split, edges_of, entries_of, strict=True):
         part_ids = [ids[i] for i in members]
+        if len(part_ids) == 1 and together:
+            lone += part_ids
+            loops += part_edges
+            continue
         part_index = {ident: i for i, ident in enumerate(part_ids)}
         layouts.append(_Layout(part_ids, part_index, [part_index[e] for e in part_entries], part_edges, groups))
     grids = [_widened(grid, widths) for grid in _laid_out(layouts)]
+    if lone:
+        grids.append(matrix(lone, widths, loops, aspect * ROW / UNIT))
     corners = pack([(g.width, g.rows) for g in grids], aspect * ROW / UNIT)
     cells: list[Cell] = []
     routes: list[Route] = []

@@ -9,15 +9,22 @@ skyline: tallest first, each where its top is highest (then leftmost) under a ch
 tries widths between the widest part and all of them in a row and keeps the placement whose bounding
 box is nearest the aspect (width over height, in the same units), the smaller area breaking ties;
 most of the widths tried lie around the width that the parts' area suggests.
-Rows stay whole: every part moves down by a whole number of rows.
+Rows stay whole: every part moves down by a whole number of rows. Nodes without a line to another
+(`matrix`) are not parts of their own each: they stand together in one matrix, row by row, as
+close as their entry markers allow.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+from analytics_maestro.domain import Edge
+from analytics_maestro.layout.grid import ENTRY_MARGIN, NODE_WIDTH, ROW_MARGIN, Cell, Grid, Route, snap
+from analytics_maestro.layout.routing import Box, self_loop
 
 ROW_GAP = 1  # rows between two parts, one above the other
+MATRIX_GAP = 0.5  # grid units between two boxes side by side in the matrix of lone nodes
 SPREAD = 8  # widths tried between the widest part and all parts in a row, besides
 AROUND = 12  # widths tried from 0.6 to 1.6 times the width that the parts' area suggests
 EPS = 1e-9
@@ -107,3 +114,40 @@ def pack(sizes: Sequence[tuple[float, int]], aspect: float) -> list[tuple[float,
         if best is None or score < best[:2]:
             best = (*score, at)
     return best[2]  # type: ignore[index]
+
+
+def matrix(ids: Sequence[str], widths: Mapping[str, float], loops: Sequence[Edge], aspect: float) -> Grid:
+    """Lone nodes (`ids`, in order) as one part: a matrix of boxes all as wide as the widest, with
+    as many columns as bring it nearest `aspect` (width over rows), and their self-loops.
+
+    >>> grid = matrix(["a", "b", "c", "d"], {}, [], 2.0)
+    >>> [(c.id, c.row, c.x) for c in grid.cells], grid.rows
+    ([('a', 0, 1.25), ('b', 0, 2.75), ('c', 1, 1.25), ('d', 1, 2.75)], 2)
+    """
+    # rounded up to a hundredth, so that snapping never takes a box below what its label needs
+    w = math.ceil(max([NODE_WIDTH, *(widths.get(i, NODE_WIDTH) for i in ids)]) * 100 - 1e-9) / 100
+    pitch = w + MATRIX_GAP
+
+    def shape(columns: int) -> float:
+        rows = math.ceil(len(ids) / columns)
+        return abs(math.log((2 * ENTRY_MARGIN + columns * pitch - MATRIX_GAP) / rows / aspect))
+
+    columns = min(range(1, len(ids) + 1), key=lambda k: (shape(k), k))
+    cells = []
+    for k, ident in enumerate(ids):
+        row, place = divmod(k, columns)
+        cells.append(
+            Cell(ident, 0, row, 1, snap(ENTRY_MARGIN + place * pitch + w / 2), snap(row + 0.5), snap(w),
+                 snap(1 - 2 * ROW_MARGIN))
+        )  # fmt: skip
+    by_id = {c.id: c for c in cells}
+    per_node: dict[str, list[Edge]] = {}
+    for edge in loops:
+        per_node.setdefault(edge.source, []).append(edge)
+    routes = []
+    for ident, mine in per_node.items():
+        c = by_id[ident]
+        for j, edge in enumerate(mine):
+            points = self_loop(Box(c.x, c.y, c.w, c.h), j, len(mine))
+            routes.append(Route(edge.source, edge.target, edge.endpoint, "self", tuple(points)))
+    return Grid(tuple(cells), tuple(routes), 1, math.ceil(len(ids) / columns), ())

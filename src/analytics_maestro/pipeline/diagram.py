@@ -21,10 +21,12 @@ import msgspec
 from analytics_maestro.analytics.info import Info
 from analytics_maestro.analytics.info import info as statistics
 from analytics_maestro.analytics.infra import view_of
+from analytics_maestro.analytics.landscape import home, landscape
 from analytics_maestro.domain import GraphRequest, Subgraph
 from analytics_maestro.inventory import entry as entries_of
 from analytics_maestro.inventory.entry import Entries
 from analytics_maestro.layout import layout
+from analytics_maestro.layout.engine import ASPECT
 from analytics_maestro.layout.grid import Grid, grid_from_json
 from analytics_maestro.pipeline.shape import PIPELINE, Stage
 from analytics_maestro.render import exports
@@ -62,22 +64,30 @@ def graphlookup(ctx: Context, entries: Entries) -> Subgraph:
 
 
 def network(ctx: Context, applications: Subgraph) -> tuple[Subgraph, Grid]:
-    """The layout of the view: the applications, or for an `infra` graph the servers they run on."""
-    servers = _servers_of(ctx, applications) if ctx.graph_type == "infra" else {}
-    view, groups = view_of(applications, servers, ctx.graph_type)
-    return view, layout(view, groups, ctx.request.shared)
+    """The layout of the view: the applications, for an `infra` graph the servers they run on, and
+    at the `systems` level the landscape of their systems."""
+    if ctx.request.level == "systems":
+        homes = sorted({home(node) for node in applications.nodes})
+        names = {system.id: system.name for system in ctx.catalogue.systems(ctx.request, homes)}
+        view, groups = landscape(applications, names), None
+    else:
+        servers = _servers_of(ctx, applications) if ctx.graph_type == "infra" else {}
+        view, groups = view_of(applications, servers, ctx.graph_type)
+    return view, layout(view, groups, ctx.request.shared, ctx.request.aspect or ASPECT)
 
 
 def enrichment(ctx: Context, view: Subgraph) -> Servers:
     """The servers drawn beside each application; none in the infrastructure view, whose nodes are
-    the servers themselves."""
-    return {} if ctx.graph_type == "infra" else _servers_of(ctx, view)
+    the servers themselves, nor in the landscape, whose nodes are systems."""
+    return {} if ctx.graph_type == "infra" or ctx.request.level == "systems" else _servers_of(ctx, view)
 
 
-def info(ctx: Context, applications: Subgraph, view: Subgraph, grid: Grid) -> Info:
-    """The statistics of what is drawn; servers are those of the applications, in either view
-    (counted here again, as this stage runs beside enrichment)."""
-    return statistics(view, grid, _servers_of(ctx, applications), ())
+def info(ctx: Context, applications: Subgraph, view: Subgraph) -> Info:
+    """The statistics of the applications (of the servers, in the infrastructure view), however
+    they are drawn; servers are those of the applications, in either view (counted here again, as
+    this stage runs beside enrichment)."""
+    counted = view if ctx.graph_type == "infra" and ctx.request.level != "systems" else applications
+    return statistics(counted, _servers_of(ctx, applications), ())
 
 
 def clients(ctx: Context, applications: Subgraph) -> tuple[str, ...]:

@@ -135,7 +135,7 @@ PIPELINE = Pipeline(
     Stage("graphlookup", 20, ("entry",), reads=("entries",), writes=("applications",)),
     Stage("network", 50, ("graphlookup",), reads=("applications",), writes=("view", "layout")),
     Stage("enrichment", 60, ("network",), reads=("view",), writes=("servers",)),
-    Stage("info", 65, ("network",), reads=("applications", "view", "layout"), writes=("info",)),
+    Stage("info", 65, ("network",), reads=("applications", "view"), writes=("info",)),
     Stage("clients", 70, ("info",), reads=("applications",), writes=("clients",)),
     Stage("draw", 85, ("enrichment",), reads=("view", "layout", "servers"), writes=("svg",)),
     Stage("publish", 95, ("draw",), reads=("svg", "layout", "view", "servers")),

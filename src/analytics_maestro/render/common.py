@@ -142,16 +142,20 @@ def element_ids(app_ids: Iterable[str]) -> dict[str, str]:
 
 def tooltip_lines(node: Node, servers: Sequence[Server]) -> list[str]:
     datacenters = sorted({_datacenter(s) for s in servers if s.datacenter} - {""})
-    return [
-        node.name or node.id,
-        f"family: {node.family}",
-        f"environment: {node.environment or '-'}",
-        f"provider: {node.provider or '-'}",
-        f"language: {node.language or '-'}",
-        f"cluster: {node.cluster or '-'}",
-        f"datacenter: {', '.join(datacenters) or '-'}",
-        f"servers: {len(servers)}",
-    ] + ([f"hosts: {fit(', '.join(node.hosts), 300)}"] if node.hosts else [])
+    return (
+        [
+            node.name or node.id,
+            f"family: {node.family}",
+            f"environment: {node.environment or '-'}",
+            f"provider: {node.provider or '-'}",
+            f"language: {node.language or '-'}",
+            f"cluster: {node.cluster or '-'}",
+            f"datacenter: {', '.join(datacenters) or '-'}",
+            f"servers: {len(servers)}",
+        ]
+        + ([f"hosts: {fit(', '.join(node.hosts), 300)}"] if node.hosts else [])
+        + ([fit(node.summary, 300)] if node.summary else [])
+    )
 
 
 def _datacenter(server: Server) -> str:

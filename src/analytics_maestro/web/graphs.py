@@ -65,6 +65,10 @@ class GraphCreate(OneSelection):
         description="applications drawn on the rail of shared infrastructure; [] draws every edge as a line; "
         "absent: the inventory's `shared` fields and the rail's rule",
     )  # fmt: skip
+    level: Literal["applications", "systems"] = Field(
+        "applications", description="applications, or the landscape: one box per system"
+    )
+    aspect: float | None = Field(None, ge=0.1, le=10, description="width over height the parts are packed to (1.6)")
 
 
 class Selection(BaseModel):
@@ -80,6 +84,8 @@ class GraphOut(BaseModel):
     owner: str
     selection: Selection
     shared: list[str] | None = Field(None, description="as asked when the graph was created")
+    level: Literal["applications", "systems"] = "applications"
+    aspect: float | None = None
     run: int
     status: Status
     stage: str | None
@@ -164,6 +170,7 @@ def graph_json(graph: records.GraphRecord) -> dict:
         "id": graph.id, "name": graph.name, "type": graph.type, "owner": graph.owner,
         "selection": {"systems": request_.systems, "clients": request_.clients, "apps": request_.apps},
         "shared": None if request_.shared is None else list(request_.shared),
+        "level": request_.level, "aspect": request_.aspect,
         "run": graph.run, "status": graph.status, "stage": graph.stage, "percent": graph.percent,
         "message": graph.message, "stats": graph.stats, "created_at": graph.created_at,
         "updated_at": graph.updated_at, "links": links,
@@ -204,7 +211,8 @@ def create(query, body: GraphCreate):
     require_in(owner, READ)
     request_ = GraphRequest(owner=owner, principals=current_user().principals, apps=tuple(body.apps),
                             systems=tuple(body.systems), clients=tuple(body.clients),
-                            shared=None if body.shared is None else tuple(body.shared))  # fmt: skip
+                            shared=None if body.shared is None else tuple(body.shared), level=body.level,
+                            aspect=body.aspect)  # fmt: skip
     with _engine().connect() as connection:
         entries = resolve(SqlInventory(connection), request_)
     if not entries.ids:
