@@ -282,6 +282,43 @@ def test_the_landscape_draws_one_box_per_system_and_counted_links(style):
     assert "hosts: fraud, psp" in tooltip and "Application 1, MachineLearning 1" in tooltip
 
 
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).parent.parent / "examples").glob("*.yaml")), ids=lambda p: p.stem
+)
+def test_iso_captions_touch_no_tile_and_no_other_caption(path):
+    from analytics_maestro.inventory.files import load_inventory
+    from analytics_maestro.render.iso import caption_collisions
+
+    report = load_inventory(path)
+    _, graph = lookup(MemoryInventory(report.inventory, "t"), GraphRequest(owner="t", all_systems=True), 40)
+    nodes = {n.id: n for n in graph.nodes}
+    for grid in (layout(graph), layout(graph, shared=())):
+        assert caption_collisions(grid, nodes) == 0
+
+
+def test_a_crowded_caption_moves_beside_its_tile_and_is_counted_when_nowhere_is_free():
+    from analytics_maestro.render import iso
+    from analytics_maestro.render.captions import place
+
+    # a column of tiles one row apart: the caption under each would cover the next one
+    names = ["fraud-detection-service", "accounting-ledger", "x"]
+    graph = Subgraph(entries=("a0",), nodes=tuple(Node(f"a{i}", 0, name=n) for i, n in enumerate(names)),
+                     edges=(Edge("a0", "a1", None), Edge("a0", "a2", None)))  # fmt: skip
+    grid = layout(graph)
+    nodes = {n.id: n for n in graph.nodes}
+    captions = iso._captions(iso._drawing_order(grid), nodes)
+    assert all(c.clear for c in captions.values()) and iso.caption_collisions(grid, nodes) == 0
+    root = parse(exports.svg(grid, nodes, {}, "iso"))
+    drawn = {"".join(t.itertext()) for t in root.find(f".//{NS}g[@class='labels']")}
+    assert drawn == set(names)
+    # a caption with no free place at all takes the least crowded one, and is counted
+    tile = ((0.0, 0.0), (40.0, 20.0), (40.0, 28.0), (0.0, 48.0), (-40.0, 28.0), (-40.0, 20.0))
+    around = {f"t{k}": tuple((x + dx, y + dy) for x, y in tile) for k, (dx, dy) in
+              enumerate([(0, 0), (0, 50), (70, 20), (-70, 20), (0, -50), (70, 60), (-70, 60)])}  # fmt: skip
+    found = place(around, {k: [("a-long-caption-here",)] for k in around})
+    assert not found["t0"].clear
+
+
 def test_lone_applications_stand_together_in_a_matrix():
     graph = Subgraph(entries=("a0",), nodes=tuple(Node(f"a{i}", 0) for i in range(30)),
                      edges=(Edge("a3", "a3", "loop"),))  # fmt: skip

@@ -190,14 +190,14 @@ def _packed(
 
 def _laid_out(layouts: Sequence[_Layout]) -> list[Grid]:
     """The grids of the parts of one graph: the searches that small graphs afford are decided by
-    the size of the whole graph, and each part orders on its share of the budgets, so that a
-    thousand small parts cost about what one graph of their size costs."""
+    the size of the whole graph, and each part is ordered as a part of it, so that a thousand
+    small parts cost about what one graph of their size costs."""
     search = sum(part.size for part in layouts) <= SEARCH_ITEMS
     for part in layouts:
         part.settle(search)
     items = sum(len(part.layer_of) for part in layouts)
     choose = items <= SMALL_GRAPH and sum(part.segments for part in layouts) <= DRAWN_SEGMENTS
-    return [part.grid(choose, len(part.layer_of) / max(1, items)) for part in layouts]
+    return [part.grid(choose, items if len(layouts) > 1 else None) for part in layouts]
 
 
 def _widened(grid: Grid, widths: Mapping[str, float]) -> Grid:
@@ -266,15 +266,15 @@ class _Layout:
             left[chain.head] += 1
         return [min(MAX_SPAN, max(1, math.ceil(max(right[i], left[i]) / PORTS_PER_ROW))) for i in range(n)]
 
-    def grid(self, choose: bool, share: float = 1.0) -> Grid:
+    def grid(self, choose: bool, whole: int | None = None) -> Grid:
         """The grid of the best order. The orders' crossing counts are those of straight lines
         between item positions; when `choose` (on small graphs) several good orders are drawn and
         the one whose drawing crosses least (by `quality.measure`, ports and lanes included) wins.
-        `share` is this graph's share of the ordering's budgets, as a part of a larger one."""
+        `whole` is the size (items) of the graph this one is a part of, if any (`order_layers`)."""
         known = [self.quick[key]] if (key := tuple(self.col)) in self.quick else []
         orders = order_layers(
             self.layer_of, self.up, self.down, self.entries, keep=CANDIDATES if choose else 1, known=known,
-            share=share,
+            whole=whole,
         )  # fmt: skip
         if self.groups:
             orders = [self._grouped(layers) for layers in orders]

@@ -446,12 +446,16 @@ def _median_sweeps(
     up: Sequence[Sequence[int]],
     down: Sequence[Sequence[int]],
     work: list[int],
+    enough: bool = False,
 ) -> list[tuple[int, int, list[list[int]], Rule]]:
-    """Median sweeps without transposition from each (rule, start): (crossings, index, order, rule)."""
+    """Median sweeps without transposition from each (rule, start): (crossings, index, order, rule);
+    with `enough`, they stop at the first order that crosses nothing."""
     candidates: list[tuple[int, int, list[list[int]], Rule]] = []
     for rule, start in pairs:
         layers, count = sweeps([list(layer) for layer in start], up, down, MEDIAN_SWEEPS, rule, work, transpose=False)
         candidates.append((count, len(candidates), layers, rule))
+        if enough and count == 0:
+            break
     return candidates
 
 
@@ -463,7 +467,7 @@ def order_layers(
     budget: int | None = None,
     keep: int = 1,
     known: Sequence[Sequence[Sequence[int]]] = (),
-    share: float = 1.0,
+    whole: int | None = None,
 ) -> list[list[list[int]]]:
     """Orders of the items per layer with few crossings, fewest first, at most `keep` of them.
 
@@ -477,17 +481,21 @@ def order_layers(
     bounds the work of the sweeps with transposition (items sorted plus pairs compared): it
     counts operations, not seconds, so the result does not depend on the machine, and huge graphs
     get a good order in bounded time. `known` orders (found on the way, by the column search)
-    join the candidates, so the result crosses no more than they do. A part of a larger graph
-    gets its `share` of every budget (never less than `PART_BUDGET`), so that the parts of a graph
-    cost together what one graph costs.
+    join the candidates, so the result crosses no more than they do. When one order is asked for
+    and a median sweep finds one that crosses nothing, that one is the answer. A part of a larger graph
+    of `whole` items is ordered as that graph would be (small-graph extras only when it is small)
+    on its share of every budget (never less than `PART_BUDGET`), so that the parts of a graph cost
+    together about what one graph costs.
     """
+    items = len(layers_of) if whole is None else max(whole, len(layers_of))
+    share = len(layers_of) / items if items else 1.0
 
-    def shared(whole: int) -> int:
-        return whole if share >= 1.0 else max(min(whole, PART_BUDGET), round(whole * share))
+    def shared(total: int) -> int:
+        return total if share >= 1.0 else max(min(total, PART_BUDGET), round(total * share))
 
     if budget is None:
         # Past a few thousand items more sweeps change the count by tenths of a percent.
-        budget = BUDGET if len(layers_of) <= LARGE_GRAPH else LARGE_GRAPH_BUDGET
+        budget = BUDGET if items <= LARGE_GRAPH else LARGE_GRAPH_BUDGET
     budget = shared(budget)
     makers = (
         lambda: _breadth_first(layers_of, down, up, [item for item in range(len(up)) if not up[item]]),
@@ -507,19 +515,22 @@ def order_layers(
     if affordable < len(pairs):
         chosen = [*LARGE_GRAPH_PAIRS, *(pair for pair in pairs if pair not in LARGE_GRAPH_PAIRS)][:affordable]
         pairs = [pair for pair in pairs if pair in chosen]
-    candidates = _median_sweeps([(rule, start(k)) for rule, k in pairs], up, down, work)
+    candidates = _median_sweeps([(rule, start(k)) for rule, k in pairs], up, down, work, enough=keep == 1)
+    if keep == 1 and candidates[-1][0] == 0:
+        # nothing crosses: no later stage could do better
+        return [candidates[-1][2]]
     for order in known:
         layers = [list(layer) for layer in order]
         count = total_crossings(layers, down, _positions(layers, len(up)))
         candidates.append((count, len(candidates), layers, RULES[1]))
     work = [budget]
-    if len(layers_of) <= RESTART_ITEMS:
+    if items <= RESTART_ITEMS:
         # a small graph also tries Graphviz's schedule: four sweeps with transposition from each
         for rule, k in pairs:
             layers, count = sweeps([list(layer) for layer in start(k)], up, down, START_ITERATIONS, rule, work)
             candidates.append((count, len(candidates), layers, rule))
     _, _, best, rule = min(candidates, key=lambda c: c[:2])
-    if len(layers_of) > LARGE_GRAPH:
+    if items > LARGE_GRAPH:
         # On a large graph, sweeps with transposition gain tenths of a percent over the median
         # sweeps' order, at several times their cost: one pass of transposition instead.
         finals = [(best, transposed(best, up, down, work))]
@@ -527,7 +538,7 @@ def order_layers(
         finals = [sweeps(best, up, down, MAX_ITERATIONS, rule, work)]
     # Restarts have a budget of their own, spent on small graphs only: large ones would pay for
     # them in seconds and gain little.
-    work = [shared(RESTART_BUDGET) if len(layers_of) <= RESTART_ITEMS else 0]
+    work = [shared(RESTART_BUDGET) if items <= RESTART_ITEMS else 0]
     for restart in range(RESTARTS):
         if finals[0][1] == 0 or work[0] <= 0:
             break
@@ -537,8 +548,7 @@ def order_layers(
             rnd.shuffle(layer)
         for rule in RULES:
             finals.append(sweeps([list(layer) for layer in shuffled], up, down, MAX_ITERATIONS, rule, work))
-    small = len(layers_of) <= RESTART_ITEMS
-    if small:
+    if items <= RESTART_ITEMS:
         # the best orders are polished, and the best of the polished ones kept
         finals = [_polish(layers, up, down, [shared(POLISH_BUDGET)]) for layers in _distinct(finals, POLISHED)]
     return _distinct(finals, keep)

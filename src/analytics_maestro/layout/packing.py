@@ -25,8 +25,8 @@ from analytics_maestro.layout.routing import Box, self_loop
 
 ROW_GAP = 1  # rows between two parts, one above the other
 MATRIX_GAP = 0.5  # grid units between two boxes side by side in the matrix of lone nodes
-SPREAD = 8  # widths tried between the widest part and all parts in a row, besides
-AROUND = 12  # widths tried from 0.6 to 1.6 times the width that the parts' area suggests
+SPREAD = 4  # widths tried between the widest part and all parts in a row, besides
+AROUND = 8  # widths tried from 0.6 to 1.6 times the width that the parts' area suggests
 EPS = 1e-9
 
 
@@ -64,14 +64,21 @@ def _skyline(sizes: Sequence[tuple[float, int]], order: Sequence[int], width: fl
     for k in order:
         w, h = sizes[k]
         best: tuple[int, float, int] | None = None  # (y, x, step)
-        for i, (x, _) in enumerate(line):
+        steps = len(line)
+        for i in range(steps):
+            x = line[i][0]
             if x > 0 and x + w > width + EPS:
                 break
-            right, y, j = x + w, 0, i
-            while j < len(line) and line[j][0] < right - EPS:
-                y = max(y, line[j][1])
+            right, y, j = x + w - EPS, 0, i
+            # a place further right wins only by standing higher: stop as soon as it cannot
+            limit = best[0] if best is not None else None
+            while j < steps and line[j][0] < right:
+                if line[j][1] > y:
+                    y = line[j][1]
+                    if limit is not None and y >= limit:
+                        break
                 j += 1
-            if best is None or (y, x) < best[:2]:
+            if best is None or y < best[0]:
                 best = (y, x, i)
         y, x, _ = best  # type: ignore[misc]
         at[k] = (x, y)

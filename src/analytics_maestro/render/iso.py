@@ -6,7 +6,8 @@ stretched by `ROW_STRETCH` so that tiles are about square and labels have room, 
 and scaled, an affine map, so routes that avoid boxes in the plan avoid tiles here.
 Tile tops and edges float at the tile height, so an arrow into a tile's far side stays visible.
 Edges are drawn first, then tiles from back to front so that nearer tiles hide what is behind
-them, then the labels over everything, with a halo.
+them, then the labels over everything, with a halo, each where it covers no tile and no other
+label (`captions.py`) where there is such a place; entry markers point into their tile's side.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from analytics_maestro.domain import SIZES, Node, family_rank
 from analytics_maestro.layout.grid import Cell, Grid
+from analytics_maestro.render.captions import LINE, Caption, place
 from analytics_maestro.render.common import (
     MARKERS,
     STYLE,
@@ -46,6 +48,7 @@ ROW_STRETCH = 1.8
 ISO = Projection(True, SCALE, SCALE, ROW_STRETCH)
 TILE = 0.18  # tile thickness, in grid units
 LABEL_WIDTH = MAX_BOX - BOX_PADDING  # pixels a label's line may take (two lines, then cut), as in flat
+NARROW_LABEL = 100  # pixels a line may take where the wide setting finds no free place
 MAX_SERVERS = 9
 BADGE_RADIUS = 7
 BADGES_DOWN = 3  # badges down a tile's right edge before they go along its far edge
@@ -177,10 +180,50 @@ class _Looks:
         return self.sizes[size]
 
 
+def outline(cell: Cell) -> tuple[tuple[float, float], ...]:
+    """A tile's outline on the page: its far, right corners at its top, its right, front and left
+    corners at its foot, and its left corner at its top (a convex hexagon)."""
+    x0, x1, y0, y1 = cell.x - cell.w / 2, cell.x + cell.w / 2, cell.y - cell.h / 2, cell.y + cell.h / 2
+    return (
+        project(x0, y0, TILE), project(x1, y0, TILE), project(x1, y0), project(x1, y1), project(x0, y1),
+        project(x0, y1, TILE),
+    )  # fmt: skip
+
+
+def _captions(cells: Sequence[Cell], nodes: Mapping[str, Node]) -> dict[str, Caption]:
+    """Each tile's caption, placed clear of tiles and other captions where it can be (`captions`)."""
+    texts = {}
+    for c in cells:
+        label = nodes[c.id].name or c.id
+        wide, narrow = lines(label, LABEL_WIDTH), lines(label, NARROW_LABEL)
+        texts[c.id] = [wide] if narrow == wide or narrow[-1].endswith("…") else [wide, narrow]
+    return place({c.id: outline(c) for c in cells}, texts)
+
+
+def caption_collisions(grid: Grid, nodes: Mapping[str, Node]) -> int:
+    """How many captions of the iso drawing of `grid` touch a tile or another caption (0 is the
+    aim): the quality measure of the projected picture."""
+    return sum(not caption.clear for caption in _captions(_drawing_order(grid), nodes).values())
+
+
+def _drawing_order(grid: Grid) -> list[Cell]:
+    """Tiles from back to front, so that nearer tiles hide what is behind them."""
+    return sorted(grid.cells, key=lambda c: (c.x + c.y * ROW_STRETCH, c.x, c.id))
+
+
+def _caption(caption: Caption) -> str:
+    x = num(caption.x)
+    first, *rest = caption.lines
+    anchor = f' text-anchor="{caption.anchor}"' if caption.anchor != "start" else ""
+    return f'<text x="{x}" y="{num(caption.y)}"{anchor}>{line_text(first)}' + (
+        f'<tspan x="{x}" dy="{LINE:.0f}">{line_text(rest[0])}</tspan></text>' if rest else "</text>"
+    )
+
+
 def _application(
     cell: Cell, node: Node, servers: Sequence[Server], sid: str, is_entry: bool, shapes: _Shapes, looks: _Looks
-) -> tuple[str, str]:
-    """The application's group (tile, servers, symbol, entry marker) and its label."""
+) -> str:
+    """The application's group: tile, servers, symbol, entry marker."""
     x, y, w, h = cell.x, cell.y, cell.w, cell.h
     theme, ink = looks.theme(node.provider)
     family, href = looks.family(node.family)
@@ -196,16 +239,12 @@ def _application(
         f' width="{size_text}" height="{size_text}" color="{ink}"/>'
     )
     if is_entry:
-        ex, ey = project(x - w / 2 - 0.45, y, TILE)
-        group += f'<path class="entry" d="M{num(ex - 9)},{num(ey - 7)}l14,5l-10,7z"/></g>'
+        # an arrow whose tip touches the middle of the tile's entry side, pointing along the column
+        tx, ty = project(x - w / 2 - 0.03, y, TILE)
+        group += f'<path class="entry" d="M{num(tx)},{num(ty)}l-15.1,-2.5l6,-10.4z"/></g>'
     else:
         group += "</g>"
-    fx, fy = project(x + w / 2, y + h / 2)
-    first, *rest = lines(label, LABEL_WIDTH)
-    caption = f'<text x="{num(fx)}" y="{num(fy + 14)}" text-anchor="middle">{line_text(first)}' + (
-        f'<tspan x="{num(fx)}" dy="13">{line_text(rest[0])}</tspan></text>' if rest else "</text>"
-    )
-    return group, caption
+    return group
 
 
 def _badges(grid: Grid, nodes: Mapping[str, Node]) -> list[str]:
@@ -275,14 +314,13 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
         ys += bounds[2:]
     body.append('</g><g class="apps">')
     entries = set(grid.entries)
-    tooltips, captions = [], []
+    tooltips = []
     shapes, looks = _Shapes(), _Looks()
-    for cell in sorted(grid.cells, key=lambda c: (c.x + c.y * ROW_STRETCH, c.x, c.id)):
+    order = _drawing_order(grid)
+    for cell in order:
         node, sid = nodes[cell.id], sids[cell.id]
         mine = servers.get(cell.id, ())
-        group, caption = _application(cell, node, mine, sid, cell.id in entries, shapes, looks)
-        body.append(group)
-        captions.append(caption)
+        body.append(_application(cell, node, mine, sid, cell.id in entries, shapes, looks))
         # the page's extent: the entry marker's side and the tile's front corner, at the tiles' height
         x, y, w, h = cell.x, cell.y, cell.w, cell.h
         ax, ay = project(x - w / 2 - 0.6, y, TILE)
@@ -291,19 +329,23 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
         ys += (ay, by)
         tx, ty = project(x + w / 2, y, TILE)
         tooltips.append(tooltip(sid, node, mine, tx + 10, ty - 20))
+    captions = _captions(order, nodes)
+    for caption in captions.values():
+        xs += (caption.box[0], caption.box[2])
+        ys += (caption.box[1], caption.box[3])
     body.append('</g><g class="badges">')
     body.extend(_badges(grid, nodes))
     body.append('</g><g class="labels">')
-    body.extend(captions)
+    body.extend(_caption(captions[cell.id]) for cell in order)
     body.append('</g><g class="tooltips">')
     body.extend(tooltips)
     body.append("</g>")
 
     legend_height = 20 * len(families) + 20
-    min_x = min(xs, default=0.0) - LABEL_WIDTH / 2 - 10
-    max_x = max(xs, default=0.0) + LABEL_WIDTH / 2 + 10
+    min_x = min(xs, default=0.0) - 10
+    max_x = max(xs, default=0.0) + 10
     min_y = min(ys, default=0.0) - 50 - legend_height
-    max_y = max(ys, default=0.0) + 40
+    max_y = max(ys, default=0.0) + 10
     width, height = max_x - min_x, max_y - min_y
     head = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="graph" class="iso" width="{width:.0f}" height="{height:.0f}"'

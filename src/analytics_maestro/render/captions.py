@@ -1,0 +1,147 @@
+"""Where the isometric drawing's captions go: each where it covers no tile and no other caption.
+
+    place(outlines, texts) -> {id: Caption}
+
+A tile is a convex hexagon on the page (its top face and the two sides below it). Each caption, in
+the order the tiles are drawn, tries its places in turn: centred under the tile's front corner (the
+Maestro look), right of its right corner, left of its left corner, centred over its far corner,
+right and left of its front corner, and lower under it, first in its widest setting, then in a
+narrower one; it takes the first that touches no tile (its own included) and no caption placed
+before it, else the one that touches fewest. A caption that touches something
+still is counted (`Caption.clear` false): the drawing's quality measure reports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import msgspec
+
+from analytics_maestro.render.labels import width
+
+Point = tuple[float, float]
+LINE = 13.0  # px between a caption's lines
+ASCENT, DESCENT = 10.0, 3.0  # px above and below a line's baseline, halo included
+PAD = 2.0  # px of halo around a caption's text
+GAP = 6.0  # px between a tile and a caption beside it
+BUCKET = 128.0  # px: the side of the cells of the spatial index
+
+
+class Caption(msgspec.Struct, frozen=True):
+    x: float
+    y: float  # the first line's baseline
+    anchor: str  # "middle", "start" or "end", as SVG's text-anchor
+    lines: tuple[str, ...]
+    box: tuple[float, float, float, float]  # left, top, right, bottom
+    clear: bool
+
+
+def _box(x: float, y: float, anchor: str, lines: Sequence[str]) -> tuple[float, float, float, float]:
+    w = max(width(line) for line in lines) + 2 * PAD
+    left = x - w / 2 if anchor == "middle" else (x if anchor == "start" else x - w)
+    return (left, y - ASCENT, left + w, y + LINE * (len(lines) - 1) + DESCENT)
+
+
+def _bounds(polygon: Sequence[Point]) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in polygon]
+    ys = [p[1] for p in polygon]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _separated(
+    box: tuple[float, float, float, float], polygon: Sequence[Point], bounds: tuple[float, float, float, float]
+) -> bool:
+    """Whether a rectangle and a convex polygon (within `bounds`) are apart (touching is apart):
+    some axis of either separates them."""
+    x0, y0, x1, y1 = box
+    if bounds[2] <= x0 or bounds[0] >= x1 or bounds[3] <= y0 or bounds[1] >= y1:
+        return True
+    corners = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+    for (px, py), (qx, qy) in zip(polygon, (*polygon[1:], polygon[0]), strict=True):
+        nx, ny = qy - py, px - qx
+        ours = [nx * cx + ny * cy for cx, cy in corners]
+        theirs = [nx * vx + ny * vy for vx, vy in polygon]
+        if max(ours) <= min(theirs) + 1e-9 or min(ours) >= max(theirs) - 1e-9:
+            return True
+    return False
+
+
+def _apart(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+
+class _Index:
+    """Rectangles' keys by the cells of a grid they cover."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list[int]] = {}
+
+    def add(self, key: int, box: tuple[float, float, float, float]) -> None:
+        cells = self.cells
+        for i in range(int(box[0] // BUCKET), int(box[2] // BUCKET) + 1):
+            for j in range(int(box[1] // BUCKET), int(box[3] // BUCKET) + 1):
+                if (i, j) in cells:
+                    cells[i, j].append(key)
+                else:
+                    cells[i, j] = [key]
+
+    def near(self, box: tuple[float, float, float, float]) -> set[int]:
+        cells, out = self.cells, set()
+        for i in range(int(box[0] // BUCKET), int(box[2] // BUCKET) + 1):
+            for j in range(int(box[1] // BUCKET), int(box[3] // BUCKET) + 1):
+                out.update(cells.get((i, j), ()))
+        return out
+
+
+def _places(outline: Sequence[Point], lines: Sequence[str]) -> list[tuple[float, float, str]]:
+    """A caption's places around a tile whose outline is (far, right, right below, front below,
+    left below, left)."""
+    far, right, _, front, _, left = outline
+    extra = LINE * (len(lines) - 1)
+    return [
+        (front[0], front[1] + ASCENT + PAD + 2, "middle"),
+        (right[0] + GAP, right[1] + 4, "start"),
+        (left[0] - GAP, left[1] + 4, "end"),
+        (far[0], far[1] - GAP - DESCENT - extra, "middle"),
+        (front[0] + GAP, front[1] + 4, "start"),
+        (front[0] - GAP, front[1] + 4, "end"),
+        (front[0], front[1] + ASCENT + PAD + 2 + LINE + extra, "middle"),
+    ]
+
+
+def place(outlines: Mapping[str, Sequence[Point]], texts: Mapping[str, Sequence[Sequence[str]]]) -> dict[str, Caption]:
+    """Each tile's caption, tiles taken in the order of `outlines`; `texts` gives each caption's
+    settings (its lines), in the order they are tried: every place with the first, then every
+    place with the next.
+
+    >>> tile = ((0.0, 0.0), (40.0, 20.0), (40.0, 28.0), (0.0, 48.0), (-40.0, 28.0), (-40.0, 20.0))
+    >>> other = tuple((x, y + 62.0) for x, y in tile)  # a tile right under the first one's caption
+    >>> found = place({"a": tile, "b": other}, {"a": [("checkout",)], "b": [("cart",)]})
+    >>> found["a"].anchor, found["a"].clear, found["b"].anchor, found["b"].clear
+    ('start', True, 'middle', True)
+    """
+    ids = list(outlines)
+    polygons = [outlines[ident] for ident in ids]
+    bounds = [_bounds(polygon) for polygon in polygons]
+    tiles = _Index()
+    for key, box in enumerate(bounds):
+        tiles.add(key, box)
+    placed = _Index()
+    boxes: list[tuple[float, float, float, float]] = []
+    out = {}
+    for ident in ids:
+        best = None
+        tries = ((tuple(lines), place) for lines in texts[ident] for place in _places(outlines[ident], lines))
+        for k, (lines, (x, y, anchor)) in enumerate(tries):
+            box = _box(x, y, anchor, lines)
+            hits = sum(not _separated(box, polygons[t], bounds[t]) for t in tiles.near(box))
+            hits += sum(not _apart(box, boxes[c]) for c in placed.near(box))
+            if best is None or (hits, k) < best[:2]:
+                best = (hits, k, Caption(x, y, anchor, lines, box, hits == 0))
+            if hits == 0:
+                break
+        caption = best[2]  # type: ignore[index]
+        placed.add(len(boxes), caption.box)
+        boxes.append(caption.box)
+        out[ident] = caption
+    return out
