@@ -105,8 +105,26 @@ def test_legend_lists_the_families_present_and_entries_are_marked(style):
     _, grid, nodes, srv = diagram(SHOP)
     root = parse(exports.svg(grid, nodes, srv, style))
     legend = root.find(f".//{NS}g[@class='legend']")
-    assert [t.text for t in legend.iter(f"{NS}text")] == ["CDN", "Application", "Cache", "Database"]
-    assert len([p for p in root.iter(f"{NS}path") if p.get("class") == "entry"]) == 1
+    # the families present, then the marks the drawing uses: entries, and SHOP's cycle and loop
+    assert [t.text for t in legend.iter(f"{NS}text")] == [
+        "CDN", "Application", "Cache", "Database", "an entry point: where the diagram starts",
+        "a return route: a dependency that closes a cycle",
+    ]  # fmt: skip
+    drawn = [p for p in root.iter(f"{NS}path") if p.get("class") == "entry"]
+    assert len(drawn) == 2 and len(list(legend.iter(f"{NS}path"))) == 2  # one in the legend, one drawn
+
+
+def test_an_entry_that_others_call_has_its_marker_above_it_clear_of_their_arrows():
+    apps = [{"id": "a", "systems": ["s"], "deps": [{"id": "b"}]}, {"id": "b", "systems": ["s"]}]
+    doc = {"systems": [{"id": "s", "entries": ["a", "b"]}], "applications": apps}
+    _, grid, nodes, srv = diagram(doc)
+    root = parse(exports.svg(grid, nodes, srv, "flat"))
+    boxes = {g.get("data-app-id"): g.find(f"{NS}rect") for g in root.iter(f"{NS}g") if g.get("data-app-id")}
+    markers = [p for p in root.find(f".//{NS}g[@class='apps']").iter(f"{NS}path") if p.get("class") == "entry"]
+    starts = sorted(tuple(float(v) for v in p.get("d")[1:].split("l")[0].split(",")) for p in markers)
+    left_of_a = (float(boxes["a"].get("x")) - 24, float(boxes["a"].get("y")) + float(boxes["a"].get("height")) / 2 - 7)
+    above_b = (float(boxes["b"].get("x")) + 4, float(boxes["b"].get("y")) - 14)
+    assert starts == sorted([tuple(round(v, 1) for v in left_of_a), tuple(round(v, 1) for v in above_b)])
 
 
 def test_servers_on_application_and_cache_tiles_only_nine_then_a_badge():
@@ -227,7 +245,7 @@ def test_users_of_the_rail_carry_a_badge_that_the_viewer_treats_as_an_edge(style
     _, grid, nodes, srv = diagram(RAILED)
     assert grid.rail == ("db",)
     root = parse(exports.svg(grid, nodes, srv, style))
-    badges = [g for g in root.iter(f"{NS}g") if g.get("class") == "edge shared"]
+    badges = [g for g in root.iter(f"{NS}g") if g.get("class") == "edge shared" and g.get("data-source")]
     assert sorted(b.get("data-source") for b in badges) == [f"s{i}" for i in range(6)]
     assert {b.get("data-target") for b in badges} == {"db"} and {b.get("data-endpoint") for b in badges} == {"sql"}
     assert {b.find(f"{NS}title").text for b in badges} == {"→ orders-db (sql)"}

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from analytics_maestro.domain import Node
-from analytics_maestro.layout.grid import Route
+from analytics_maestro.layout.grid import Grid, Route
 from analytics_maestro.render.symbols import symbol_id
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
@@ -258,6 +258,31 @@ def badge(route: Route, nodes: Mapping[str, Node], rail: Collection[str], x: flo
     )  # fmt: skip
 
 
+def legend(families: Sequence[str], grid: Grid, x: float, y: float) -> tuple[str, int]:
+    """The legend at (x, y): each family's symbol, then what else the drawing shows (entry markers,
+    return routes, badges) when it shows it. Returns its group and its number of rows."""
+    rows = [
+        f'<use href="#{symbol_id(f)}" x="{x:.1f}" y="{{y:.1f}}" width="16" height="16" color="#37474f"/>'
+        f'<text x="{x + 22:.1f}" y="{{t:.1f}}">{text(f)}</text>'
+        for f in families
+    ]
+    if grid.entries:
+        rows.append(f'<path class="entry" d="M{x + 1:.1f},{{m:.1f}}l14,7l-14,7z"/><text x="{x + 22:.1f}" y="{{t:.1f}}">'
+                    "an entry point: where the diagram starts</text>")  # fmt: skip
+    if any(r.kind in ("back", "self") for r in grid.routes):
+        rows.append(f'<path class="conector back" d="M{x:.1f},{{c:.1f}}h16"/><text x="{x + 22:.1f}" y="{{t:.1f}}">'
+                    "a return route: a dependency that closes a cycle</text>")  # fmt: skip
+    if grid.rail:
+        rows.append(
+            f'<circle class="badge-sample" cx="{x + 8:.1f}" cy="{{c:.1f}}" r="7"/>'
+            f'<text x="{x + 22:.1f}" y="{{t:.1f}}">a badge: it uses a shared box on the rail</text>'
+        )
+    drawn = "".join(
+        row.format(y=y + 20 * i, t=y + 20 * i + 12, m=y + 20 * i + 1, c=y + 20 * i + 8) for i, row in enumerate(rows)
+    )
+    return f'<g class="legend">{drawn}</g>', len(rows)
+
+
 def python_path_data(points: Iterable[tuple[float, float]]) -> str:
     return "M" + "L".join(f"{python_num(x)},{python_num(y)}" for x, y in points)
 
@@ -381,7 +406,7 @@ svg{font-family:sans-serif}
 .app text.label{font-size:11px;fill:#263238}
 .app .badge{font-size:9px;fill:#fff}
 .entry{fill:#2e7d32}
-.edge.shared circle{fill:#fff;stroke:#546e7a;stroke-width:1}
+.edge.shared circle,.badge-sample{fill:#fff;stroke:#546e7a;stroke-width:1}
 .edge.shared:hover circle{stroke-width:2.5}
 .rail rect,.rail path{fill:#f4f6f7;stroke:#b0bec5;stroke-dasharray:4 3}
 .rail text{font-size:11px;fill:#607d8b;font-style:italic}

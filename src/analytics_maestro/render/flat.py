@@ -17,6 +17,7 @@ from analytics_maestro.render.common import (
     badge,
     edge_groups,
     element_ids,
+    legend,
     line_text,
     text,
     theme_name,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspe
 UNIT_X, UNIT_Y = UNIT, ROW
 FLAT = Projection(False, UNIT_X, UNIT_Y)
 ICON = 20
+LEGEND_WIDTH = 360  # pixels the legend's longest line takes
 BADGE_RADIUS = 8
 RAIL_PAD = 0.1  # grid units between the rail's band and its boxes
 FLAT_STYLE = ".app rect.box{fill:#fff;stroke:#455a64}.app text.servers{font-size:9px;fill:#607d8b}"
@@ -64,22 +66,17 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
     """The flat SVG of `grid`; `nodes` give names, families and providers, `servers` the enrichment."""
     sids = element_ids(sorted(nodes))
     families = sorted({nodes[c.id].family for c in grid.cells}, key=family_rank)
-    legend = 20 * len(families) + 10
-    width, height = grid.width * UNIT_X, (grid.height + 0.5) * UNIT_Y + legend
+    _, count = legend(families, grid, 0.0, 0.0)
+    height_of_legend = 20 * count + 10
+    top = -UNIT_Y * 0.25 - height_of_legend
+    width, height = max(grid.width * UNIT_X, LEGEND_WIDTH), (grid.height + 0.5) * UNIT_Y + height_of_legend
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="graph" class="flat" width="{width:.0f}" height="{height:.0f}"'
-        f' viewBox="0 {-UNIT_Y * 0.25 - legend:.0f} {width:.0f} {height:.0f}">',
+        f' viewBox="0 {top:.0f} {width:.0f} {height:.0f}">',
         f"<style>{STYLE}{FLAT_STYLE}</style>",
         f"<defs>{MARKERS}{symbol_defs(families)}</defs>",
-        '<g class="legend">',
+        legend(families, grid, 10.0, top + 6)[0],
     ]
-    for i, family in enumerate(families):
-        y = -UNIT_Y * 0.25 - legend + 6 + 20 * i
-        out.append(
-            f'<use href="#{symbol_id(family)}" x="10" y="{y:.1f}" width="16" height="16" color="#37474f"/>'
-            f'<text x="32" y="{y + 12:.1f}">{text(family)}</text>'
-        )
-    out.append("</g>")
     lines = [r for r in grid.routes if r.kind != "shared"]
     if grid.rail:
         out.append(_rail(grid))
@@ -89,6 +86,8 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
         out.append(edges)
     out.append('</g><g class="apps">')
     entries = set(grid.entries)
+    # an entry that others call has their arrows at its left side: its marker stands above it
+    called = {r.target for r in lines if r.kind == "forward"}
     tooltips = []
     for cell in grid.cells:
         node, sid = nodes[cell.id], sids[cell.id]
@@ -113,7 +112,9 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
             )
             + "</g>"
         )
-        if cell.id in entries:
+        if cell.id in entries and cell.id in called:
+            out.append(f'<path class="entry" d="M{x0 + 4:.1f},{y0 - 14:.1f}l14,0l-7,12z"/>')
+        elif cell.id in entries:
             out.append(f'<path class="entry" d="M{x0 - 24:.1f},{y0 + h / 2 - 7:.1f}l14,7l-14,7z"/>')
         tooltips.append(tooltip(sid, node, mine, x0 + w + 6, y0))
     out.append('</g><g class="badges">')

@@ -30,6 +30,7 @@ from analytics_maestro.render.common import (
     badge_holder,
     edge_groups,
     element_ids,
+    legend,
     line_text,
     num,
     path_data,
@@ -51,6 +52,7 @@ LABEL_WIDTH = MAX_BOX - BOX_PADDING  # pixels a label's line may take (two lines
 NARROW_LABEL = 100  # pixels a line may take where the wide setting finds no free place
 MAX_SERVERS = 9
 BADGE_RADIUS = 7
+LEGEND_WIDTH = 370  # pixels the legend's longest line takes, from its left
 BADGES_DOWN = 3  # badges down a tile's right edge before they go along its far edge
 SERVED = ("Application", "Cache")
 
@@ -276,15 +278,6 @@ def _rail(grid: Grid) -> str:
     return f'<g class="rail"><path d="{path_data(corners)}Z"/></g>'
 
 
-def _legend(families: Sequence[str], x: float, y: float) -> str:
-    rows = "".join(
-        f'<use href="#{symbol_id(f)}" x="{x:.1f}" y="{y + 20 * i:.1f}" width="16" height="16" color="#37474f"/>'
-        f'<text x="{x + 22:.1f}" y="{y + 20 * i + 12:.1f}">{text(f)}</text>'
-        for i, f in enumerate(families)
-    )
-    return f'<g class="legend">{rows}</g>'
-
-
 def theme_style() -> str:
     return "".join(
         f".theme-{name} .top{{fill:{t.top}}}.theme-{name} .left{{fill:{t.left}}}.theme-{name} .right{{fill:{t.right}}}"
@@ -341,9 +334,9 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
     body.extend(tooltips)
     body.append("</g>")
 
-    legend_height = 20 * len(families) + 20
+    legend_height = 20 * legend(families, grid, 0.0, 0.0)[1] + 20
     min_x = min(xs, default=0.0) - 10
-    max_x = max(xs, default=0.0) + 10
+    max_x = max([*xs, min_x + LEGEND_WIDTH]) + 10
     min_y = min(ys, default=0.0) - 50 - legend_height
     max_y = max(ys, default=0.0) + 10
     width, height = max_x - min_x, max_y - min_y
@@ -352,6 +345,6 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
         f' viewBox="{min_x:.1f} {min_y:.1f} {width:.1f} {height:.1f}">',
         f"<style>{STYLE}{theme_style()}</style>",
         f"<defs>{MARKERS}{symbol_defs(families)}{''.join(shapes.defs[k] for k in sorted(shapes.defs))}</defs>",
-        _legend(families, min_x + 16, min_y + 16),
+        legend(families, grid, min_x + 16, min_y + 16)[0],
     ]
     return "\n".join([*head, *body, "</svg>"]) + "\n"
