@@ -406,6 +406,18 @@ def test_a_graph_names_its_rail_or_draws_every_edge_as_a_line(world):
     layout = alice.get(f"/graphs/{railed['id']}/layout.json").get_json()
     assert layout["rail"] == [chosen] and any(edge["kind"] == "shared" for edge in layout["edges"])
     assert done["stats"] == world.wait("alice", plain["id"])["stats"]
+    # the same diagram with every edge a line, laid out again on request, in both styles and as PNG
+    for style in ("iso", "flat"):
+        railed_svg = alice.get(f"/graphs/{railed['id']}.svg", query_string={"style": style}).data
+        lines_svg = alice.get(f"/graphs/{railed['id']}.svg", query_string={"style": style, "rail": "false"}).data
+        assert b'class="rail"' in railed_svg and b'class="rail"' not in lines_svg
+        assert b'class="edge shared"' not in lines_svg and f'data-target="{chosen}"'.encode() in lines_svg
+    download = alice.get(f"/graphs/{railed['id']}.svg", query_string={"rail": "false", "download": "1"})
+    assert download.headers["Content-Disposition"].endswith('-lines.svg"')
+    assert alice.get(f"/graphs/{railed['id']}.png", query_string={"rail": "false"}).data[:4] == b"\x89PNG"
+    # a diagram without a rail is the same either way
+    plain_svg = alice.get(f"/graphs/{plain['id']}.svg").data
+    assert alice.get(f"/graphs/{plain['id']}.svg", query_string={"rail": "false"}).data == plain_svg
     error_of(alice.post("/graphs", json={"systems": ["shop"], "shared": "everything"}), 400)
 
 

@@ -287,6 +287,39 @@ def test_inventory_page_browses_and_reports_an_upload(browser, server, tmp_path)
     context.close()
 
 
+def test_the_viewer_switches_the_rail_of_shared_infrastructure_off_and_on(browser, server):
+    graph = call(server, "POST", "/graphs", {"name": "railed", "systems": ["shop"], "shared": ["currencyservice"]})
+    plain = call(server, "POST", "/graphs", {"name": "plain", "systems": ["shop"], "shared": []})
+    context, page = logged_in(browser, server)
+    context.set_default_timeout(60000)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{server.base}/app/graphs/{graph['id']}")
+    page.wait_for_selector("#viewer svg.iso g.rail")
+    users = "#viewer g.edge.shared[data-target=currencyservice]"
+    assert page.locator(users).count() >= 2 and page.is_visible("#rail")
+    assert page.get_attribute("#rail", "aria-pressed") == "true"
+    shot(page, "8a-rail-on")
+    page.click("#rail")  # off: every edge a line, the shared box among the others
+    page.wait_for_selector("#viewer svg.iso:not(:has(g.rail))")
+    lines = "#viewer g.edge:not(.shared)[data-target=currencyservice] path.conector"
+    assert page.locator(lines).count() >= 2 and page.locator(users).count() == 0
+    assert page.get_attribute("#rail", "aria-pressed") == "false"
+    assert "rail=false" in page.get_attribute("#export-svg", "href")
+    shot(page, "8b-rail-off")
+    page.click("[data-style=flat]")  # the choice holds across styles
+    page.wait_for_selector("#viewer svg.flat g.app")
+    assert page.locator("#viewer svg.flat g.rail").count() == 0 and page.locator(lines).count() >= 2
+    page.click("#rail")
+    page.wait_for_selector("#viewer svg.flat g.rail")
+    assert page.locator(users).count() >= 2
+    shot(page, "8c-rail-on-flat")
+    # a diagram without a rail offers no switch
+    page.goto(f"{server.base}/app/graphs/{plain['id']}")
+    page.wait_for_selector("#viewer svg.iso g.app")
+    assert not page.is_visible("#rail")
+    context.close()
+
+
 def test_panning_a_five_thousand_application_diagram(browser, server):
     """Frame times while dragging the diagram; printed for the record (`-s` shows them)."""
     from analytics_maestro.inventory.generate import generate

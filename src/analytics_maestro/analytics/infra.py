@@ -96,4 +96,9 @@ def view_of(
     if graph_type != "infra":
         return subgraph, None
     view = infra_view(subgraph, servers)
-    return view, groups(view)
+    return view, groups_of(view, graph_type)
+
+
+def groups_of(view: Subgraph, graph_type: str) -> dict[str, str] | None:
+    """The groups a view's layout keeps together: servers by place in the `infra` view, none else."""
+    return groups(view) if graph_type == "infra" else None

@@ -20,7 +20,7 @@ import msgspec
 
 from analytics_maestro.analytics.info import Info
 from analytics_maestro.analytics.info import info as statistics
-from analytics_maestro.analytics.infra import view_of
+from analytics_maestro.analytics.infra import groups_of, view_of
 from analytics_maestro.analytics.landscape import home, landscape
 from analytics_maestro.domain import GraphRequest, Subgraph
 from analytics_maestro.inventory import entry as entries_of
@@ -74,6 +74,11 @@ def network(ctx: Context, applications: Subgraph) -> tuple[Subgraph, Grid]:
         servers = _servers_of(ctx, applications) if ctx.graph_type == "infra" else {}
         view, groups = view_of(applications, servers, ctx.graph_type)
     return view, layout(view, groups, ctx.request.shared, ctx.request.aspect or ASPECT)
+
+
+def without_rail(view: Subgraph, graph_type: str) -> Grid:
+    """The layout of a view with every edge a line (no rail), as `network` would have made it."""
+    return layout(view, groups_of(view, graph_type), ())
 
 
 def enrichment(ctx: Context, view: Subgraph) -> Servers:

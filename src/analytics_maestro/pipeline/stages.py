@@ -83,14 +83,25 @@ def _pure(name: str) -> Callable[[Run], None]:
 
 # The diagram in each style: isometric (Maestro's look, drawn by the run) and flat (for very large
 # diagrams and print, drawn from the same artefacts when first asked for)
-DIAGRAMS = {"iso": PRODUCTS["svg"].file, "flat": "diagram-flat.svg"}
+DIAGRAMS = {
+    ("iso", True): PRODUCTS["svg"].file, ("flat", True): "diagram-flat.svg",
+    ("iso", False): "diagram-lines.svg", ("flat", False): "diagram-flat-lines.svg",
+}  # fmt: skip
 
 
-def diagram_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso") -> bytes:
-    """A published run's diagram in `style`; the flat one is drawn on first request and kept."""
-    path = artifacts.path(graph_id, run, DIAGRAMS[style])
-    if not path.exists() and style != "iso":
+def diagram_of(
+    artifacts: Artifacts, graph_id: str, run: int, style: str = "iso", rail: bool = True, graph_type: str = "bussiness"
+) -> bytes:
+    """A published run's diagram in `style`, with its rail of shared infrastructure or (`rail`
+    false) every edge a line, laid out again for it; any but the run's own is drawn on first
+    request and kept. A diagram without a rail is the same either way."""
+    path = artifacts.path(graph_id, run, DIAGRAMS[style, rail])
+    if not path.exists():
         view, grid, servers = (read_product(artifacts, graph_id, run, p) for p in ("view", "layout", "servers"))
+        if not rail and not grid.rail:
+            return diagram_of(artifacts, graph_id, run, style, True, graph_type)
+        if not rail:
+            grid = diagram.without_rail(view, graph_type)
         ctx = Context(None, None, style=style)
         artifacts.write(graph_id, run, path.name, diagram.draw(ctx, view, grid, servers))
     return path.read_bytes()
@@ -112,13 +123,15 @@ def publish(run: Run) -> None:
         raise Superseded
 
 
-def png_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso") -> bytes:
+def png_of(
+    artifacts: Artifacts, graph_id: str, run: int, style: str = "iso", rail: bool = True, graph_type: str = "bussiness"
+) -> bytes:
     """The published diagram as PNG, made on first request and kept."""
     from analytics_maestro.render import exports
 
-    path = artifacts.path(graph_id, run, DIAGRAMS[style].replace(".svg", ".png"))
+    path = artifacts.path(graph_id, run, DIAGRAMS[style, rail].replace(".svg", ".png"))
     if not path.exists():
-        svg = diagram_of(artifacts, graph_id, run, style).decode()
+        svg = diagram_of(artifacts, graph_id, run, style, rail, graph_type).decode()
         artifacts.write(graph_id, run, path.name, exports.png(svg))
     return path.read_bytes()
 

@@ -116,6 +116,7 @@ class DiagramQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     style: Literal["iso", "flat"] = Field("iso", description="isometric (Maestro's look) or flat")
+    rail: bool = Field(True, description="false: every edge a line, no rail of shared infrastructure")
     download: bool = Field(False, description="ask the browser to save it under the graph's name")
 
 
@@ -283,10 +284,11 @@ def _file(data: bytes, mimetype: str, graph: records.GraphRecord, suffix: str, d
 
 
 def _diagram(graph_id: str, query: DiagramQuery, make: Callable, mimetype: str, extension: str) -> Response:
-    """The published diagram in the asked style, made by `make(artifacts, graph id, run, style)`."""
+    """The published diagram in the asked style, made by `make(artifacts, graph id, run, style, rail,
+    graph type)`."""
     graph = visible(graph_id)
-    data = make(_artifacts(), graph.id, _published(graph), query.style)
-    suffix = f"-flat{extension}" if query.style == "flat" else extension
+    data = make(_artifacts(), graph.id, _published(graph), query.style, query.rail, graph.type)
+    suffix = ("-flat" if query.style == "flat" else "") + ("" if query.rail else "-lines") + extension
     return _file(data, mimetype, graph, suffix, query.download)
 
 
@@ -424,7 +426,8 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 def public_svg(token, query: DiagramQuery):
     """The diagram of a public link, and nothing else; 404 once revoked or expired."""
     graph = shared_graph(token)
-    response = Response(diagram_of(_artifacts(), graph.id, graph.published_run, query.style), mimetype="image/svg+xml")
+    data = diagram_of(_artifacts(), graph.id, graph.published_run, query.style, query.rail, graph.type)
+    response = Response(data, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -38,11 +38,12 @@ if (viewerBox) {
   const details = document.getElementById("details");
   let selected = null;
   const handle = viewerIn(viewerBox, {
-    onLoad: (style) => {
+    onLoad: (style, _viewer, rail) => {
       details.hidden = true;
       resetImpact();
+      const asked = `${style === "flat" ? "&style=flat" : ""}${rail ? "" : "&rail=false"}`;
       for (const [id, suffix] of [["export-svg", ".svg"], ["export-png", ".png"]]) {
-        document.getElementById(id).href = `/graphs/${graphId}${suffix}?download=1${style === "flat" ? "&style=flat" : ""}`;
+        document.getElementById(id).href = `/graphs/${graphId}${suffix}?download=1${asked}`;
       }
       names.replaceChildren();
       for (const [id, node] of handle.current.apps) {

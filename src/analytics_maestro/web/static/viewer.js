@@ -2,7 +2,8 @@
 // application for its tooltip and its links; hover a link for its protocol; click for details;
 // impact; find and centre.
 
-// One viewer in `container`, its toolbar bound once; `load(style)` (re)draws it in a style.
+// One viewer in `container`, its toolbar bound once; `load(style, rail)` (re)draws it in a style, with
+// its rail of shared infrastructure or every edge a line.
 export function viewerIn(container, { onSelect, onLoad } = {}) {
   let current = null;
   const on = (id, action) => document.getElementById(id)?.addEventListener("click", () => current && action(current.zoom));
@@ -19,19 +20,32 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
     if (current) { current.zoom.resize(); current.zoom.fit(); current.zoom.center(); }
   });
   const styles = [...document.querySelectorAll("[data-style]")];
+  const railButton = document.getElementById("rail");
+  const state = { style: "iso", rail: true };
   const handle = {
     get current() { return current; },
-    async load(style = "iso") {
-      const src = container.dataset.src + (style === "flat" ? "?style=flat" : "");
+    get state() { return { ...state }; },
+    async load(style = state.style, rail = state.rail) {
+      const params = new URLSearchParams();
+      if (style === "flat") params.set("style", "flat");
+      if (!rail) params.set("rail", "false");
+      const src = container.dataset.src + (params.size ? `?${params}` : "");
       current?.zoom.destroy();
       current = await openViewer(container, src, { onSelect });
+      Object.assign(state, { style, rail });
       for (const button of styles) button.setAttribute("aria-pressed", String(button.dataset.style === style));
+      if (railButton) {
+        // offered where the diagram has a rail, or was drawn without the one it has
+        railButton.hidden = rail && !current.svg.querySelector("g.rail");
+        railButton.setAttribute("aria-pressed", String(rail));
+      }
       window.viewer = current; // for the browser console, and the tests
-      onLoad?.(style, current);
+      onLoad?.(style, current, rail);
       return current;
     },
   };
   for (const button of styles) button.addEventListener("click", () => handle.load(button.dataset.style));
+  railButton?.addEventListener("click", () => handle.load(state.style, !state.rail));
   return handle;
 }
 
