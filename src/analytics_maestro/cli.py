@@ -227,6 +227,48 @@ def draw(
 
 
 @main.command()
+@click.argument("inventory", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("app")
+@click.option("--owner", help="Whose inventory this is (default: $MAESTRO_OWNER, or 'local').")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def impact(settings, inventory, app, owner, as_json) -> None:
+    """What breaks if APP fails: every application of INVENTORY that depends on it, directly or not,
+    with the fewest hops to it, and the entries, systems and clients that reach it."""
+    from analytics_maestro.analytics.insights import blast_radius
+    from analytics_maestro.inventory.entry import lookup as entry_and_graphlookup
+    from analytics_maestro.inventory.memory import MemoryInventory
+
+    report = load_inventory(inventory, structs=True)
+    _print_report(report)
+    if not report.ok:
+        click.echo(f"{inventory}: {len(report.errors)} error(s)", err=True)
+        sys.exit(USAGE_ERROR)
+    request = GraphRequest(owner=owner or settings.owner, all_systems=True)
+    catalogue = MemoryInventory(report.inventory, request.owner)
+    _, graph = entry_and_graphlookup(catalogue, request, settings.max_depth)
+    nodes = {node.id: node for node in graph.nodes}
+    if app not in nodes:
+        click.echo(f"error: app: {app!r} is not an application any system's entries reach", err=True)
+        sys.exit(USAGE_ERROR)
+    found = blast_radius(graph, app)
+    reached = [app, *(r.id for r in found.dependents)]
+    systems = sorted({s for ident in reached for s in nodes[ident].systems})
+    clients = sorted({c for s in catalogue.systems(request, systems) for c in s.clients})
+    if as_json:
+        result = {"id": app, "dependents": [{"id": r.id, "hops": r.count} for r in found.dependents],
+                  "entries": list(found.entries), "systems": systems, "clients": clients}  # fmt: skip
+        click.echo(json.dumps(result, indent=1))
+        return
+    click.echo(f"{app}: {len(found.dependents)} applications depend on it")
+    for hops in sorted({r.count for r in found.dependents}):
+        click.echo(f"  {hops} hop(s): " + ", ".join(r.id for r in found.dependents if r.count == hops))
+    click.echo("entries: " + (", ".join(found.entries) or "none"))
+    click.echo("systems: " + (", ".join(systems) or "none"))
+    click.echo("clients: " + (", ".join(clients) or "none"))
+
+
+@main.command()
 @selection
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
 @click.pass_obj

@@ -7,7 +7,8 @@ as Maestro's columns were), so how a diagram is drawn (its rail, its packing) ne
 Density is that of a directed graph, m / n(n-1) (self-loops counted in m, as Maestro did), written
 with two decimals; connections are the distinct edges (each drawn once, as a line or as a badge on the rail); a
 server that runs several applications of the diagram counts once (Maestro counted it once per
-application).
+application). `insights` are the single points of failure, cycles, fan-in and fan-out leaders
+and the longest chain (`insights.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from analytics_maestro.analytics.insights import Insights, insights
 from analytics_maestro.domain import Subgraph
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
@@ -34,9 +36,10 @@ class Info(msgspec.Struct, frozen=True):
     servers: int
     clients: tuple[str, ...]
     applications: int
+    insights: Insights | None = None
 
     def to_json(self) -> str:
-        return json.dumps(msgspec.structs.asdict(self), indent=1, sort_keys=True) + "\n"
+        return json.dumps(msgspec.to_builtins(self), indent=1, sort_keys=True) + "\n"
 
     def maestro(self) -> dict:
         """The statistics under the names Maestro's front reads (spelling included)."""
@@ -84,4 +87,5 @@ def info(subgraph: Subgraph, servers: Mapping[str, Iterable[Server]], clients: I
         servers=len(distinct_servers),
         clients=tuple(sorted(set(clients))),
         applications=len(subgraph.nodes),
+        insights=insights(subgraph),
     )

@@ -1,0 +1,163 @@
+"""Insights: what breaks if something fails, where the single points of failure are, the cycles, the
+busiest applications and the longest chain of dependencies. Pure functions over a lookup result,
+on networkx's algorithms.
+
+    insights(subgraph) -> Insights
+    blast_radius(subgraph, app) -> Impact
+
+- **Single points of failure**: with a virtual root calling every entry, the dominator tree
+  (Cooper, Harvey and Kennedy, as networkx computes it): an application dominates what every
+  path from the entries passes through it, so its loss cuts exactly those off. Ranked by how
+  many it cuts off (ties by id), the first `SINGLE_POINTS` of those that cut off at least one
+  (`cut_off` gives them all).
+- **Articulation points**: the applications whose loss splits the diagram in two or more, its
+  edges taken both ways.
+- **Cycles**: the strongly connected parts of two or more applications, each in id order.
+- **Fan-in and fan-out**: the applications with the most distinct callers and callees.
+- **Longest chain**: the longest path (in applications) of the graph whose nodes are the cycles
+  and the applications in none, one application per cycle (its first id).
+- **Blast radius** of an application: every application that depends on it, directly or not,
+  with the fewest hops to it, and the entries among them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import msgspec
+
+from analytics_maestro.domain import Subgraph
+
+LEADERS = 5  # fan-in and fan-out leaders listed
+SINGLE_POINTS = 10  # single points of failure listed
+_ROOT = ("entries",)  # the virtual root: a tuple, never an application id
+
+
+class Ranked(msgspec.Struct, frozen=True, array_like=True):
+    id: str
+    count: int
+
+
+class Insights(msgspec.Struct, frozen=True):
+    single_points: tuple[Ranked, ...]  # application, how many applications its loss cuts off
+    articulation_points: tuple[str, ...]
+    cycles: tuple[tuple[str, ...], ...]
+    fan_in: tuple[Ranked, ...]
+    fan_out: tuple[Ranked, ...]
+    longest_chain: tuple[str, ...]
+
+
+class Impact(msgspec.Struct, frozen=True):
+    """What depends on `id`: each dependent with its fewest hops to it, and the entries among them."""
+
+    id: str
+    dependents: tuple[Ranked, ...]  # (application, hops), fewest hops first
+    entries: tuple[str, ...]
+
+
+def _graph(subgraph: Subgraph):
+    import networkx as nx  # on first use: `draw` without statistics never needs it
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(sorted(node.id for node in subgraph.nodes))
+    graph.add_edges_from(sorted({(e.source, e.target) for e in subgraph.edges if e.source != e.target}))
+    return nx, graph
+
+
+def _leaders(counts: Iterable[tuple[str, int]], listed: int = LEADERS) -> tuple[Ranked, ...]:
+    ranked = sorted(((ident, k) for ident, k in counts if k > 0), key=lambda item: (-item[1], item[0]))
+    return tuple(Ranked(ident, k) for ident, k in ranked[:listed])
+
+
+def insights(subgraph: Subgraph) -> Insights:
+    """The insights of a lookup result.
+
+    >>> from analytics_maestro.domain import Node, Edge, Subgraph
+    >>> nodes = tuple(Node(i, 0) for i in ("web", "api", "db", "cache", "jobs"))
+    >>> edges = (Edge("web", "api", None), Edge("api", "db", None), Edge("api", "cache", None),
+    ...          Edge("cache", "api", None), Edge("jobs", "db", None))
+    >>> found = insights(Subgraph(entries=("web", "jobs"), nodes=nodes, edges=edges))
+    >>> [(r.id, r.count) for r in found.single_points], found.cycles, found.longest_chain
+    ([('web', 2), ('api', 1)], (('api', 'cache'),), ('web', 'api', 'db'))
+    >>> found.articulation_points
+    ('api', 'db')
+    """
+    nx, graph = _graph(subgraph)
+    cycles = sorted(tuple(sorted(part)) for part in nx.strongly_connected_components(graph) if len(part) > 1)
+    condensed = nx.condensation(graph)
+    first = {k: min(condensed.nodes[k]["members"]) for k in condensed}
+    chain = tuple(first[k] for k in _longest_path(nx, condensed, first))
+    return Insights(
+        single_points=_leaders(_cut_off(nx, graph, subgraph.entries).items(), SINGLE_POINTS),
+        articulation_points=tuple(sorted(nx.articulation_points(graph.to_undirected()))),
+        cycles=tuple(cycles),
+        fan_in=_leaders(graph.in_degree()),
+        fan_out=_leaders(graph.out_degree()),
+        longest_chain=chain,
+    )
+
+
+def cut_off(subgraph: Subgraph) -> dict[str, int]:
+    """How many applications each one's loss cuts off from every entry (its dominator subtree).
+
+    >>> from analytics_maestro.domain import Node, Edge, Subgraph
+    >>> nodes = tuple(Node(i, 0) for i in ("web", "api", "db"))
+    >>> cut_off(Subgraph(entries=("web",), nodes=nodes, edges=(Edge("web", "api", None), Edge("api", "db", None))))
+    {'api': 1, 'db': 0, 'web': 2}
+    """
+    nx, graph = _graph(subgraph)
+    return dict(sorted(_cut_off(nx, graph, subgraph.entries).items()))
+
+
+def _cut_off(nx, graph, entry_ids: Iterable[str]) -> dict[str, int]:
+    entries = sorted(set(entry_ids) & set(graph))
+    rooted = graph.copy()
+    rooted.add_edges_from((_ROOT, entry) for entry in entries)
+    dominated: dict[str, int] = {}
+    if entries:
+        parent = nx.immediate_dominators(rooted, _ROOT)
+        below: dict[object, list] = {}
+        for node, up in parent.items():
+            if node != _ROOT:
+                below.setdefault(up, []).append(node)
+        # subtree sizes, leaves first (a breadth-first order from the root, reversed)
+        order, queue = [], [_ROOT]
+        while queue:
+            node = queue.pop()
+            order.append(node)
+            queue.extend(below.get(node, ()))
+        size: dict[object, int] = {}
+        for node in reversed(order):
+            size[node] = 1 + sum(size[child] for child in below.get(node, ()))
+        dominated = {node: size[node] - 1 for node in order if node != _ROOT}
+    return dominated
+
+
+def _longest_path(nx, dag, first) -> list:
+    """The longest path of a DAG in nodes; among the longest, the one whose ids come first."""
+    best: dict[int, tuple[int, tuple[str, ...], list]] = {}
+    for node in reversed(list(nx.lexicographical_topological_sort(dag, key=lambda k: first[k]))):
+        tails = [best[child] for child in dag.successors(node)]
+        length, names, path = min(tails, key=lambda t: (-t[0], t[1]), default=(0, (), []))
+        best[node] = (length + 1, (first[node], *names), [node, *path])
+    return min(best.values(), key=lambda t: (-t[0], t[1]))[2] if best else []
+
+
+def blast_radius(subgraph: Subgraph, app: str) -> Impact:
+    """Everything that depends on `app`, with the fewest hops to it, and the entries among them.
+
+    >>> from analytics_maestro.domain import Node, Edge, Subgraph
+    >>> nodes = tuple(Node(i, 0) for i in ("web", "api", "db", "jobs"))
+    >>> edges = (Edge("web", "api", None), Edge("api", "db", None), Edge("jobs", "db", None))
+    >>> found = blast_radius(Subgraph(entries=("web", "jobs"), nodes=nodes, edges=edges), "db")
+    >>> [(r.id, r.count) for r in found.dependents], found.entries
+    ([('api', 1), ('jobs', 1), ('web', 2)], ('jobs', 'web'))
+    """
+    nx, graph = _graph(subgraph)
+    if app not in graph:
+        return Impact(app, (), ())
+    hops = nx.single_source_shortest_path_length(graph.reverse(copy=False), app)
+    hops.pop(app)
+    entries = set(subgraph.entries)
+    ranked = sorted(hops.items(), key=lambda item: (item[1], item[0]))
+    return Impact(app, tuple(Ranked(i, k) for i, k in ranked), tuple(sorted(entries & set(hops))))
