@@ -42,7 +42,8 @@ def main() -> None:
         "",
         "Every example of `examples/`, drawn by `analytics-maestro draw --all` (flat, then iso) and by",
         "Graphviz `dot` from our DOT export of the same graph (label-sized boxes, the protocol on each edge).",
-        "Made by `devtools/gallery.py`; the figures behind them are in `make bench`.",
+        "Made by `devtools/gallery.py`; the figures behind them are in `make bench`. [Before and",
+        "after](before-after.md) shows three of them as they were drawn before whole names, the rail and packing.",
         "",
     ]
     for name, title, nodes, edges, rail in rows:
@@ -52,7 +53,8 @@ def main() -> None:
             "",
             f"`examples/{name}.yaml`: {nodes} applications, {edges} dependencies{shared}.",
             "",
-            f"| ours, flat | dot |\n|---|---|\n| ![ours, flat](gallery/{name}-flat.png) | ![dot](gallery/{name}-dot.png) |",
+            "| ours, flat | dot |\n|---|---|",
+            f"| ![ours, flat](gallery/{name}-flat.png) | ![dot](gallery/{name}-dot.png) |",
             "",
             f"Ours, iso: ![ours, iso](gallery/{name}-iso.png)",
             "",

@@ -421,6 +421,22 @@ def test_a_graph_names_its_rail_or_draws_every_edge_as_a_line(world):
     error_of(alice.post("/graphs", json={"systems": ["shop"], "shared": "everything"}), 400)
 
 
+def test_what_depends_on_an_application_of_a_graph(world):
+    alice = world.client("alice")
+    graph = alice.post("/graphs", json={"systems": ["shop"]}).get_json()
+    world.wait("alice", graph["id"])
+    layout = alice.get(f"/graphs/{graph['id']}/layout.json").get_json()
+    target = next(e["target"] for e in layout["edges"] if e["source"] in layout["entries"])
+    found = alice.get(f"/graphs/{graph['id']}/impact", query_string={"app": target}).get_json()
+    assert found["id"] == target and found["dependents"] and set(found["entries"]) <= set(layout["entries"])
+    assert {d["id"] for d in found["dependents"] if d["hops"] == 1} == {
+        e["source"] for e in layout["edges"] if e["target"] == target and e["source"] != target
+    }
+    assert sum(found["systems"].values()) >= len(found["dependents"]) + 1  # every demo application has a system
+    error_of(alice.get(f"/graphs/{graph['id']}/impact", query_string={"app": "nowhere"}), 404)
+    error_of(alice.get(f"/graphs/{graph['id']}/impact"), 400)
+
+
 def test_a_graph_of_the_systems_landscape_packed_to_an_aspect(world):
     alice = world.client("alice")
     graph = alice.post("/graphs", json={"systems": ["shop"], "level": "systems", "aspect": 1.0}).get_json()

@@ -161,6 +161,8 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
     impacted = set(page.eval_on_selector_all("#viewer g.app.hl", "nodes => nodes.map(n => n.dataset.appId)"))
     assert {"cartservice", "frontend", "checkoutservice", "shop-lb", "shop-cdn"} <= impacted
     assert "redis-cart" not in impacted
+    expect(page.locator("#impact-summary")).to_contain_text("By system: shop")
+    expect(page.locator("#impact-summary")).to_contain_text("Entries that reach it: shop-cdn")
     shot(page, "4-details-and-impact")
 
     # exports: what the browser saves is what the API serves

@@ -25,7 +25,7 @@ from analytics_maestro.inventory.entry import resolve
 from analytics_maestro.inventory.sql import SqlInventory
 from analytics_maestro.model import Id, Text
 from analytics_maestro.pipeline import links, records
-from analytics_maestro.pipeline.stages import diagram_of, png_of
+from analytics_maestro.pipeline.stages import diagram_of, png_of, read_product
 from analytics_maestro.web.api import ApiError, current_user, dump, not_found, operation
 from analytics_maestro.web.owners import ADMIN, MAX_OFFSET, READ, WRITE, OwnerQuery, owner_of, require_in
 
@@ -313,6 +313,48 @@ def layout_json(graph_id, query: FileQuery):
     graph = visible(graph_id)
     data = _artifacts().read(graph.id, _published(graph), "layout.json")
     return _file(data, "application/json", graph, ".layout.json", query.download)
+
+
+class ImpactQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    app: Id = Field(description="the application whose dependents are asked for")
+
+
+class Dependent(BaseModel):
+    id: str
+    hops: int
+
+
+class ImpactOut(BaseModel):
+    id: str
+    dependents: list[Dependent]
+    entries: list[str]
+    systems: dict[str, int] = Field(description="dependents (the application included) per system")
+
+
+@operation(bp, "GET", "/<graph_id>/impact", "What depends on an application", query=ImpactQuery,
+           responses={200: ImpactOut}, errors=(404, 409))  # fmt: skip
+def impact(graph_id, query: ImpactQuery):
+    """Every application of the graph's published run that depends on `app`, directly or not, with
+    its fewest hops to it; the entries among them; and how many per system. 404 when `app` is not
+    in the graph."""
+    from analytics_maestro.analytics.insights import blast_radius
+
+    graph = visible(graph_id)
+    applications = read_product(_artifacts(), graph.id, _published(graph), "applications")
+    nodes = {node.id: node for node in applications.nodes}
+    if query.app not in nodes:
+        raise ApiError(404, "not_found", f"app: {query.app!r} is not an application of this graph")
+    found = blast_radius(applications, query.app)
+    per_system: dict[str, int] = {}
+    for ident in (query.app, *(r.id for r in found.dependents)):
+        for system in nodes[ident].systems:
+            per_system[system] = per_system.get(system, 0) + 1
+    return dump(ImpactOut, {
+        "id": query.app, "dependents": [{"id": r.id, "hops": r.count} for r in found.dependents],
+        "entries": list(found.entries), "systems": dict(sorted(per_system.items())),
+    })  # fmt: skip
 
 
 @operation(bp, "GET", "/<graph_id>/stats.json", "The statistics", query=FileQuery, responses={200: "application/json"},

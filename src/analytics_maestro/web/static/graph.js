@@ -82,9 +82,11 @@ if (viewerBox) {
   });
   const names = document.getElementById("app-names");
   const impact = document.getElementById("impact");
+  const impactSummary = document.getElementById("impact-summary");
   function resetImpact() {
     delete impact.dataset.on;
     impact.textContent = "Show impact";
+    impactSummary.hidden = true;
   }
   document.getElementById("details-close").addEventListener("click", () => {
     details.hidden = true;
@@ -96,6 +98,14 @@ if (viewerBox) {
     const reached = handle.current.impact(selected);
     impact.dataset.on = "1";
     impact.textContent = `Clear impact (${reached.size - 1} depend on it)`;
+    // by system, with the entries that reach it, from the graph's own run
+    const asked = selected;
+    api("GET", `/graphs/${graphId}/impact?app=${encodeURIComponent(asked)}`).then((found) => {
+      if (!impact.dataset.on || selected !== asked) return;
+      const systems = Object.entries(found.systems).map(([system, count]) => `${system} ${count}`).join(", ");
+      impactSummary.textContent = `By system: ${systems || "none"}. Entries that reach it: ${found.entries.join(", ") || "none"}.`;
+      impactSummary.hidden = false;
+    }).catch(() => {});
   });
   const find = document.getElementById("find");
   find.addEventListener("change", () => {
