@@ -100,6 +100,11 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
                      "clients": str(len(stats["clients"]))}  # fmt: skip
     assert page.locator("#histogram g.bar").count() == len(stats["histogram"])
     assert page.locator("#server-list .chip").count() == stats["servers"]
+    page.click("#insights summary")
+    first, cut = stats["insights"]["single_points"][0]
+    assert page.locator("#single-points .chip").first.inner_text() == f"{first} · {cut}"
+    assert page.inner_text("#longest-chain") == " → ".join(stats["insights"]["longest_chain"])
+    shot(page, "2b-insights")
 
     # hover an application: its tooltip, its links highlighted, the rest dimmed
     page.hover("#viewer g.app[data-app-id=checkoutservice]")
