@@ -20,14 +20,24 @@ import msgspec
 from analytics_maestro.domain import Edge, Subgraph
 from analytics_maestro.layout.acyclic import back_edges
 from analytics_maestro.layout.coordinates import assign_rows
-from analytics_maestro.layout.grid import NODE_WIDTH, ROW_MARGIN, Cell, Grid, Route, column_x, snap
+from analytics_maestro.layout.grid import (
+    NODE_WIDTH,
+    ROW_MARGIN,
+    Cell,
+    Grid,
+    Route,
+    column_x,
+    route_key,
+    shifted,
+    snap,
+)  # fmt: skip
 from analytics_maestro.layout.layering import assign_columns
 from analytics_maestro.layout.ordering import order_layers, quick_order, segment_crossings
 from analytics_maestro.layout.packing import matrix, pack, parts
 from analytics_maestro.layout.quality import measure
 from analytics_maestro.layout.rail import place_rail, shared_nodes
 from analytics_maestro.layout.refine import refine_columns
-from analytics_maestro.layout.routing import Box, Chain, route_chains, self_loop
+from analytics_maestro.layout.routing import Box, Chain, loop_routes, route_chains
 from analytics_maestro.layout.widths import column_widths, widen
 from analytics_maestro.render.labels import ROW, UNIT, box_units
 
@@ -118,15 +128,12 @@ def layout(
     if not rail:
         return main
     rail_edges = [e for e in edges if (e.source in rail or e.target in rail) and e.source != e.target]
-    loops: dict[str, list[Edge]] = {}
-    for e in edges:
-        if e.source == e.target and e.source in rail:
-            loops.setdefault(e.source, []).append(e)
+    loops = [e for e in edges if e.source == e.target and e.source in rail]
     depth = {node.id: node.depth for node in subgraph.nodes}
     placed = sorted(rail, key=lambda i: (depth.get(i, 0), i))
     cells, routes, rows = place_rail(main.cells, main.routes, main.rows, placed, widths, rail_edges, loops)
     cells.sort(key=lambda c: c.id)
-    routes.sort(key=lambda r: (r.source, r.target, r.endpoint or "", r.kind))
+    routes.sort(key=route_key)
     return Grid(tuple(cells), tuple(routes), main.columns, rows, main.entries, tuple(sorted(rail)))
 
 
@@ -172,13 +179,11 @@ def _packed(
     cells: list[Cell] = []
     routes: list[Route] = []
     for grid, (dx, dy) in zip(grids, corners, strict=True):
-        cells += (msgspec.structs.replace(c, x=snap(c.x + dx), y=snap(c.y + dy), row=c.row + dy) for c in grid.cells)
-        routes += (
-            msgspec.structs.replace(r, points=tuple((snap(x + dx), snap(y + dy)) for x, y in r.points))
-            for r in grid.routes
-        )
+        moved, moved_routes = shifted(grid.cells, grid.routes, dx, dy)
+        cells += moved
+        routes += moved_routes
     cells.sort(key=lambda c: c.id)
-    routes.sort(key=lambda r: (r.source, r.target, r.endpoint or "", r.kind))
+    routes.sort(key=route_key)
     return Grid(
         cells=tuple(cells),
         routes=tuple(routes),
@@ -325,7 +330,7 @@ class _Layout:
         polylines = route_chains(self.chains, boxes, lane_y, lane_x, position)
         routes = list(self._routes(polylines))
         routes += self._loops(boxes)
-        routes.sort(key=lambda r: (r.source, r.target, r.endpoint or "", r.kind))
+        routes.sort(key=route_key)
         rows = max((c.row + c.span for c in cells), default=0)
         rows = max([rows, *(math.ceil(y) for y in lane_y)])
         return Grid(
@@ -344,13 +349,5 @@ class _Layout:
                 yield Route(edge.source, edge.target, edge.endpoint, "forward", tuple(points))
 
     def _loops(self, boxes: list[Box]) -> list[Route]:
-        per_node: dict[str, list[Edge]] = {}
-        for edge in self.loops:
-            per_node.setdefault(edge.source, []).append(edge)
-        routes = []
         index = {ident: i for i, ident in enumerate(self.ids)}
-        for ident, loops in per_node.items():
-            for j, edge in enumerate(loops):
-                points = self_loop(boxes[index[ident]], j, len(loops))
-                routes.append(Route(edge.source, edge.target, edge.endpoint, "self", tuple(points)))
-        return routes
+        return loop_routes(self.loops, lambda ident: boxes[index[ident]])

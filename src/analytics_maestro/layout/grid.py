@@ -8,6 +8,7 @@ the rows it covers, so boxes in one column never touch and edges have room betwe
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Literal
 
 import msgspec
@@ -110,6 +111,19 @@ def grid_from_json(text: str) -> Grid:
         for e in doc["edges"]
     )
     return Grid(cells, routes, doc["columns"], doc["rows"], tuple(doc["entries"]), tuple(doc.get("rail", ())))
+
+
+def shifted(cells: Iterable[Cell], routes: Iterable[Route], dx: float, dy: int) -> tuple[list[Cell], list[Route]]:
+    """Cells and routes moved right by `dx` and down by `dy` whole rows."""
+    moved = [msgspec.structs.replace(c, x=snap(c.x + dx), y=snap(c.y + dy), row=c.row + dy) for c in cells]
+    return moved, [
+        msgspec.structs.replace(r, points=tuple((snap(x + dx), snap(y + dy)) for x, y in r.points)) for r in routes
+    ]
+
+
+def route_key(route: Route) -> tuple[str, str, str, str]:
+    """The order routes are kept in: by source, target, endpoint and kind."""
+    return (route.source, route.target, route.endpoint or "", route.kind)
 
 
 def column_x(col: int) -> float:

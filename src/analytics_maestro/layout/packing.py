@@ -20,8 +20,8 @@ import math
 from collections.abc import Mapping, Sequence
 
 from analytics_maestro.domain import Edge
-from analytics_maestro.layout.grid import ENTRY_MARGIN, NODE_WIDTH, ROW_MARGIN, Cell, Grid, Route, snap
-from analytics_maestro.layout.routing import Box, self_loop
+from analytics_maestro.layout.grid import ENTRY_MARGIN, NODE_WIDTH, ROW_MARGIN, Cell, Grid, snap
+from analytics_maestro.layout.routing import Box, loop_routes
 
 ROW_GAP = 1  # rows between two parts, one above the other
 MATRIX_GAP = 0.5  # grid units between two boxes side by side in the matrix of lone nodes
@@ -148,13 +148,5 @@ def matrix(ids: Sequence[str], widths: Mapping[str, float], loops: Sequence[Edge
                  snap(1 - 2 * ROW_MARGIN))
         )  # fmt: skip
     by_id = {c.id: c for c in cells}
-    per_node: dict[str, list[Edge]] = {}
-    for edge in loops:
-        per_node.setdefault(edge.source, []).append(edge)
-    routes = []
-    for ident, mine in per_node.items():
-        c = by_id[ident]
-        for j, edge in enumerate(mine):
-            points = self_loop(Box(c.x, c.y, c.w, c.h), j, len(mine))
-            routes.append(Route(edge.source, edge.target, edge.endpoint, "self", tuple(points)))
+    routes = loop_routes(loops, lambda ident: Box(by_id[ident].x, by_id[ident].y, by_id[ident].w, by_id[ident].h))
     return Grid(tuple(cells), tuple(routes), 1, math.ceil(len(ids) / columns), ())

@@ -22,11 +22,9 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-import msgspec
-
 from analytics_maestro.domain import Edge, Node
-from analytics_maestro.layout.grid import ENTRY_MARGIN, NODE_WIDTH, ROW_MARGIN, Cell, Route, snap
-from analytics_maestro.layout.routing import Box, self_loop
+from analytics_maestro.layout.grid import ENTRY_MARGIN, NODE_WIDTH, ROW_MARGIN, Cell, Route, shifted, snap
+from analytics_maestro.layout.routing import Box, loop_routes
 
 SHARED_FAMILIES = frozenset(
     {"Database", "Cache", "Broker", "ObjectStorage", "Monitor", "Logs", "Auth", "ServiceDiscovery", "DNS", "SMTP"}
@@ -76,7 +74,7 @@ def users_needed(nodes: int) -> int:
     return max(MIN_USERS, min(math.ceil(SHARE * nodes), math.ceil(math.sqrt(nodes))))
 
 
-def holder(edge: Edge, rail: Collection[str]) -> str:
+def holder(edge: Edge | Route, rail: Collection[str]) -> str:
     """The end of a rail edge that carries its badge: the end not on the rail, else the source."""
     return edge.target if edge.source in rail and edge.target not in rail else edge.source
 
@@ -88,7 +86,7 @@ def place_rail(
     rail: Sequence[str],
     widths: Mapping[str, float],
     edges: Sequence[Edge],
-    loops: Mapping[str, Sequence[Edge]],
+    loops: Sequence[Edge],
 ) -> tuple[list[Cell], list[Route], int]:
     """The rail's cells (`rail`: the shared nodes, in the order they stand) in rows above `main`,
     which moves down below them, and a badge for each of `edges` with a shared end. Returns all
@@ -109,15 +107,10 @@ def place_rail(
         cells.append(Cell(ident, 0, row, 1, snap(x + w / 2), snap(row + 0.5), snap(w), snap(1 - 2 * ROW_MARGIN)))
         x += w + RAIL_GAP
     shift = rows  # the rest starts in the row under the rail
-    moved = [msgspec.structs.replace(c, row=c.row + shift, y=snap(c.y + shift)) for c in main]
-    routes = [msgspec.structs.replace(r, points=tuple((x, snap(y + shift)) for x, y in r.points)) for r in main_routes]
+    moved, routes = shifted(main, main_routes, 0.0, shift)
     by_id = {c.id: c for c in (*moved, *cells)}
     on_rail = {c.id for c in cells}
-    for ident in sorted(on_rail & set(loops)):
-        box = by_id[ident]
-        for j, edge in enumerate(loops[ident]):
-            points = self_loop(Box(box.x, box.y, box.w, box.h), j, len(loops[ident]))
-            routes.append(Route(edge.source, edge.target, edge.endpoint, "self", tuple(points)))
+    routes += loop_routes(loops, lambda ident: Box(by_id[ident].x, by_id[ident].y, by_id[ident].w, by_id[ident].h))
     badges: dict[str, list[Edge]] = {}
     for edge in edges:
         badges.setdefault(holder(edge, on_rail), []).append(edge)

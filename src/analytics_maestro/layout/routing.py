@@ -11,12 +11,13 @@ every box has above it. The routes are also made compiled: `route_chains` is the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import msgspec
 
+from analytics_maestro.domain import Edge
 from analytics_maestro.layout import compiled
-from analytics_maestro.layout.grid import NODE_WIDTH, snap
+from analytics_maestro.layout.grid import NODE_WIDTH, Route, snap
 
 LOOP_WIDTH = 0.3
 LOOP_HEIGHT = 0.14
@@ -119,3 +120,16 @@ def self_loop(box: Box, index: int, count: int) -> list[tuple[float, float]]:
     rise = LOOP_HEIGHT * (index + 1) / count
     x0, x1, y = box.x - inset, box.x + inset, box.top
     return [(snap(x0), snap(y)), (snap(x0), snap(y - rise)), (snap(x1), snap(y - rise)), (snap(x1), snap(y))]
+
+
+def loop_routes(loops: Iterable[Edge], box_of: Callable[[str], Box]) -> list[Route]:
+    """Each self-loop's route over its box (`box_of` its node), the loops of one box nested."""
+    per_node: dict[str, list[Edge]] = {}
+    for edge in loops:
+        per_node.setdefault(edge.source, []).append(edge)
+    routes = []
+    for ident, mine in per_node.items():
+        box = box_of(ident)
+        for j, edge in enumerate(mine):
+            routes.append(Route(edge.source, edge.target, edge.endpoint, "self", tuple(self_loop(box, j, len(mine)))))
+    return routes

@@ -16,6 +16,7 @@ import msgspec
 
 from analytics_maestro.domain import Node
 from analytics_maestro.layout.grid import Grid, Route
+from analytics_maestro.layout.rail import holder
 from analytics_maestro.render.symbols import symbol_id
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
@@ -238,9 +239,8 @@ def badge_holder(route: Route, rail: Collection[str]) -> tuple[str, str]:
     >>> badge_holder(Route("web", "db", "sql", "shared", ((0.0, 0.0),)), {"db"})
     ('web', 'db')
     """
-    if route.source in rail and route.target not in rail:
-        return route.target, route.source
-    return route.source, route.target
+    held = holder(route, rail)
+    return held, route.target if held == route.source else route.source
 
 
 def badge(route: Route, nodes: Mapping[str, Node], rail: Collection[str], x: float, y: float, r: float) -> str:
