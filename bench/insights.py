@@ -28,11 +28,16 @@ def median_of(runs: int, once) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arguments(description: str) -> argparse.Namespace:
+    """`--sizes` (generated inventories of about these many applications) and `--seed`."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", nargs="*", type=int, default=[1000, 3000, 10_000])
     parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = arguments(__doc__)
     print(
         f"{'N':>6} {'nodes':>6} {'edges':>6} | {'insights s':>10} {'bound':>6} | {'blast ms':>8} {'bound':>6}"
         f" {'of':>12}"

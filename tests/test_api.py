@@ -433,8 +433,19 @@ def test_what_depends_on_an_application_of_a_graph(world):
         e["source"] for e in layout["edges"] if e["target"] == target and e["source"] != target
     }
     assert sum(found["systems"].values()) >= len(found["dependents"]) + 1  # every demo application has a system
+    assert found["clients"] and max(found["clients"].values()) <= len(found["dependents"]) + 1
     error_of(alice.get(f"/graphs/{graph['id']}/impact", query_string={"app": "nowhere"}), 404)
     error_of(alice.get(f"/graphs/{graph['id']}/impact"), 400)
+    error_of(alice.get(f"/graphs/{graph['id']}/impact", query_string={"app": target, "server": "x"}), 400)
+    # a server: what it runs (0 hops), then what depends on that; by id or hostname
+    drawn = {n["id"] for n in layout["nodes"]}
+    server = next(s for s in alice.get("/servers").get_json()["items"] if set(s["applications"]) & drawn)
+    hosted = set(server["applications"]) & drawn
+    for name in {server["id"], server["hostname"]} - {""}:
+        by_server = alice.get(f"/graphs/{graph['id']}/impact", query_string={"server": name}).get_json()
+        assert {d["id"] for d in by_server["dependents"] if d["hops"] == 0} == hosted, by_server
+        assert by_server["id"] == name
+    error_of(alice.get(f"/graphs/{graph['id']}/impact", query_string={"server": "no-such-host"}), 404)
 
 
 def test_a_graph_of_the_systems_landscape_packed_to_an_aspect(world):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import statistics
 import subprocess
+import time
 import urllib.request
 from pathlib import Path
 
@@ -393,3 +394,64 @@ def drag_frames(page) -> list[float]:
         page.mouse.move(700 + (step % 40) * 6, 500 + (step % 30) * 4)
     page.mouse.up()
     return page.evaluate("() => { window.stopFrames_ = true; return window.frames_.slice(2); }")
+
+
+def ended(server, graph_id: str, run: int) -> dict:
+    """The graph once its run `run` has ended."""
+    for _ in range(600):
+        graph = call(server, "GET", f"/graphs/{graph_id}")
+        if graph["run"] == run and graph["status"] in ("finished", "warning", "error"):
+            return graph
+        time.sleep(0.1)
+    raise AssertionError(f"run {run} of {graph_id} did not end: {graph}")
+
+
+def test_the_viewer_shows_what_changed_since_the_run_before(browser, server):
+    graph = call(server, "POST", "/graphs", {"name": "changing", "systems": ["shop"]})
+    ended(server, graph["id"], 1)
+    layout = call(server, "GET", f"/graphs/{graph['id']}/layout.json")
+    leaf = next(n["id"] for n in layout["nodes"] if n["id"] not in layout["entries"]
+                and not any(e["source"] == n["id"] for e in layout["edges"]))  # fmt: skip
+    caller = next(e["source"] for e in layout["edges"] if e["target"] == leaf)
+    record = call(server, "GET", f"/applications/{caller}")
+    record["deps"] = [d for d in record.get("deps", []) if d["id"] != leaf] + [{"id": "ledger", "endpoint": "grpc"}]
+    call(server, "PUT", f"/applications/{caller}", record)
+    call(server, "POST", "/applications", {"id": "ledger", "name": "Ledger service", "family": "Application"})
+    gone = urllib.request.Request(f"{server.base}/applications/{leaf}", method="DELETE")
+    gone.add_header("Authorization", f"Bearer {server.token}")
+    assert urllib.request.urlopen(gone, timeout=60).status == 204
+    call(server, "POST", f"/graphs/{graph['id']}/run")
+    assert "since run 1" in ended(server, graph["id"], 2)["message"]
+
+    context, page = logged_in(browser, server)
+    context.set_default_timeout(60000)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{server.base}/app/graphs/{graph['id']}")
+    page.wait_for_selector("#viewer svg.iso g.app")
+    expect(page.locator("#changes")).to_be_visible()
+    expect(page.locator("#changes")).to_contain_text("+1")
+    shot(page, "9a-changes-offered")
+    page.click("#changes")
+    page.wait_for_selector("#viewer g.ghosts g.ghost")
+    assert page.locator("#viewer g.app.added").evaluate_all("nodes => nodes.map(n => n.dataset.appId)") == ["ledger"]
+    ghost = page.locator(f'#viewer g.ghost[data-app-id="{leaf}"]')
+    assert ghost.locator("polygon").get_attribute("points").count(" ") == 5  # a tile: six corners
+    expect(page.locator("#changes-panel")).to_contain_text("Changes since run 1")
+    expect(page.locator("#changes-panel")).to_contain_text(f"{caller} → ledger (grpc)")
+    shot(page, "9b-changes-shown")
+    page.click(f"#changes-lists a:text('{leaf}')")  # pans to the ghost
+    page.wait_for_timeout(300)
+    after = ghost.bounding_box()
+    viewer = page.locator("#viewer").bounding_box()
+    centre = (after["x"] + after["width"] / 2, after["y"] + after["height"] / 2)
+    assert abs(centre[0] - (viewer["x"] + viewer["width"] / 2)) < viewer["width"] / 4
+    shot(page, "9c-changes-removed-found")
+    page.click("[data-style=flat]")  # the changes follow the style: a flat ghost is a rectangle
+    page.wait_for_selector("#viewer svg.flat g.ghosts g.ghost")
+    assert page.locator(f'#viewer g.ghost[data-app-id="{leaf}"] polygon').get_attribute("points").count(" ") == 3
+    assert page.locator("#viewer svg.flat g.app.added").count() == 1
+    shot(page, "9d-changes-flat")
+    page.click("#changes")  # off again
+    expect(page.locator("#changes-panel")).to_be_hidden()
+    assert page.locator("#viewer g.ghosts").count() == 0 and page.locator("#viewer g.app.added").count() == 0
+    context.close()

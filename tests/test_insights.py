@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics_maestro.analytics.insights import LEADERS, blast_radius, cut_off, insights
+from analytics_maestro.analytics.insights import LEADERS, blast_radius, cut_off, insights, server_radius
 from analytics_maestro.cli import main
 from analytics_maestro.domain import Edge, Node, Subgraph
 from tests.conftest import examples
@@ -84,6 +84,21 @@ def test_the_blast_radius_is_everything_that_reaches_the_application(graph, data
     assert {r.id: r.count for r in found.dependents} == hops
 
 
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs(), st.data())
+def test_a_servers_blast_radius_is_what_reaches_any_application_it_runs(graph, data):
+    hosted = data.draw(st.sets(st.sampled_from(sorted(n.id for n in graph.nodes)), min_size=1))
+    found = server_radius(graph, "vm", hosted)
+    assert found.id == "vm"
+    reached = reach(graph, hosted, backwards=True)
+    assert {r.id for r in found.dependents} == reached and set(found.entries) == reached & set(graph.entries)
+    # the hops: the fewest edges to any hosted application, each measured alone
+    for r in found.dependents:
+        single = [0 if r.id == h else next((k.count for k in blast_radius(graph, h).dependents if k.id == r.id), None)
+                  for h in hosted]  # fmt: skip
+        assert r.count == min(k for k in single if k is not None), r
+
+
 @settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graphs(most=7))
 def test_the_longest_chain_is_as_long_as_the_longest_path_between_cycles(graph):
@@ -136,9 +151,21 @@ def test_the_statistics_carry_the_insights_and_impact_answers_on_the_command_lin
     assert found["single_points"] == [["web", 2], ["api", 1]] and found["longest_chain"] == ["web", "api", "db"]
     result = CliRunner().invoke(main, ["impact", str(inventory), "db", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"id": "db", "dependents": [{"id": "api", "hops": 1}, {"id": "web", "hops": 2}],
-                                         "entries": ["web"], "systems": ["shop"], "clients": ["acme"]}  # fmt: skip
+    assert json.loads(result.output) == {
+        "id": "db", "dependents": [{"id": "api", "hops": 1}, {"id": "web", "hops": 2}], "entries": ["web"],
+        "systems": {"shop": 3}, "clients": {"acme": 3},
+    }  # fmt: skip
     text = CliRunner().invoke(main, ["impact", str(inventory), "db"]).output
     assert "2 applications depend on it" in text and "2 hop(s): web" in text
     missing = CliRunner().invoke(main, ["impact", str(inventory), "nope"])
     assert missing.exit_code == 2 and "'nope'" in missing.output
+    # a server: what it runs, and what depends on that, by id or by hostname
+    doc["servers"] = [{"id": "vm-7", "hostname": "db-01", "applications": ["db"]}]
+    inventory.write_text(json.dumps(doc))
+    for name in ("vm-7", "db-01"):
+        result = CliRunner().invoke(main, ["impact", str(inventory), name, "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["dependents"] == [{"id": "db", "hops": 0}, {"id": "api", "hops": 1},
+                                                           {"id": "web", "hops": 2}]  # fmt: skip
+    text = CliRunner().invoke(main, ["impact", str(inventory), "db-01"]).output
+    assert "db-01 runs db; 2 more applications depend on them" in text and "clients: acme 3" in text

@@ -55,7 +55,7 @@ def test_a_run_finishes_with_statistics_and_artefacts(runner):
     folder = runner.artifacts.folder(graph.id, 1)
     assert {p.name for p in folder.iterdir()} == {
         "entry.json", "subgraph.json", "view.json", "layout.json", "enrichment.json", "info.json", "clients.json",
-        "diagram.svg",
+        "diagram.svg", "changes.json",
     }  # fmt: skip
     png = png_of(runner.artifacts, graph.id, 1)  # made on first request, then kept
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and png_of(runner.artifacts, graph.id, 1) == png

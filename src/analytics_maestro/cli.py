@@ -187,13 +187,17 @@ ASPECT_RATIO = AspectRatio()
     "--aspect", type=ASPECT_RATIO, default=None, metavar="W:H",
     help="The width to height that the parts of the drawing are packed to.  [default: 16:10]",
 )  # fmt: skip
+@click.option(
+    "--previous", "previous_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="An earlier layout of this diagram (--layout-json): what did not change stays where it was.",
+)  # fmt: skip
 @click.option("--png", "png_path", type=OUTPUT, help="Also write a PNG.")
 @click.option("--layout-json", "layout_path", type=OUTPUT, help="Also write the layout as JSON.")
 @click.option("--stats", "stats_path", type=OUTPUT, help="Also write the statistics as JSON.")
 @click.pass_obj
 def draw(
     settings, inventory, apps, systems, clients, all_systems, owner, principals, max_depth, style, view, output, fmt,
-    shared, level, aspect, png_path, layout_path, stats_path,
+    shared, level, aspect, previous_path, png_path, layout_path, stats_path,
 ) -> None:  # fmt: skip
     """Draw the diagram of INVENTORY (JSON or YAML) from the chosen entry points; no server needed."""
     from analytics_maestro.inventory.memory import MemoryInventory
@@ -214,8 +218,10 @@ def draw(
             sys.exit(USAGE_ERROR)
         depth = settings.max_depth if max_depth is None else max_depth
         drawn = fmt == "svg" or png_path
+        previous = _layout_file(previous_path) if previous_path else None
         diagram = make_diagram(MemoryInventory(report.inventory, request.owner), request, view, depth,
-                               style if drawn else None, statistics=stats_path is not None)  # fmt: skip
+                               style if drawn else None, statistics=stats_path is not None,
+                               previous=previous)  # fmt: skip
         _report_lookup(diagram.entries, diagram.applications, depth)
         _write(output, (diagram.svg if fmt == "svg" else exports.FORMATS[fmt](diagram.view)).encode())
         if layout_path:
@@ -228,44 +234,123 @@ def draw(
 
 @main.command()
 @click.argument("inventory", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("app")
+@click.argument("ident", metavar="APP|SERVER")
 @click.option("--owner", help="Whose inventory this is (default: $MAESTRO_OWNER, or 'local').")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
-def impact(settings, inventory, app, owner, as_json) -> None:
-    """What breaks if APP fails: every application of INVENTORY that depends on it, directly or not,
-    with the fewest hops to it, and the entries, systems and clients that reach it."""
-    from analytics_maestro.analytics.insights import blast_radius
+def impact(settings, inventory, ident, owner, as_json) -> None:
+    """What breaks if APP (or SERVER, by id or hostname) fails: every application of INVENTORY that
+    depends on it, directly or not (for a server, on what it runs), with the fewest hops to it, the
+    entries among them, and how many per system and per client."""
+    from analytics_maestro.analytics.insights import blast_radius, reached_by, server_radius
+
+    request, catalogue, graph = _every_system(settings, inventory, owner)
+    nodes = {node.id: node for node in graph.nodes}
+    if ident in nodes:
+        found, failed = blast_radius(graph, ident), [ident]
+    else:
+        hosted = sorted(
+            app for app, group in catalogue.servers(request, list(nodes)).items()
+            if any(ident in (server.id, server.hostname) for server in group)
+        )  # fmt: skip
+        if not hosted:
+            click.echo(f"error: {ident!r} is neither an application any system's entries reach nor a server "
+                       "that runs one", err=True)  # fmt: skip
+            sys.exit(USAGE_ERROR)
+        found, failed = server_radius(graph, ident, hosted), []
+    reached = [*failed, *(r.id for r in found.dependents)]
+    clients_of = {s.id: s.clients for s in catalogue.systems(request, None)}
+    systems, clients = reached_by(nodes, reached, clients_of)
+    if as_json:
+        result = {"id": ident, "dependents": [{"id": r.id, "hops": r.count} for r in found.dependents],
+                  "entries": list(found.entries), "systems": systems, "clients": clients}  # fmt: skip
+        click.echo(json.dumps(result, indent=1))
+        return
+    if failed:
+        click.echo(f"{ident}: {len(found.dependents)} applications depend on it")
+    else:
+        runs = [r.id for r in found.dependents if r.count == 0]
+        click.echo(
+            f"{ident} runs {', '.join(runs)}; {len(found.dependents) - len(runs)} more applications depend on them"
+        )
+    for hops in sorted({r.count for r in found.dependents} - {0}):
+        click.echo(f"  {hops} hop(s): " + ", ".join(r.id for r in found.dependents if r.count == hops))
+    click.echo("entries: " + (", ".join(found.entries) or "none"))
+    click.echo("systems: " + _counted(systems))
+    click.echo("clients: " + _counted(clients))
+
+
+def _every_system(settings: Settings, path: Path, owner: str | None):
+    """An inventory file's request for every system, the file as a catalogue, and the lookup's
+    result; exit 2 when the file has errors."""
     from analytics_maestro.inventory.entry import lookup as entry_and_graphlookup
     from analytics_maestro.inventory.memory import MemoryInventory
 
-    report = load_inventory(inventory, structs=True)
+    report = load_inventory(path, structs=True)
     _print_report(report)
     if not report.ok:
-        click.echo(f"{inventory}: {len(report.errors)} error(s)", err=True)
+        click.echo(f"{path}: {len(report.errors)} error(s)", err=True)
         sys.exit(USAGE_ERROR)
     request = GraphRequest(owner=owner or settings.owner, all_systems=True)
     catalogue = MemoryInventory(report.inventory, request.owner)
     _, graph = entry_and_graphlookup(catalogue, request, settings.max_depth)
-    nodes = {node.id: node for node in graph.nodes}
-    if app not in nodes:
-        click.echo(f"error: app: {app!r} is not an application any system's entries reach", err=True)
+    return request, catalogue, graph
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name} {n}" for name, n in counts.items()) or "none"
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--owner", help="Whose inventories these are (default: $MAESTRO_OWNER, or 'local').")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@click.pass_obj
+def diff_(settings, old, new, owner, as_json) -> None:
+    """What changed from OLD to NEW: two inventories (their diagrams from every system's entries)
+    or two layout files (`draw --layout-json`), which also tell what moved. Exit 0 when nothing
+    changed, 1 when something did."""
+    from analytics_maestro.analytics.changes import diff
+
+    (old_kind, before), (new_kind, after) = (_snapshot(settings, path, owner) for path in (old, new))
+    if old_kind != new_kind:
+        click.echo("error: compare two inventories or two layout files, not one of each", err=True)
         sys.exit(USAGE_ERROR)
-    found = blast_radius(graph, app)
-    reached = [app, *(r.id for r in found.dependents)]
-    systems = sorted({s for ident in reached for s in nodes[ident].systems})
-    clients = sorted({c for s in catalogue.systems(request, systems) for c in s.clients})
+    found = diff(before, after)
     if as_json:
-        result = {"id": app, "dependents": [{"id": r.id, "hops": r.count} for r in found.dependents],
-                  "entries": list(found.entries), "systems": systems, "clients": clients}  # fmt: skip
-        click.echo(json.dumps(result, indent=1))
-        return
-    click.echo(f"{app}: {len(found.dependents)} applications depend on it")
-    for hops in sorted({r.count for r in found.dependents}):
-        click.echo(f"  {hops} hop(s): " + ", ".join(r.id for r in found.dependents if r.count == hops))
-    click.echo("entries: " + (", ".join(found.entries) or "none"))
-    click.echo("systems: " + (", ".join(systems) or "none"))
-    click.echo("clients: " + (", ".join(clients) or "none"))
+        click.echo(json.dumps({**msgspec.to_builtins(found), "counts": found.counts()}, indent=1))
+    else:
+        for line in found.lines() or ["no changes"]:
+            click.echo(line)
+    sys.exit(0 if found.empty else 1)
+
+
+def _layout_file(path: Path):
+    """The Grid of a layout file (`--layout-json`); exit 2 with the reason when it is not one."""
+    from analytics_maestro.layout.grid import grid_from_json
+
+    try:
+        return grid_from_json(path.read_bytes())
+    except (OSError, msgspec.DecodeError) as exc:
+        click.echo(f"error: {path}: not a layout file: {exc}", err=True)
+        sys.exit(USAGE_ERROR)
+
+
+def _snapshot(settings: Settings, path: Path, owner: str | None):
+    """("layout", its snapshot) of a layout file, or ("inventory", the snapshot of its diagram from every
+    system's entries)."""
+    from analytics_maestro.analytics.changes import snapshot, snapshot_of_layout
+
+    try:
+        document = json.loads(path.read_bytes()) if path.suffix.lower() == ".json" else None
+    except (OSError, ValueError):
+        document = None
+    if isinstance(document, dict) and {"nodes", "edges", "columns"} <= document.keys():
+        return "layout", snapshot_of_layout(_layout_file(path))
+    request, catalogue, graph = _every_system(settings, path, owner)
+    servers = catalogue.servers(request, [node.id for node in graph.nodes])
+    return "inventory", snapshot(graph, {app: [s.hostname or s.id for s in group] for app, group in servers.items()})
 
 
 @main.command()

@@ -4,6 +4,8 @@ on networkx's algorithms.
 
     insights(subgraph) -> Insights
     blast_radius(subgraph, app) -> Impact
+    server_radius(subgraph, server, hosted) -> Impact
+    reached_by(nodes, ids, clients_of) -> (per system, per client)
 
 - **Single points of failure**: with a virtual root calling every entry, the dominator tree
   (Cooper, Harvey and Kennedy, as networkx computes it): an application dominates what every
@@ -17,16 +19,17 @@ on networkx's algorithms.
 - **Longest chain**: the longest path (in applications) of the graph whose nodes are the cycles
   and the applications in none, one application per cycle (its first id).
 - **Blast radius** of an application: every application that depends on it, directly or not,
-  with the fewest hops to it, and the entries among them.
+  with the fewest hops to it, and the entries among them; of a server, the applications it runs
+  (0 hops) and everything that depends on them, with the fewest hops to one of those.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import msgspec
 
-from analytics_maestro.domain import Subgraph
+from analytics_maestro.domain import Node, Subgraph
 
 LEADERS = 5  # fan-in and fan-out leaders listed
 SINGLE_POINTS = 10  # single points of failure listed
@@ -153,11 +156,58 @@ def blast_radius(subgraph: Subgraph, app: str) -> Impact:
     >>> [(r.id, r.count) for r in found.dependents], found.entries
     ([('api', 1), ('jobs', 1), ('web', 2)], ('jobs', 'web'))
     """
+    return _radius(subgraph, app, [app], keep_sources=False)
+
+
+def server_radius(subgraph: Subgraph, server: str, hosted: Iterable[str]) -> Impact:
+    """What breaks if `server` fails: the applications it runs (`hosted`, 0 hops) and everything
+    that depends on them, with the fewest hops to one of those, and the entries among them.
+
+    >>> from analytics_maestro.domain import Node, Edge, Subgraph
+    >>> nodes = tuple(Node(i, 0) for i in ("web", "api", "db", "jobs"))
+    >>> edges = (Edge("web", "api", None), Edge("api", "db", None), Edge("jobs", "db", None))
+    >>> found = server_radius(Subgraph(entries=("web", "jobs"), nodes=nodes, edges=edges), "vm-1", ["api", "jobs"])
+    >>> [(r.id, r.count) for r in found.dependents], found.entries
+    ([('api', 0), ('jobs', 0), ('web', 1)], ('jobs', 'web'))
+    """
+    return _radius(subgraph, server, hosted, keep_sources=True)
+
+
+def _radius(subgraph: Subgraph, ident: str, sources: Iterable[str], keep_sources: bool) -> Impact:
     nx, graph = _graph(subgraph)
-    if app not in graph:
-        return Impact(app, (), ())
-    hops = nx.single_source_shortest_path_length(graph.reverse(copy=False), app)
-    hops.pop(app)
-    entries = set(subgraph.entries)
+    sources = sorted(set(sources) & set(graph))
+    if not sources:
+        return Impact(ident, (), ())
+    backwards = graph.reverse(copy=False)
+    if len(sources) == 1:
+        hops = nx.single_source_shortest_path_length(backwards, sources[0])
+    else:
+        hops = {node: int(k) for node, k in nx.multi_source_dijkstra_path_length(backwards, set(sources)).items()}
+    if not keep_sources:
+        for source in sources:
+            hops.pop(source)
     ranked = sorted(hops.items(), key=lambda item: (item[1], item[0]))
-    return Impact(app, tuple(Ranked(i, k) for i, k in ranked), tuple(sorted(entries & set(hops))))
+    entries = set(subgraph.entries) & (set(hops) | (set(sources) if keep_sources else set()))
+    return Impact(ident, tuple(Ranked(i, k) for i, k in ranked), tuple(sorted(entries)))
+
+
+def reached_by(
+    nodes: Mapping[str, Node], ids: Iterable[str], clients_of: Mapping[str, Iterable[str]]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """How many of the applications `ids` each system holds, and each client (through the systems
+    `clients_of` gives it), by name.
+
+    >>> from analytics_maestro.domain import Node
+    >>> nodes = {"a": Node("a", 0, systems=("shop",)), "b": Node("b", 1, systems=("shop", "ops"))}
+    >>> reached_by(nodes, ["a", "b"], {"shop": ["acme"], "ops": ["acme", "beta"]})
+    ({'ops': 1, 'shop': 2}, {'acme': 2, 'beta': 1})
+    """
+    systems: dict[str, int] = {}
+    clients: dict[str, int] = {}
+    for ident in ids:
+        held = nodes[ident].systems
+        for system in held:
+            systems[system] = systems.get(system, 0) + 1
+        for client in sorted({c for system in held for c in clients_of.get(system, ())}):
+            clients[client] = clients.get(client, 0) + 1
+    return dict(sorted(systems.items())), dict(sorted(clients.items()))

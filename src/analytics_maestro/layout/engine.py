@@ -32,12 +32,13 @@ from analytics_maestro.layout.grid import (
     snap,
 )  # fmt: skip
 from analytics_maestro.layout.layering import assign_columns
-from analytics_maestro.layout.ordering import order_layers, quick_order, segment_crossings
+from analytics_maestro.layout.ordering import order_layers, quick_order, segment_crossings, transposed
 from analytics_maestro.layout.packing import matrix, pack, parts
 from analytics_maestro.layout.quality import measure
 from analytics_maestro.layout.rail import place_rail, shared_nodes
 from analytics_maestro.layout.refine import refine_columns
 from analytics_maestro.layout.routing import Box, Chain, loop_routes, route_chains
+from analytics_maestro.layout.stable import Previous, kept_rows, place
 from analytics_maestro.layout.widths import column_widths, widen
 from analytics_maestro.render.labels import ROW, UNIT, box_units
 
@@ -55,6 +56,8 @@ SMALL_GRAPH = 400
 DRAWN_SEGMENTS = 500
 CANDIDATES = 8
 ASPECT = 16 / 10
+# The transposition that improves an order started from an earlier layout's (`stable.py`).
+SEEDED_BUDGET = 1_000_000
 
 
 def _items(
@@ -93,6 +96,7 @@ def layout(
     groups: Mapping[str, str] | None = None,
     shared: Collection[str] | None = None,
     aspect: float = ASPECT,
+    previous: Grid | None = None,
 ) -> Grid:
     """Place every node of `subgraph` on the grid and route every edge (none is dropped). Each
     column is as wide as the widest label in it needs (`labels.box_units`, `widths.widen`).
@@ -107,6 +111,10 @@ def layout(
 
     Parts that share no edge are laid out one by one and packed (`packing.py`) to `aspect`, the
     width over the height of the flat drawing.
+
+    With `previous`, an earlier layout of the same diagram, what did not change stays where it was
+    (`stable.py`): an unchanged part as it was drawn, a changed one started from its earlier order
+    and placed where it stood. `layout(g, previous=layout(g))` is `layout(g)`.
     """
     ids = sorted({node.id for node in subgraph.nodes})
     index = {ident: i for i, ident in enumerate(ids)}
@@ -124,7 +132,10 @@ def layout(
     # the rest is laid out as if the rail's nodes were not there, each part on its own
     main_ids = [i for i in ids if i not in rail]
     main_edges = [e for e in edges if e.source not in rail and e.target not in rail]
-    main = _packed(main_ids, [ids[e] for e in entries if ids[e] not in rail], main_edges, groups, widths, aspect)
+    stable = Previous(previous) if previous is not None else None
+    main = _packed(
+        main_ids, [ids[e] for e in entries if ids[e] not in rail], main_edges, groups, widths, aspect, stable
+    )
     if not rail:
         return main
     rail_edges = [e for e in edges if (e.source in rail or e.target in rail) and e.source != e.target]
@@ -144,12 +155,14 @@ def _packed(
     groups: Mapping[str, str] | None,
     widths: Mapping[str, float],
     aspect: float,
+    stable: Previous | None = None,
 ) -> Grid:
     """Each part of the graph (`packing.parts`) laid out alone, widened, and the parts packed to
-    `aspect` (of the flat page: width over height)."""
+    `aspect` (of the flat page: width over height); with `stable`, an earlier layout, what did not
+    change kept where it was (`stable.py`)."""
     index = {ident: i for i, ident in enumerate(ids)}
     split = parts(len(ids), [(index[e.source], index[e.target]) for e in edges])
-    if len(split) <= 1:
+    if len(split) <= 1 and (stable is None or not split):
         return _widened(_laid_out([_Layout(ids, index, [index[e] for e in entries], edges, groups)])[0], widths)
     part_of = [0] * len(ids)
     for k, members in enumerate(split):
@@ -164,18 +177,32 @@ def _packed(
     # two or more nodes without a line to another stand together in one matrix
     together = sum(len(members) == 1 for members in split) >= 2
     layouts, lone, loops = [], [], []
+    # per part, in order: its grid and where it stood, when an earlier layout is kept; else None
+    kept: list[tuple[Grid, tuple[float, int]] | None] = []
     for members, part_edges, part_entries in zip(split, edges_of, entries_of, strict=True):
         part_ids = [ids[i] for i in members]
         if len(part_ids) == 1 and together:
             lone += part_ids
             loops += part_edges
             continue
-        part_index = {ident: i for i, ident in enumerate(part_ids)}
-        layouts.append(_Layout(part_ids, part_index, [part_index[e] for e in part_entries], part_edges, groups))
-    grids = [_widened(grid, widths) for grid in _laid_out(layouts)]
+        kept.append(stable.reused(part_ids, part_edges, part_entries, widths) if stable else None)
+        if kept[-1] is None:
+            part_index = {ident: i for i, ident in enumerate(part_ids)}
+            seed = stable.seed(part_ids) if stable else None
+            layouts.append(
+                _Layout(part_ids, part_index, [part_index[e] for e in part_entries], part_edges, groups, seed)
+            )
+    laid_out = iter(_widened(grid, widths) for grid in _laid_out(layouts))
+    grids = [next(laid_out) if found is None else found[0] for found in kept]
     if lone:
-        grids.append(matrix(lone, widths, loops, aspect * ROW / UNIT))
-    corners = pack([(g.width, g.rows) for g in grids], aspect * ROW / UNIT)
+        kept.append(stable.reused(lone, loops, set(lone) & set(entries), widths) if stable else None)
+        grids.append(matrix(lone, widths, loops, aspect * ROW / UNIT) if kept[-1] is None else kept[-1][0])
+    sizes = [(g.width, g.rows) for g in grids]
+    if stable is None:
+        corners = pack(sizes, aspect * ROW / UNIT)
+    else:
+        anchors = [stable.anchor(g) if found is None else found[1] for g, found in zip(grids, kept, strict=True)]
+        corners = place(sizes, anchors, [found is not None for found in kept], aspect * ROW / UNIT)
     cells: list[Cell] = []
     routes: list[Route] = []
     for grid, (dx, dy) in zip(grids, corners, strict=True):
@@ -218,8 +245,11 @@ class _Layout:
         entries: list[int],
         edges: list[Edge],
         groups: Mapping[str, str] | None = None,
+        seed: Mapping[str, int] | None = None,
     ):
-        self.ids, self.entries, self.edges, self.groups = ids, entries, edges, groups
+        """`seed`: the earlier rows of those of `ids` an earlier layout drew: the columns' order
+        starts from theirs and the rows keep theirs where they can (`stable.py`)."""
+        self.ids, self.entries, self.edges, self.groups, self.seed = ids, entries, edges, groups, seed
         n = len(ids)
         self.loops = [e for e in edges if e.source == e.target]
         self.links = [e for e in edges if e.source != e.target]
@@ -276,17 +306,48 @@ class _Layout:
         between item positions; when `choose` (on small graphs) several good orders are drawn and
         the one whose drawing crosses least (by `quality.measure`, ports and lanes included) wins.
         `whole` is the size (items) of the graph this one is a part of, if any (`order_layers`)."""
-        known = [self.quick[key]] if (key := tuple(self.col)) in self.quick else []
-        orders = order_layers(
-            self.layer_of, self.up, self.down, self.entries, keep=CANDIDATES if choose else 1, known=known,
-            whole=whole,
-        )  # fmt: skip
+        if self.seed:
+            orders = [self._seeded()]
+        else:
+            known = [self.quick[key]] if (key := tuple(self.col)) in self.quick else []
+            orders = order_layers(
+                self.layer_of, self.up, self.down, self.entries, keep=CANDIDATES if choose else 1, known=known,
+                whole=whole,
+            )  # fmt: skip
         if self.groups:
             orders = [self._grouped(layers) for layers in orders]
         grids = [self._grid(layers) for layers in orders]
         if len(grids) == 1:
             return grids[0]
         return min(grids, key=lambda g: measure(*g.measurable()).crossings)
+
+    def _seeded(self) -> list[list[int]]:
+        """Each column in the earlier top-to-bottom order: a node at its earlier height, a new one
+        at the mean height of its neighbours that have one (else below), a lane between its
+        edge's ends; then transposition."""
+        height: list[float | None] = [self.seed.get(ident) for ident in self.ids]  # type: ignore[misc]
+        height += [None] * (len(self.layer_of) - len(self.ids))
+        near: dict[int, list[float]] = {}
+        for chain in self.chains:
+            for a, b in ((chain.tail, chain.head), (chain.head, chain.tail)):
+                if height[a] is None and height[b] is not None:
+                    near.setdefault(a, []).append(height[b])
+        for node, heights in near.items():
+            height[node] = sum(heights) / len(heights)
+        for chain in self.chains:
+            top, bottom = height[chain.tail], height[chain.head]
+            for j, lane in enumerate(chain.lanes):
+                if top is not None and bottom is not None:
+                    height[lane] = top + (bottom - top) * (j + 1) / (len(chain.lanes) + 1)
+                else:
+                    height[lane] = top if bottom is None else bottom
+        layers: list[list[int]] = [[] for _ in range(max(self.layer_of, default=-1) + 1)]
+        for item, column in enumerate(self.layer_of):
+            layers[column].append(item)
+        for layer in layers:
+            layer.sort(key=lambda item: (height[item] is None, height[item] or 0.0, item))
+        transposed(layers, self.up, self.down, [SEEDED_BUDGET])
+        return layers
 
     def _grouped(self, layers: list[list[int]]) -> list[list[int]]:
         def group(item: int) -> str:
@@ -305,6 +366,8 @@ class _Layout:
         n = len(self.ids)
         spans = self._spans() + [1] * (len(self.layer_of) - n)
         columns = assign_rows(layers, self.up, self.down, self.is_lane, spans)
+        if self.seed:
+            kept_rows(columns, [self.seed.get(i) for i in self.ids] + [None] * (len(self.layer_of) - n))
         position = [0] * len(self.layer_of)
         for layer in layers:
             for i, item in enumerate(layer):

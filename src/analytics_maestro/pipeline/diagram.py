@@ -53,6 +53,7 @@ class Context(msgspec.Struct, frozen=True):
     graph_type: str = "bussiness"
     max_depth: int = 40
     style: str = "iso"
+    previous: Grid | None = None  # an earlier layout of the diagram, whose positions are kept where they can be
 
 
 def entry(ctx: Context) -> Entries:
@@ -73,7 +74,7 @@ def network(ctx: Context, applications: Subgraph) -> tuple[Subgraph, Grid]:
     else:
         servers = _servers_of(ctx, applications) if ctx.graph_type == "infra" else {}
         view, groups = view_of(applications, servers, ctx.graph_type)
-    return view, layout(view, groups, ctx.request.shared, ctx.request.aspect or ASPECT)
+    return view, layout(view, groups, ctx.request.shared, ctx.request.aspect or ASPECT, ctx.previous)
 
 
 def without_rail(view: Subgraph, graph_type: str) -> Grid:
@@ -142,9 +143,11 @@ def make_diagram(
     max_depth: int = 40,
     style: str | None = "iso",
     statistics: bool = True,
+    previous: Grid | None = None,
 ) -> Diagram:
     """The pure stages of the pipeline, in order, in memory; `style=None` skips the drawing, and
-    `statistics=False` the statistics (info and clients).
+    `statistics=False` the statistics (info and clients). With `previous`, an earlier layout of
+    the diagram, what did not change stays where it was (`layout.stable`).
 
     >>> from analytics_maestro.inventory.structs import decode
     >>> from analytics_maestro.inventory.memory import MemoryInventory
@@ -153,7 +156,7 @@ def make_diagram(
     >>> [(n.id, n.depth) for n in found.applications.nodes], found.info.histogram
     ([('web', 0), ('db', 1)], (1, 1))
     """
-    ctx = Context(catalogue, request, graph_type, max_depth, style or "iso")
+    ctx = Context(catalogue, request, graph_type, max_depth, style or "iso", previous)
     skipped = {"draw"} if style is None else set()
     if not statistics:
         skipped |= {"info", "clients"}
@@ -207,4 +210,6 @@ PRODUCTS: dict[str, Product] = {
     "info": Product("info.json", lambda i: _json(msgspec.to_builtins(i)), lambda t: msgspec.json.decode(t, type=Info)),
     "clients": Product("clients.json", lambda c: _json(list(c)), lambda t: tuple(json.loads(t))),
     "svg": Product("diagram.svg", str, str),
+    # what changed since the run published before (`analytics.changes`), as the API answers it
+    "changes": Product("changes.json", _json, json.loads),
 }

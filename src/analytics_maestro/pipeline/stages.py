@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from sqlalchemy.engine import Engine
 
 from analytics_maestro.analytics.info import maestro_names
@@ -71,14 +72,38 @@ def _pure(name: str) -> Callable[[Run], None]:
     def run_stage(run: Run) -> None:
         graph = run.enter(name)
         inputs = [run.read(product) for product in stage.reads]
+        # the layout keeps what did not change where the published run drew it
+        previous = _published_layout(run, graph) if "layout" in stage.writes else None
         with run.engine.connect() as connection:
-            ctx = Context(SqlInventory(connection), graph.request, graph.type, run.max_depth)
+            ctx = Context(SqlInventory(connection), graph.request, graph.type, run.max_depth, previous=previous)
             made = step(ctx, *inputs)
         for product, value in written(stage, made).items():
             run.write(product, value)
 
     run_stage.__name__ = run_stage.__qualname__ = name
     return run_stage
+
+
+def _published_layout(run: Run, graph: records.GraphRecord):
+    earlier = graph.published_run
+    if not earlier or earlier == run.run or not run.artifacts.path(run.graph_id, earlier, "layout.json").exists():
+        return None
+    return read_product(run.artifacts, run.graph_id, earlier, "layout")
+
+
+def changes_of(artifacts: Artifacts, graph_id: str, old: int | None, new: int) -> dict[str, Any]:
+    """What changed from run `old` to run `new` of a graph (`analytics.changes`), as JSON: `from`,
+    `to`, the changes and their counts; nothing changed when there is no `old`. FileNotFoundError
+    when a run has no drawn view."""
+    from analytics_maestro.analytics.changes import Snapshot, diff, server_names, snapshot
+
+    def of(run: int) -> Snapshot:
+        view = read_product(artifacts, graph_id, run, "view")
+        return snapshot(view, server_names(artifacts.read(graph_id, run, PRODUCTS["servers"].file)))
+
+    after = of(new)
+    found = diff(after if old is None else of(old), after)
+    return {"from": old, "to": new, **msgspec.to_builtins(found), "counts": found.counts()}
 
 
 # The diagram in each style: isometric (Maestro's look, drawn by the run) and flat (for very large
@@ -108,17 +133,22 @@ def diagram_of(
 
 
 def publish(run: Run) -> None:
-    """Make this run's artefacts the graph's: the viewer and exports read the published run.
+    """Make this run's artefacts the graph's: the viewer and exports read the published run; what
+    changed since the run published before is kept with it (`changes_of`).
 
     The PNG is not made here but when first asked for (`png_of`): rasterising a large diagram takes
     seconds and gigabytes, and most diagrams are only ever viewed as SVG. Nor is the flat diagram
     (`diagram_of`): most are only ever viewed in the isometric style.
     """
-    run.enter("publish")
+    graph = run.enter("publish")
     for product in PIPELINE.by_name["publish"].reads:
         name = PRODUCTS[product].file
         if not run.artifacts.path(run.graph_id, run.run, name).exists():
             raise FileNotFoundError(f"{name} of run {run.run} is missing")
+    earlier = graph.published_run if graph.published_run != run.run else None
+    if earlier is not None and not run.artifacts.path(run.graph_id, earlier, PRODUCTS["view"].file).exists():
+        earlier = None
+    run.write("changes", changes_of(run.artifacts, run.graph_id, earlier, run.run))
     if not records.update(run.engine, run.graph_id, run.run, published_run=run.run):
         raise Superseded
 
@@ -139,7 +169,7 @@ def png_of(
 def notification(run: Run) -> None:
     """The run's outcome: status, message and statistics on the graph record, and a last event."""
     run.enter("notification")
-    found, subgraph, info, clients = (run.read(p) for p in PIPELINE.by_name["notification"].reads)
+    found, subgraph, info, clients, changes = (run.read(p) for p in PIPELINE.by_name["notification"].reads)
     stats = json.loads(with_clients(info, clients).to_json())
     stats["maestro"] = maestro_names(stats)
     notes = []
@@ -158,12 +188,29 @@ def notification(run: Run) -> None:
         message = f"{len(subgraph.nodes)} applications, {len(subgraph.edges)} dependencies"
     if notes:
         message += " (" + "; ".join(notes) + ")"
+    if changes["from"] is not None:
+        message += f"; since run {changes['from']}: {_changed(changes['counts'])}"
     if not records.update(
         run.engine, run.graph_id, run.run, status=status, stage=None, percent=100, message=message, stats=stats,
         deadline=None,
     ):  # fmt: skip
         raise Superseded
     run.emit({"graph": run.graph_id, "run": run.run, "status": status, "message": message, "percent": 100})
+
+
+def _changed(counts: dict[str, int]) -> str:
+    """The counts of a run's changes in a few words: "+2 −1 ~1 applications, +3 −2 dependencies"."""
+    parts = []
+    for noun, added, removed, changed in (
+        ("applications", "added", "removed", "changed"),
+        ("dependencies", "added_dependencies", "removed_dependencies", "changed_dependencies"),
+    ):
+        figures = [
+            f"{sign}{counts[key]}" for sign, key in (("+", added), ("−", removed), ("~", changed)) if counts[key]
+        ]
+        if figures:
+            parts.append(" ".join(figures) + " " + noun)
+    return ", ".join(parts) or "no changes"
 
 
 def implement(declared: tuple[str, ...], pure: Iterable[str], service: dict[str, Callable[[Run], None]]):

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from analytics_maestro.domain import Node, Subgraph
-from analytics_maestro.layout.grid import Grid
+from analytics_maestro.layout.grid import Cell, Grid
 from analytics_maestro.render.common import attr, text
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
@@ -24,6 +24,26 @@ def svg(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Se
     from analytics_maestro.render.iso import render_iso
 
     return render_iso(grid, nodes, servers)
+
+
+def outline(cell: Cell, style: str) -> tuple[tuple[float, float], ...]:
+    """A box's outline on the page of a diagram in `style`, where its renderer draws it (a
+    rectangle, flat; a tile's hexagon, isometric).
+
+    >>> outline(Cell("a", 0, 0, 1, 1.25, 0.5, 1.0, 0.6), "flat")
+    ((112.5, 16.0), (262.5, 16.0), (262.5, 64.0), (112.5, 64.0))
+    """
+    if style == "flat":
+        from analytics_maestro.render.flat import FLAT
+
+        (x0, y0), (x1, y1) = (
+            FLAT.at(cell.x - cell.w / 2, cell.y - cell.h / 2),
+            FLAT.at(cell.x + cell.w / 2, cell.y + cell.h / 2),
+        )
+        return ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+    from analytics_maestro.render.iso import outline as tile
+
+    return tile(cell)
 
 
 MAX_PNG_SIDE = 8192

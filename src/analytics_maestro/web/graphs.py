@@ -25,6 +25,7 @@ from analytics_maestro.inventory.entry import resolve
 from analytics_maestro.inventory.sql import SqlInventory
 from analytics_maestro.model import Id, Text
 from analytics_maestro.pipeline import links, records
+from analytics_maestro.pipeline.diagram import PRODUCTS
 from analytics_maestro.pipeline.stages import diagram_of, png_of, read_product
 from analytics_maestro.web.api import ApiError, current_user, dump, not_found, operation
 from analytics_maestro.web.owners import ADMIN, MAX_OFFSET, READ, WRITE, OwnerQuery, owner_of, require_in
@@ -318,7 +319,14 @@ def layout_json(graph_id, query: FileQuery):
 class ImpactQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    app: Id = Field(description="the application whose dependents are asked for")
+    app: Id | None = Field(None, description="the application whose dependents are asked for")
+    server: Id | None = Field(None, description="or the server (id or hostname): what it runs and what depends on that")
+
+    @model_validator(mode="after")
+    def one_of(self) -> ImpactQuery:
+        if (self.app is None) == (self.server is None):
+            raise ValueError("give exactly one of app or server")
+        return self
 
 
 class Dependent(BaseModel):
@@ -328,33 +336,147 @@ class Dependent(BaseModel):
 
 class ImpactOut(BaseModel):
     id: str
-    dependents: list[Dependent]
+    dependents: list[Dependent] = Field(description="fewest hops first; a server's own applications at 0 hops")
     entries: list[str]
-    systems: dict[str, int] = Field(description="dependents (the application included) per system")
+    systems: dict[str, int] = Field(description="the applications reached (the failed one included), per system")
+    clients: dict[str, int] = Field(description="the same per client, through their systems")
 
 
-@operation(bp, "GET", "/<graph_id>/impact", "What depends on an application", query=ImpactQuery,
+@operation(bp, "GET", "/<graph_id>/impact", "What depends on an application or a server", query=ImpactQuery,
            responses={200: ImpactOut}, errors=(404, 409))  # fmt: skip
 def impact(graph_id, query: ImpactQuery):
     """Every application of the graph's published run that depends on `app`, directly or not, with
-    its fewest hops to it; the entries among them; and how many per system. 404 when `app` is not
-    in the graph."""
-    from analytics_maestro.analytics.insights import blast_radius
+    its fewest hops to it — or, for `server`, the applications it runs and everything that depends
+    on them; the entries among them; and how many per system and per client. 404 when `app` is not
+    in the graph, or `server` runs nothing in it."""
+    from analytics_maestro.analytics.insights import blast_radius, reached_by, server_radius
 
     graph = visible(graph_id)
-    applications = read_product(_artifacts(), graph.id, _published(graph), "applications")
+    run, artifacts = _published(graph), _artifacts()
+    applications = read_product(artifacts, graph.id, run, "applications")
     nodes = {node.id: node for node in applications.nodes}
-    if query.app not in nodes:
-        raise ApiError(404, "not_found", f"app: {query.app!r} is not an application of this graph")
-    found = blast_radius(applications, query.app)
-    per_system: dict[str, int] = {}
-    for ident in (query.app, *(r.id for r in found.dependents)):
-        for system in nodes[ident].systems:
-            per_system[system] = per_system.get(system, 0) + 1
+    if query.app is not None:
+        if query.app not in nodes:
+            raise ApiError(404, "not_found", f"app: {query.app!r} is not an application of this graph")
+        found, failed = blast_radius(applications, query.app), [query.app]
+    else:
+        hosted = _hosted(graph, run, query.server)
+        if not hosted:
+            raise ApiError(404, "not_found", f"server: {query.server!r} runs no application of this graph")
+        found, failed = server_radius(applications, query.server, hosted), []
+    reached = [*failed, *(r.id for r in found.dependents)]
+    with _engine().connect() as connection:
+        systems_of = SqlInventory(connection).systems(
+            graph.request, sorted({s for i in reached for s in nodes[i].systems})
+        )
+    systems, clients = reached_by(nodes, reached, {s.id: s.clients for s in systems_of})
     return dump(ImpactOut, {
-        "id": query.app, "dependents": [{"id": r.id, "hops": r.count} for r in found.dependents],
-        "entries": list(found.entries), "systems": dict(sorted(per_system.items())),
+        "id": found.id, "dependents": [{"id": r.id, "hops": r.count} for r in found.dependents],
+        "entries": list(found.entries), "systems": systems, "clients": clients,
     })  # fmt: skip
+
+
+def _hosted(graph: records.GraphRecord, run: int, server: str) -> list[str]:
+    """The applications of a published run that `server` (id or hostname) runs: from the
+    servers drawn beside them, or in the infrastructure view from the server's own node."""
+    artifacts = _artifacts()
+    if graph.type == "infra":
+        view = read_product(artifacts, graph.id, run, "view")
+        return sorted({h for n in view.nodes if server in (n.id, n.name) for h in n.hosts})
+    by_app = artifacts.read_json(graph.id, run, PRODUCTS["servers"].file)
+    return sorted(app for app, group in by_app.items() if any(server in (s["id"], s.get("hostname")) for s in group))
+
+
+class DiffQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: int | None = Field(
+        None, alias="from", ge=1, description="the run to compare with (default: the run published before this one)"
+    )
+    style: Literal["iso", "flat"] = Field("iso", description="the style whose page the ghosts' outlines are in")
+
+
+class FieldChangeOut(BaseModel):
+    field: str
+    old: str | list[str] | None
+    new: str | list[str] | None
+
+
+class ChangedOut(BaseModel):
+    id: str
+    fields: list[FieldChangeOut]
+
+
+class DependencyOut(BaseModel):
+    source: str
+    target: str
+    endpoints: list[str]
+
+
+class ChangedDependencyOut(BaseModel):
+    source: str
+    target: str
+    old: list[str] = Field(description="endpoints before")
+    new: list[str] = Field(description="endpoints now")
+
+
+class GhostOut(BaseModel):
+    id: str
+    name: str
+    family: str
+    points: list[tuple[float, float]] = Field(description="its outline where the earlier run drew it, on the page")
+
+
+class ChangesOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: int | None = Field(alias="from", description="the run compared with; null: none before this one")
+    to: int
+    added: list[str]
+    removed: list[str]
+    changed: list[ChangedOut]
+    added_dependencies: list[DependencyOut]
+    removed_dependencies: list[DependencyOut]
+    changed_dependencies: list[ChangedDependencyOut]
+    moved: list[str]
+    counts: dict[str, int]
+    ghosts: list[GhostOut] = Field(description="the removed applications, to draw where they were")
+
+
+@operation(bp, "GET", "/<graph_id>/diff", "What changed since an earlier run", query=DiffQuery,
+           responses={200: ChangesOut}, errors=(404, 409))  # fmt: skip
+def diff(graph_id, query: DiffQuery):
+    """Applications and dependencies added, removed or changed (family, endpoint, servers …) from
+    run `from` (by default the run published before) to the published run, and the removed ones'
+    outlines where that run drew them. Positions of what did not change are kept from run to run,
+    so the ghosts stand where the applications were. 404 when run `from` has no diagram."""
+    from analytics_maestro.pipeline.stages import changes_of
+    from analytics_maestro.render.exports import outline
+
+    graph = visible(graph_id)
+    run, artifacts = _published(graph), _artifacts()
+    if query.from_ is None:
+        try:
+            found = read_product(artifacts, graph.id, run, "changes")
+        except FileNotFoundError:  # published before changes were kept
+            found = changes_of(artifacts, graph.id, None, run)
+    else:
+        if query.from_ > graph.run:
+            raise ApiError(404, "not_found", f"from: run {query.from_} does not exist (the last is {graph.run})")
+        try:
+            found = changes_of(artifacts, graph.id, query.from_, run)
+        except FileNotFoundError:
+            raise ApiError(404, "not_found", f"from: run {query.from_} has no diagram") from None
+    ghosts = []
+    if found["removed"]:
+        earlier = found["from"]
+        cells = {c.id: c for c in read_product(artifacts, graph.id, earlier, "layout").cells}
+        nodes = {n.id: n for n in read_product(artifacts, graph.id, earlier, "view").nodes}
+        ghosts = [
+            {"id": i, "name": nodes[i].name or i, "family": nodes[i].family, "points": outline(cells[i], query.style)}
+            for i in found["removed"] if i in cells and i in nodes
+        ]  # fmt: skip
+    return dump(ChangesOut, {**found, "ghosts": ghosts})
 
 
 @operation(bp, "GET", "/<graph_id>/stats.json", "The statistics", query=FileQuery, responses={200: "application/json"},

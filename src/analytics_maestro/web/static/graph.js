@@ -41,6 +41,7 @@ if (viewerBox) {
     onLoad: (style, _viewer, rail) => {
       details.hidden = true;
       resetImpact();
+      if (changesShown) showChanges(style, rail);
       const asked = `${style === "flat" ? "&style=flat" : ""}${rail ? "" : "&rail=false"}`;
       for (const [id, suffix] of [["export-svg", ".svg"], ["export-png", ".png"]]) {
         document.getElementById(id).href = `/graphs/${graphId}${suffix}?download=1${asked}`;
@@ -102,11 +103,66 @@ if (viewerBox) {
     const asked = selected;
     api("GET", `/graphs/${graphId}/impact?app=${encodeURIComponent(asked)}`).then((found) => {
       if (!impact.dataset.on || selected !== asked) return;
-      const systems = Object.entries(found.systems).map(([system, count]) => `${system} ${count}`).join(", ");
-      impactSummary.textContent = `By system: ${systems || "none"}. Entries that reach it: ${found.entries.join(", ") || "none"}.`;
+      const counted = (counts) => Object.entries(counts).map(([name, count]) => `${name} ${count}`).join(", ") || "none";
+      impactSummary.textContent = `By system: ${counted(found.systems)}. By client: ${counted(found.clients)}. `
+        + `Entries that reach it: ${found.entries.join(", ") || "none"}.`;
       impactSummary.hidden = false;
     }).catch(() => {});
   });
+  // What changed since the run before: offered when there was one, with its counts
+  const changesButton = document.getElementById("changes");
+  const changesPanel = document.getElementById("changes-panel");
+  let changesShown = false;
+  const changesOf = {}; // per style
+  async function fetchChanges(style) {
+    changesOf[style] ??= await api("GET", `/graphs/${graphId}/diff?style=${style}`);
+    return changesOf[style];
+  }
+  const counted = (c) => [["applications", c.added, c.removed, c.changed],
+    ["dependencies", c.added_dependencies, c.removed_dependencies, c.changed_dependencies]]
+    .map(([noun, ...k]) => [k.map((n, i) => (n ? `${"+−~"[i]}${n}` : "")).filter(Boolean).join(" "), noun])
+    .filter(([figures]) => figures).map(([figures, noun]) => `${figures} ${noun}`).join(", ") || "no changes";
+  async function showChanges(style, rail) {
+    const found = await fetchChanges(style);
+    const viewer = handle.current;
+    // the ghosts stand where the run before drew them, with its rail: not on the drawing without it
+    viewer.showChanges({ ...found, ghosts: rail ? found.ghosts : [] });
+    document.getElementById("changes-title").textContent = `Changes since run ${found.from}`;
+    document.getElementById("changes-summary").textContent = counted(found.counts);
+    const item = (sign, text, onclick) => el("li", {}, el("span", { class: { "+": "plus", "−": "minus", "~": "tilde" }[sign] }, sign + " "),
+      onclick ? el("a", { href: "#", onclick: (e) => { e.preventDefault(); onclick(); } }, text) : text);
+    const section = (title, items) => (items.length ? [el("h4", {}, title), el("ul", {}, ...items)] : []);
+    const shown = (v) => (Array.isArray(v) ? v.join(", ") || "none" : v ?? "none");
+    const dep = (d) => `${d.source} → ${d.target}${d.endpoints?.filter(Boolean).length ? ` (${d.endpoints.filter(Boolean).join(", ")})` : ""}`;
+    document.getElementById("changes-lists").replaceChildren(
+      ...section("Added", found.added.map((id) => item("+", id, () => viewer.centre(id)))),
+      ...section("Removed", found.removed.map((id) => item("−", id, rail ? () => viewer.centreGhost(id) : null))),
+      ...section("Changed", found.changed.map((c) => item("~", `${c.id}: ${c.fields.map((f) => `${f.field} ${shown(f.old)} → ${shown(f.new)}`).join("; ")}`, () => viewer.centre(c.id)))),
+      ...section("Dependencies added", found.added_dependencies.map((d) => item("+", dep(d)))),
+      ...section("Dependencies removed", found.removed_dependencies.map((d) => item("−", dep(d)))),
+      ...section("Endpoints changed", found.changed_dependencies.map((d) => item("~", `${d.source} → ${d.target}: ${shown(d.old)} → ${shown(d.new)}`))),
+    );
+    changesPanel.hidden = false;
+  }
+  function hideChanges() {
+    changesShown = false;
+    changesButton.setAttribute("aria-pressed", "false");
+    changesPanel.hidden = true;
+    handle.current?.clearChanges();
+  }
+  changesButton.addEventListener("click", async () => {
+    if (changesShown) { hideChanges(); return; }
+    changesShown = true;
+    changesButton.setAttribute("aria-pressed", "true");
+    const { style, rail } = handle.state;
+    await showChanges(style, rail);
+  });
+  document.getElementById("changes-close").addEventListener("click", hideChanges);
+  fetchChanges("iso").then((found) => {
+    if (found.from === null) return;
+    changesButton.hidden = false;
+    changesButton.textContent = `Changes (${counted(found.counts)})`;
+  }).catch(() => {});
   const find = document.getElementById("find");
   find.addEventListener("change", () => {
     const apps = [...handle.current.apps.keys()];

@@ -1,6 +1,6 @@
 // The diagram viewer: pan and zoom (svg-pan-zoom), fit, reset, fullscreen, isometric or flat; hover an
 // application for its tooltip and its links; hover a link for its protocol; click for details;
-// impact; find and centre.
+// impact; find and centre; what changed since an earlier run.
 
 // One viewer in `container`, its toolbar bound once; `load(style, rail)` (re)draws it in a style, with
 // its rail of shared infrastructure or every edge a line.
@@ -48,6 +48,8 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
   railButton?.addEventListener("click", () => handle.load(state.style, !state.rail));
   return handle;
 }
+
+const SVG = "http://www.w3.org/2000/svg";
 
 async function openViewer(container, src, { onSelect } = {}) {
   const response = await fetch(src, { credentials: "same-origin" });
@@ -117,6 +119,44 @@ async function openViewer(container, src, { onSelect } = {}) {
       return reached;
     },
     clear() { pinned = null; mark(null); },
+    // What changed since an earlier run: added and changed applications marked, removed ones drawn as
+    // ghosts where that run drew them (`ghosts`: id, name, outline points on this style's page).
+    showChanges({ added = [], changed = [], ghosts = [] }) {
+      this.clearChanges();
+      for (const id of added) apps.get(id)?.classList.add("added");
+      for (const { id } of changed) apps.get(id)?.classList.add("changed");
+      const layer = document.createElementNS(SVG, "g");
+      layer.setAttribute("class", "ghosts");
+      for (const ghost of ghosts) {
+        const group = document.createElementNS(SVG, "g");
+        group.setAttribute("class", "ghost");
+        group.dataset.appId = ghost.id;
+        const shape = document.createElementNS(SVG, "polygon");
+        shape.setAttribute("points", ghost.points.map((p) => p.join(",")).join(" "));
+        const title = document.createElementNS(SVG, "title");
+        title.textContent = `removed: ${ghost.name}`;
+        const xs = ghost.points.map((p) => p[0]), ys = ghost.points.map((p) => p[1]);
+        const label = document.createElementNS(SVG, "text");
+        label.setAttribute("x", String((Math.min(...xs) + Math.max(...xs)) / 2));
+        label.setAttribute("y", String((Math.min(...ys) + Math.max(...ys)) / 2 + 4));
+        label.textContent = ghost.name; // text, never markup
+        group.append(title, shape, label);
+        layer.append(group);
+      }
+      (svg.querySelector(".svg-pan-zoom_viewport") || svg).append(layer);
+    },
+    clearChanges() {
+      for (const node of apps.values()) node.classList.remove("added", "changed");
+      svg.querySelector("g.ghosts")?.remove();
+    },
+    // Pan to a removed application's ghost, as `centre` does to an application.
+    centreGhost(id) {
+      const ghost = svg.querySelector(`g.ghosts g.ghost[data-app-id="${CSS.escape(id)}"]`);
+      if (!ghost) return false;
+      if (zoom.getZoom() < 1) zoom.zoom(1);
+      look(zoom, ghost, 0.5);
+      return true;
+    },
     centre(id) {
       const node = apps.get(id);
       if (!node) return false;
