@@ -455,3 +455,28 @@ def test_the_viewer_shows_what_changed_since_the_run_before(browser, server):
     expect(page.locator("#changes-panel")).to_be_hidden()
     assert page.locator("#viewer g.ghosts").count() == 0 and page.locator("#viewer g.app.added").count() == 0
     context.close()
+
+
+def test_show_impact_on_a_server_of_the_infrastructure_view(browser, server):
+    graph = call(server, "POST", "/graphs", {"name": "servers", "type": "infra", "systems": ["shop"]})
+    ended(server, graph["id"], 1)
+    layout = call(server, "GET", f"/graphs/{graph['id']}/layout.json")
+    used = next(e["target"] for e in layout["edges"])  # a server another depends on
+    context, page = logged_in(browser, server)
+    context.set_default_timeout(60000)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{server.base}/app/graphs/{graph['id']}")
+    page.wait_for_selector("#viewer svg.iso g.app")
+    page.locator(f'#viewer g.app[data-app-id="{used}"]').dispatch_event("click")
+    # its links are the drawing's: a server, not an application to look up
+    callers = sorted({e["source"] for e in layout["edges"] if e["target"] == used and e["source"] != used})
+    expect(page.locator("#details-users")).to_contain_text(callers[0])
+    expect(page.locator("#details")).not_to_contain_text("not found")
+    expect(page.locator("#details-servers-title")).to_have_text("Runs")
+    assert page.locator("#details-servers li").count() >= 1
+    page.click("#impact")
+    # the counts come from the server's own applications and what depends on them
+    expect(page.locator("#impact-summary")).to_contain_text("By system: shop")
+    expect(page.locator("#impact-summary")).to_contain_text("By client:")
+    shot(page, "10-infra-server-impact")
+    context.close()

@@ -99,6 +99,24 @@ def test_a_servers_blast_radius_is_what_reaches_any_application_it_runs(graph, d
         assert r.count == min(k for k in single if k is not None), r
 
 
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs(), st.data())
+def test_a_server_is_a_single_point_of_failure_by_what_losing_all_it_runs_cuts_off(graph, data):
+    ids = sorted(n.id for n in graph.nodes)
+    hosts = {f"vm{k}": data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3)) for k in range(4)}
+    before = reach(graph, graph.entries)
+    expected = {}
+    for server, apps in hosts.items():
+        left = set(graph.entries) - set(apps)
+        changed = True
+        while changed:  # the walk again, by fixed point, never entering what the server runs
+            grown = left | {e.target for e in graph.edges if e.source in left and e.target not in apps}
+            changed, left = grown != left, grown
+        expected[server] = len(before - set(apps) - left)
+    ranked = sorted(((s, k) for s, k in expected.items() if k > 0), key=lambda item: (-item[1], item[0]))
+    assert [(r.id, r.count) for r in insights(graph, hosts).server_points] == ranked
+
+
 @settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graphs(most=7))
 def test_the_longest_chain_is_as_long_as_the_longest_path_between_cycles(graph):

@@ -7,8 +7,8 @@ as Maestro's columns were), so how a diagram is drawn (its rail, its packing) ne
 Density is that of a directed graph, m / n(n-1) (self-loops counted in m, as Maestro did), written
 with two decimals; connections are the distinct edges (each drawn once, as a line or as a badge on the rail); a
 server that runs several applications of the diagram counts once (Maestro counted it once per
-application). `insights` are the single points of failure, cycles, fan-in and fan-out leaders
-and the longest chain (`insights.py`).
+application). `insights` are the single points of failure (applications and servers), cycles,
+fan-in and fan-out leaders and the longest chain (`insights.py`).
 """
 
 from __future__ import annotations
@@ -78,6 +78,10 @@ def info(subgraph: Subgraph, servers: Mapping[str, Iterable[Server]], clients: I
     families = Counter(node.family for node in subgraph.nodes)
     systems = sorted({system for node in subgraph.nodes for system in node.systems})
     distinct_servers = {server.id for group in servers.values() for server in group}
+    hosts: dict[str, list[str]] = {}
+    for app, group in servers.items():
+        for server in group:
+            hosts.setdefault(server.id, []).append(app)
     return Info(
         histogram=tuple(histogram),
         density=density(len(subgraph.nodes), len(edges)),
@@ -87,5 +91,5 @@ def info(subgraph: Subgraph, servers: Mapping[str, Iterable[Server]], clients: I
         servers=len(distinct_servers),
         clients=tuple(sorted(set(clients))),
         applications=len(subgraph.nodes),
-        insights=insights(subgraph),
+        insights=insights(subgraph, dict(sorted(hosts.items()))),
     )

@@ -2,7 +2,7 @@
 busiest applications and the longest chain of dependencies. Pure functions over a lookup result,
 on networkx's algorithms.
 
-    insights(subgraph) -> Insights
+    insights(subgraph, hosts) -> Insights
     blast_radius(subgraph, app) -> Impact
     server_radius(subgraph, server, hosted) -> Impact
     reached_by(nodes, ids, clients_of) -> (per system, per client)
@@ -11,7 +11,9 @@ on networkx's algorithms.
   (Cooper, Harvey and Kennedy, as networkx computes it): an application dominates what every
   path from the entries passes through it, so its loss cuts exactly those off. Ranked by how
   many it cuts off (ties by id), the first `SINGLE_POINTS` of those that cut off at least one
-  (`cut_off` gives them all).
+  (`cut_off` gives them all). A **server** is one when its loss (that of every application it
+  runs) cuts others off: for a server that runs one application of the diagram, what that one
+  dominates; for one that runs several, a search from the entries around them.
 - **Articulation points**: the applications whose loss splits the diagram in two or more, its
   edges taken both ways.
 - **Cycles**: the strongly connected parts of two or more applications, each in id order.
@@ -30,6 +32,7 @@ from collections.abc import Iterable, Mapping
 import msgspec
 
 from analytics_maestro.domain import Node, Subgraph
+from analytics_maestro.gcpause import paused_gc
 
 LEADERS = 5  # fan-in and fan-out leaders listed
 SINGLE_POINTS = 10  # single points of failure listed
@@ -48,6 +51,7 @@ class Insights(msgspec.Struct, frozen=True):
     fan_in: tuple[Ranked, ...]
     fan_out: tuple[Ranked, ...]
     longest_chain: tuple[str, ...]
+    server_points: tuple[Ranked, ...] = ()  # server, how many applications besides its own its loss cuts off
 
 
 class Impact(msgspec.Struct, frozen=True):
@@ -58,12 +62,19 @@ class Impact(msgspec.Struct, frozen=True):
     entries: tuple[str, ...]
 
 
-def _graph(subgraph: Subgraph):
+def _graph(subgraph: Subgraph, backwards: bool = False):
+    """The graph of a lookup result in networkx, nodes and edges in id order; `backwards`: every
+    edge reversed, in no particular order (what a breadth-first search needs, and half the cost)."""
     import networkx as nx  # on first use: `draw` without statistics never needs it
 
     graph = nx.DiGraph()
-    graph.add_nodes_from(sorted(node.id for node in subgraph.nodes))
-    graph.add_edges_from(sorted({(e.source, e.target) for e in subgraph.edges if e.source != e.target}))
+    with paused_gc():  # tens of thousands of dicts that all live on: nothing for the collector to find
+        if backwards:
+            graph.add_nodes_from(node.id for node in subgraph.nodes)
+            graph.add_edges_from((e.target, e.source) for e in subgraph.edges if e.source != e.target)
+        else:
+            graph.add_nodes_from(sorted(node.id for node in subgraph.nodes))
+            graph.add_edges_from(sorted({(e.source, e.target) for e in subgraph.edges if e.source != e.target}))
     return nx, graph
 
 
@@ -72,8 +83,8 @@ def _leaders(counts: Iterable[tuple[str, int]], listed: int = LEADERS) -> tuple[
     return tuple(Ranked(ident, k) for ident, k in ranked[:listed])
 
 
-def insights(subgraph: Subgraph) -> Insights:
-    """The insights of a lookup result.
+def insights(subgraph: Subgraph, hosts: Mapping[str, Iterable[str]] | None = None) -> Insights:
+    """The insights of a lookup result; `hosts` gives the applications each server runs.
 
     >>> from analytics_maestro.domain import Node, Edge, Subgraph
     >>> nodes = tuple(Node(i, 0) for i in ("web", "api", "db", "cache", "jobs"))
@@ -84,20 +95,64 @@ def insights(subgraph: Subgraph) -> Insights:
     ([('web', 2), ('api', 1)], (('api', 'cache'),), ('web', 'api', 'db'))
     >>> found.articulation_points
     ('api', 'db')
+    >>> hosts = {"vm-1": ["api"], "vm-2": ["web", "jobs"]}
+    >>> insights(Subgraph(entries=("web", "jobs"), nodes=nodes, edges=edges), hosts).server_points
+    (Ranked(id='vm-2', count=3), Ranked(id='vm-1', count=1))
     """
+    with paused_gc():  # networkx builds a dict per node and edge, all of which live until the end
+        return _insights(subgraph, hosts)
+
+
+def _insights(subgraph: Subgraph, hosts: Mapping[str, Iterable[str]] | None) -> Insights:
     nx, graph = _graph(subgraph)
     cycles = sorted(tuple(sorted(part)) for part in nx.strongly_connected_components(graph) if len(part) > 1)
     condensed = nx.condensation(graph)
     first = {k: min(condensed.nodes[k]["members"]) for k in condensed}
     chain = tuple(first[k] for k in _longest_path(nx, condensed, first))
+    dominated = _cut_off(nx, graph, subgraph.entries)
+    servers = _server_cut_off(graph, subgraph.entries, hosts or {}, dominated)
     return Insights(
-        single_points=_leaders(_cut_off(nx, graph, subgraph.entries).items(), SINGLE_POINTS),
+        single_points=_leaders(dominated.items(), SINGLE_POINTS),
         articulation_points=tuple(sorted(nx.articulation_points(graph.to_undirected()))),
         cycles=tuple(cycles),
         fan_in=_leaders(graph.in_degree()),
         fan_out=_leaders(graph.out_degree()),
         longest_chain=chain,
+        server_points=_leaders(servers.items(), SINGLE_POINTS),
     )
+
+
+def _server_cut_off(graph, entries: Iterable[str], hosts: Mapping[str, Iterable[str]], dominated: Mapping[str, int]):
+    """Per server, how many applications besides its own its loss cuts off from every entry."""
+    starts = sorted(set(entries) & set(graph))
+    before: set | None = None
+    known: dict[frozenset, int] = {}
+    out = {}
+    for server, apps in hosts.items():
+        held = frozenset(app for app in apps if app in graph)
+        if not held:
+            continue
+        if held not in known:
+            if len(held) == 1:
+                known[held] = dominated.get(next(iter(held)), 0)
+            else:
+                before = _reached(graph, starts, frozenset()) if before is None else before
+                known[held] = len(before - held - _reached(graph, starts, held))
+        out[server] = known[held]
+    return out
+
+
+def _reached(graph, starts: Iterable[str], without: frozenset) -> set:
+    """Every application a walk from `starts` reaches, never through `without`."""
+    seen = {s for s in starts if s not in without}
+    stack = list(seen)
+    successors = graph.succ
+    while stack:
+        for following in successors[stack.pop()]:
+            if following not in seen and following not in without:
+                seen.add(following)
+                stack.append(following)
+    return seen
 
 
 def cut_off(subgraph: Subgraph) -> dict[str, int]:
@@ -174,11 +229,10 @@ def server_radius(subgraph: Subgraph, server: str, hosted: Iterable[str]) -> Imp
 
 
 def _radius(subgraph: Subgraph, ident: str, sources: Iterable[str], keep_sources: bool) -> Impact:
-    nx, graph = _graph(subgraph)
-    sources = sorted(set(sources) & set(graph))
+    nx, backwards = _graph(subgraph, backwards=True)
+    sources = sorted(s for s in set(sources) if s in backwards)
     if not sources:
         return Impact(ident, (), ())
-    backwards = graph.reverse(copy=False)
     if len(sources) == 1:
         hops = nx.single_source_shortest_path_length(backwards, sources[0])
     else:

@@ -66,6 +66,17 @@ if (viewerBox) {
       const list = (target, items, render) =>
         document.getElementById(target).replaceChildren(...(items.length ? items.map(render) : [el("li", { class: "muted" }, "none")]));
       const query = `owner=${encodeURIComponent(owner)}`;
+      if (page.dataset.type === "infra") {
+        // the nodes are servers: their links are the drawing's own, their applications in the tooltip
+        const ends = (from, to) => [...new Set([...viewer.svg.querySelectorAll("g.edge")]
+          .filter((e) => e.dataset[from] === id).map((e) => e.dataset[to]))].sort();
+        const item = (other) => el("li", {}, el("a", { href: "#", onclick: (e) => { e.preventDefault(); viewer.centre(other); } }, other));
+        list("details-deps", ends("source", "target"), item);
+        list("details-users", ends("target", "source"), item);
+        const hosts = lines.find((l) => l.startsWith("hosts: "))?.slice(7).split(", ") || [];
+        list("details-servers", hosts, (h) => el("li", {}, h));
+        return;
+      }
       try {
         const links = await api("GET", `/applications/${encodeURIComponent(id)}/dependencies?${query}`);
         const item = (d) => el("li", {}, el("a", { href: "#", onclick: (e) => { e.preventDefault(); viewer.centre(d.id); } }, d.name || d.id),
@@ -101,7 +112,9 @@ if (viewerBox) {
     impact.textContent = `Clear impact (${reached.size - 1} depend on it)`;
     // by system, with the entries that reach it, from the graph's own run
     const asked = selected;
-    api("GET", `/graphs/${graphId}/impact?app=${encodeURIComponent(asked)}`).then((found) => {
+    // in the infrastructure view the nodes are servers: what each runs, and what depends on that
+    const what = page.dataset.type === "infra" ? "server" : "app";
+    api("GET", `/graphs/${graphId}/impact?${what}=${encodeURIComponent(asked)}`).then((found) => {
       if (!impact.dataset.on || selected !== asked) return;
       const counted = (counts) => Object.entries(counts).map(([name, count]) => `${name} ${count}`).join(", ") || "none";
       impactSummary.textContent = `By system: ${counted(found.systems)}. By client: ${counted(found.clients)}. `
