@@ -36,7 +36,7 @@ test: $(STAMP) $(VENDOR)
 FAST_TESTS := tests/test_layout.py tests/test_render.py tests/test_compiled.py tests/test_infra.py \
 	tests/test_architectures.py tests/test_model.py tests/test_structs.py tests/test_validate.py \
 	tests/test_generate.py tests/test_draw.py tests/test_shape.py tests/test_imports.py tests/test_config.py \
-	tests/test_composition.py tests/test_entry.py tests/test_insights.py tests/test_changes.py src/analytics_maestro
+	tests/test_composition.py tests/test_entry.py tests/test_insights.py tests/test_changes.py tests/test_sources.py src/analytics_maestro
 test-fast: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	MAESTRO_TEST_FAST=1 $(BIN)/pytest -m "not (postgres or services or browser or slow)" -q $(FAST_TESTS)
@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/layout.py
 	$(BIN)/python bench/insights.py
 	$(BIN)/python bench/changes.py
+	$(BIN)/python bench/sources.py
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/api.py

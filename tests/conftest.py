@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -107,3 +108,15 @@ def load(engine, doc: dict, owner: str = "acme"):
     report = validate(doc)
     assert report.ok, report.errors
     return write_inventory(engine, report.inventory, owner)
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def check_golden(request, name: str, data: bytes) -> None:
+    """`data` is byte for byte tests/golden/`name`; with --update-golden, it becomes it."""
+    golden = GOLDEN / name
+    if request.config.getoption("--update-golden"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_bytes(data)
+    assert data == golden.read_bytes(), f"{golden.name} changed; if intended, run pytest --update-golden"

@@ -292,6 +292,17 @@ def test_inventory_page_browses_and_reports_an_upload(browser, server, tmp_path)
     page.wait_for_selector("#report .error")
     assert "duplicate id 'x'" in page.inner_text("#report")
     shot(page, "6-inventory-upload-report")
+    # another tool's file: Kubernetes manifests, with what the import changed and the recent imports
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.select_option("#source", "kubernetes")
+    # (the voting app: ids of its own, so that the demo the other tests draw stays as it is)
+    manifests = Path(__file__).parent / "sources/kubernetes/voting-app/all.yaml"
+    page.set_input_files("#file", str(manifests))
+    page.click("#upload button")
+    page.wait_for_selector("#report .ok")
+    expect(page.locator("#report ul.changes")).to_contain_text("+ worker")
+    expect(page.locator("#imports")).to_contain_text("kubernetes:upload")
+    shot(page, "6b-inventory-import-from-kubernetes")
     context.close()
 
 

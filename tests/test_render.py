@@ -27,7 +27,7 @@ from analytics_maestro.render import exports, labels
 from analytics_maestro.render.common import element_ids
 from analytics_maestro.render.iso import symbol_size
 from analytics_maestro.render.symbols import SHAPES, symbol_id
-from tests.conftest import examples, require_dot
+from tests.conftest import GOLDEN, check_golden, examples, require_dot
 
 NS = "{http://www.w3.org/2000/svg}"
 STYLES = ("iso", "flat")
@@ -491,9 +491,6 @@ def test_a_10000_application_diagram_stays_under_15_mb():
     assert svg.count("<symbol ") <= 26
 
 
-GOLDEN = Path(__file__).parent / "golden"
-
-
 ROOT = Path(__file__).parent.parent
 # Every example, and the demo in both views (its servers make an infrastructure diagram)
 GOLDEN_CASES = [(path, "bussiness") for path in sorted((ROOT / "examples").glob("*.yaml"))] + [
@@ -519,16 +516,10 @@ def test_golden_files(path, view, request, tmp_path):
         subprocess.run([*command, "--style", style, "-o", str(made[f"{name}-{style}.svg"]), *extra], check=True,
                        capture_output=True)  # fmt: skip
     for golden_file, out in made.items():
-        golden = GOLDEN / golden_file
-        if request.config.getoption("--update-golden"):
-            GOLDEN.mkdir(exist_ok=True)
-            golden.write_bytes(out.read_bytes())
-        assert out.read_bytes() == golden.read_bytes(), (
-            f"{golden.name} changed; if intended, run pytest --update-golden"
-        )
+        check_golden(request, golden_file, out.read_bytes())
 
 
 def test_every_golden_file_has_its_case():
     expected = {f"{golden_name(p, v)}{suffix}" for p, v in GOLDEN_CASES for suffix in ("-iso.svg", "-flat.svg",
                                                                                       ".layout.json")}  # fmt: skip
-    assert {p.name for p in GOLDEN.iterdir()} == expected
+    assert {p.name for p in GOLDEN.iterdir() if p.is_file()} == expected

@@ -22,8 +22,10 @@ from analytics_maestro.errors import MaestroError
 from analytics_maestro.gcpause import paused_gc
 from analytics_maestro.inventory.files import load_inventory
 from analytics_maestro.inventory.problems import Report
+from analytics_maestro.inventory.sources import KINDS as SOURCES
 
 USAGE_ERROR = 2
+SHOWN_CHANGES = 40  # lines of an import's change report printed
 
 
 class MaestroGroup(click.Group):
@@ -53,13 +55,17 @@ def _print_report(report: Report) -> None:
         click.echo(f"error: {problem}", err=True)
 
 
-def _import(settings: Settings, path: Path | str, owner: str, quiet: bool = False) -> None:
+def _import(
+    settings: Settings, path: Path | str, owner: str, quiet: bool = False, source: str | None = None,
+    more: tuple[str, ...] = (), name: str | None = None, prune: bool = False,
+) -> None:  # fmt: skip
+    """Import an inventory file (or, `source`, another tool's files, remembered as `name`)."""
     from rich.progress import Progress
 
     from analytics_maestro.inventory.importer import write_inventory
     from analytics_maestro.inventory.store import open_store
 
-    report = load_inventory(path)
+    report = _read(path, source, more, structs=False)
     _print_report(report)
     if not report.ok:
         click.echo(f"{path}: {len(report.errors)} error(s); nothing was imported", err=True)
@@ -70,19 +76,64 @@ def _import(settings: Settings, path: Path | str, owner: str, quiet: bool = Fals
     started = time.perf_counter()
     with paused_gc(), Progress(transient=True, disable=quiet or not sys.stderr.isatty()) as progress:
         task = progress.add_task("importing", total=total)
-        summary = write_inventory(engine, inventory, owner, lambda _table, n: progress.advance(task, n))
+        called = (name or f"{source}:{path}") if source else None
+        summary = write_inventory(engine, inventory, owner, lambda _table, n: progress.advance(task, n),
+                                  source=called, prune=prune)  # fmt: skip
     elapsed = time.perf_counter() - started
-    if not quiet:
-        click.echo(f"imported {path} for owner {owner!r} in {elapsed:.2f} s: {summary}")
+    if quiet:
+        return
+    click.echo(f"imported {path} for owner {owner!r} in {elapsed:.2f} s: {summary}")
+    if summary.changes is not None:
+        lines = summary.changes.lines()
+        click.echo(f"since the last import of {called}:" + ("" if lines else " no changes"))
+        for line in lines[:SHOWN_CHANGES]:
+            click.echo(f"  {line}")
+        if len(lines) > SHOWN_CHANGES:
+            click.echo(f"  ... and {len(lines) - SHOWN_CHANGES} more")
+        if summary.changes.removed and not prune:
+            click.echo(
+                f"{len(summary.changes.removed)} application(s) no longer in {called} were kept; --prune removes them"
+            )
+
+
+SOURCE = click.option(
+    "--from", "source", type=click.Choice(SOURCES),
+    help="Read what the architecture already lives in: docker-compose files, Kubernetes manifests, a Backstage "
+    "catalog, Jaeger's dependencies or OTLP/JSON traces (files, folders, or - for standard input).",
+)  # fmt: skip
+
+
+def _read(path: Path | str, source: str | None, more: tuple[str, ...] = (), structs: bool = False) -> Report:
+    """An inventory file of ours, or (`source`) the files of another tool, validated."""
+    if source is None:
+        return load_inventory(path, structs=structs)
+    from analytics_maestro.inventory.sources import load_source
+
+    return load_source(source, [str(path), *more], sys.stdin.buffer.read)
+
+
+def _paths(inventory: tuple[str, ...], source: str | None) -> tuple[str, tuple[str, ...]]:
+    if source is None and len(inventory) != 1:
+        raise click.UsageError("give one inventory file (several files or folders with --from)")
+    return inventory[0], inventory[1:]
 
 
 @main.command("import")
-@click.argument("inventory", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("inventory", nargs=-1, required=True)
+@SOURCE
+@click.option("--source", "name", metavar="NAME", help="With --from: what to call these files (default: KIND:PATH).")
+@click.option("--prune", is_flag=True, help="With --from: remove what an earlier import of the same source held and "
+              "this one does not (never records of another source or written by hand).")  # fmt: skip
 @click.option("--owner", help="Whose inventory this is (default: $MAESTRO_OWNER, or 'local').")
 @click.pass_obj
-def import_(settings: Settings, inventory: Path, owner: str | None) -> None:
-    """Validate INVENTORY (JSON or YAML) and write it into the configured store."""
-    _import(settings, inventory, owner or settings.owner)
+def import_(settings: Settings, inventory: tuple[str, ...], source: str | None, name: str | None, prune: bool,
+            owner: str | None) -> None:  # fmt: skip
+    """Validate INVENTORY (JSON or YAML; with --from, the files of that tool) and write it into the
+    configured store. Importing the same source again reports what changed since."""
+    first, more = _paths(inventory, source)
+    if (name or prune) and source is None:
+        raise click.UsageError("--source and --prune go with --from")
+    _import(settings, first, owner or settings.owner, source=source, more=more, name=name, prune=prune)
 
 
 def selection(command):
@@ -159,7 +210,8 @@ ASPECT_RATIO = AspectRatio()
 
 
 @main.command()
-@click.argument("inventory", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("inventory", nargs=-1, required=True)
+@SOURCE
 @selection
 @click.option("--style", type=click.Choice(["iso", "flat"]), default="iso", show_default=True, help="How to draw.")
 @click.option(
@@ -196,10 +248,11 @@ ASPECT_RATIO = AspectRatio()
 @click.option("--stats", "stats_path", type=OUTPUT, help="Also write the statistics as JSON.")
 @click.pass_obj
 def draw(
-    settings, inventory, apps, systems, clients, all_systems, owner, principals, max_depth, style, view, output, fmt,
-    shared, level, aspect, previous_path, png_path, layout_path, stats_path,
+    settings, inventory, source, apps, systems, clients, all_systems, owner, principals, max_depth, style, view,
+    output, fmt, shared, level, aspect, previous_path, png_path, layout_path, stats_path,
 ) -> None:  # fmt: skip
-    """Draw the diagram of INVENTORY (JSON or YAML) from the chosen entry points; no server needed."""
+    """Draw the diagram of INVENTORY (JSON or YAML; with --from, the files of that tool) from the chosen
+    entry points; no server needed."""
     from analytics_maestro.inventory.memory import MemoryInventory
     from analytics_maestro.pipeline.diagram import make_diagram
     from analytics_maestro.render import exports
@@ -211,7 +264,8 @@ def draw(
         request = msgspec.structs.replace(request, level=level, aspect=aspect)
         if shared:
             request = msgspec.structs.replace(request, shared=tuple(s for s in shared if s != "none"))
-        report = load_inventory(inventory, structs=True)
+        inventory, more = _paths(inventory, source)
+        report = _read(inventory, source, more, structs=True)
         _print_report(report)
         if not report.ok:
             click.echo(f"{inventory}: {len(report.errors)} error(s); nothing was drawn", err=True)

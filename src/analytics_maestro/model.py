@@ -49,10 +49,12 @@ class System(Record):
 
 
 class Dependency(Strict):
-    """An edge from the application that lists it to application `id`, over `endpoint` (https, sql...)."""
+    """An edge from the application that lists it to application `id`, over `endpoint` (https, sql...);
+    `calls`: how many calls traces saw on it, where a source counts them."""
 
     id: Id
     endpoint: Text | None = None
+    calls: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
 
 
 class Application(Record):

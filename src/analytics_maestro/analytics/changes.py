@@ -18,6 +18,7 @@ A dependency is one (source, target) pair; it *changed* when its endpoints did. 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import msgspec
 
@@ -129,12 +130,24 @@ def snapshot(view: Subgraph, servers: Mapping[str, Iterable[str]] | None = None)
     applications = {}
     for node in view.nodes:
         applications[node.id] = {
-            "name": node.name or node.id, "family": node.family, "environment": node.environment,
-            "provider": node.provider, "systems": tuple(node.systems),
-            "servers": tuple(sorted(servers.get(node.id, ()))),
-            "hosts": tuple(sorted(node.hosts)),
+            **_fields(node), "servers": tuple(sorted(servers.get(node.id, ()))), "hosts": tuple(sorted(node.hosts)),
         }  # fmt: skip
     return Snapshot(applications, _endpoints((e.source, e.target, e.endpoint) for e in view.edges))
+
+
+def _fields(app: Any) -> dict[str, Value]:
+    return {"name": app.name or app.id, "family": app.family, "environment": app.environment,
+            "provider": app.provider, "systems": tuple(app.systems)}  # fmt: skip
+
+
+def snapshot_of_records(applications: Iterable[Any]) -> Snapshot:
+    """What inventory records say (applications, each with `id`, `name`, `family`, `environment`,
+    `provider`, `systems` and `deps`): their fields and their dependencies."""
+    applications = list(applications)
+    return Snapshot(
+        {a.id: _fields(a) for a in applications},
+        _endpoints((a.id, d.id, d.endpoint) for a in applications for d in a.deps),
+    )
 
 
 class _Named(msgspec.Struct):

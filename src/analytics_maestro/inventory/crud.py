@@ -49,7 +49,10 @@ def _children(connection: Connection, kind: Kind, pks: Sequence[int]) -> dict[in
             sa.select(deps).where(deps.c.app_pk.in_(pks)).order_by(deps.c.app_pk, deps.c.position)
         )
         for row in rows:
-            out[row.app_pk].setdefault("deps", []).append({"id": row.target_id, "endpoint": row.endpoint})
+            dep = {"id": row.target_id, "endpoint": row.endpoint}
+            if row.calls is not None:
+                dep["calls"] = row.calls
+            out[row.app_pk].setdefault("deps", []).append(dep)
         rows = connection.execute(
             sa.select(systems).where(systems.c.app_pk.in_(pks)).order_by(systems.c.app_pk, systems.c.position)
         )
@@ -65,7 +68,8 @@ def _children(connection: Connection, kind: Kind, pks: Sequence[int]) -> dict[in
     return out
 
 
-def _models(connection: Connection, kind: Kind, rows: Sequence[Any]) -> list[Record]:
+def models(connection: Connection, kind: Kind, rows: Sequence[Any]) -> list[Record]:
+    """The records of rows of `kind`'s table, with their list fields."""
     children = _children(connection, kind, [row.pk for row in rows])
     out = []
     for row in rows:
@@ -93,7 +97,7 @@ def readable(record: Record, readers: Sequence[str]) -> bool:
 def get_record(connection: Connection, kind: Kind, owner: str, ext_id: str) -> Record | None:
     table = kind.table
     row = connection.execute(sa.select(table).where(table.c.owner_id == owner, table.c.ext_id == ext_id)).one_or_none()
-    return _models(connection, kind, [row])[0] if row is not None else None
+    return models(connection, kind, [row])[0] if row is not None else None
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ def list_records(
     where.append(policy.where(policy.VISIBLE, table, readers, connection.dialect.name))
     total = connection.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one()
     rows = connection.execute(sa.select(table).where(*where).order_by(table.c.ext_id).limit(limit).offset(offset))
-    return Page(_models(connection, kind, rows.all()), total)
+    return Page(models(connection, kind, rows.all()), total)
 
 
 def delete_record(connection: Connection, kind: Kind, owner: str, ext_id: str) -> bool:

@@ -11,7 +11,7 @@ from analytics_maestro.gcpause import paused_gc
 from analytics_maestro.inventory.problems import InventoryError, Problem, Report, unstorable
 
 
-def _read(path: Path) -> bytes:
+def read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -54,6 +54,37 @@ def parse_document(text: bytes, is_json: bool, where: str) -> Any:
     return doc
 
 
+def parse_documents(text: bytes, how: str, where: str) -> list[Any]:
+    """Every document of a text, with `parse_document`'s checks: `yaml` (a stream of documents
+    separated by `---`), `json` (one), or `lines` (one JSON document per line, errors by line)."""
+    if how == "json":
+        return [parse_document(text, True, where)]
+    if how == "lines":
+        return [
+            parse_document(line, True, f"{where}: line {number}")
+            for number, line in enumerate(text.splitlines(), 1)
+            if line.strip()
+        ]
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        _check_yaml(yaml, text, loader, where)
+        docs = list(yaml.load_all(text, Loader=loader))
+    except yaml.YAMLError as exc:
+        raise InventoryError([_yaml_problem(exc, where)]) from None
+    if re.search(_ESCAPES, text) and (problems := unstorable(docs)):
+        raise InventoryError(problems)
+    return docs
+
+
+def _yaml_problem(exc: Any, where: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None)
+    at = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
+    reason = getattr(exc, "problem", None) or str(exc)
+    return Problem(where, f"{at}invalid YAML: {reason}")
+
+
 def _yaml(text: bytes, where: str) -> Any:
     import yaml  # only YAML documents pay for it
 
@@ -63,10 +94,7 @@ def _yaml(text: bytes, where: str) -> Any:
         _check_yaml(yaml, text, loader, where)
         return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise InventoryError([Problem(where, f"{at}invalid YAML: {reason}")]) from None
+        raise InventoryError([_yaml_problem(exc, where)]) from None
 
 
 def _too_deep(limit: str = str(MAX_NESTING)) -> str:
@@ -114,7 +142,7 @@ def load_inventory(path: str | Path, structs: bool = False) -> Report:
     is validated into the models as usual, with every problem reported."""
     path = Path(path)
     with paused_gc():
-        text = _read(path)
+        text = read_file(path)
         doc = None
         if structs:
             from analytics_maestro.inventory import structs as fast

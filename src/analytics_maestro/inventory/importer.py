@@ -2,17 +2,26 @@
 
 Records of the file replace the stored records with the same id (their lists too); records the file
 does not name are left as they are. Either the whole file is written or nothing is.
+
+An import from another tool's files names its `source` (`compose:docker-compose.yml`): its
+applications and systems remember it, what changed since the source's last import is reported
+(applications and dependencies added, removed, changed) and kept in `imports`, and with `prune`
+the applications and systems of that source that it no longer holds are removed — never a record
+of another source or one written by hand.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from analytics_maestro.inventory import schema
+from analytics_maestro.analytics.changes import Changes, diff, snapshot_of_records
+from analytics_maestro.inventory import crud, schema
 from analytics_maestro.inventory.store import refresh_statistics
 from analytics_maestro.model import Application, Client, Inventory, Record, Server, System
 
@@ -24,9 +33,15 @@ Progress = Callable[[str, int], None]
 class ImportSummary:
     created: dict[str, int]
     updated: dict[str, int]
+    removed: dict[str, int] = field(default_factory=dict)  # by `prune`
+    changes: Changes | None = None  # of a source, since its last import
 
     def __str__(self) -> str:
-        parts = [f"{kind}: {self.created[kind]} new, {self.updated[kind]} updated" for kind in self.created]
+        parts = [
+            f"{kind}: {self.created[kind]} new, {self.updated[kind]} updated"
+            + (f", {self.removed[kind]} removed" if self.removed.get(kind) else "")
+            for kind in self.created
+        ]
         return "; ".join(parts)
 
 
@@ -68,7 +83,7 @@ def _server_row(server: Server, owner: str) -> dict:
 def _application_children(app: Application, pk: int, owner: str) -> dict[sa.Table, list[dict]]:
     return {
         schema.dependencies: [
-            {"app_pk": pk, "position": i, "target_id": dep.id, "endpoint": dep.endpoint}
+            {"app_pk": pk, "position": i, "target_id": dep.id, "endpoint": dep.endpoint, "calls": dep.calls}
             for i, dep in enumerate(app.deps)
         ],
         schema.application_systems: [
@@ -143,16 +158,28 @@ def _insert_children(connection: Connection, children: dict[sa.Table, list[dict]
 
 
 def write_inventory(
-    engine: Engine, inventory: Inventory, owner: str, progress: Progress | None = None, analyze: bool = True
+    engine: Engine,
+    inventory: Inventory,
+    owner: str,
+    progress: Progress | None = None,
+    analyze: bool = True,
+    source: str | None = None,
+    prune: bool = False,
 ) -> ImportSummary:
     """Write every record of `inventory` for `owner`, in one transaction; `analyze` refreshes the
-    planner's statistics afterwards (worth it after a bulk import, not after one record)."""
+    planner's statistics afterwards (worth it after a bulk import, not after one record). With
+    `source`, the records remember it, the changes since its last import are reported and kept,
+    and with `prune` what it no longer holds is removed."""
     created: dict[str, int] = {}
     updated: dict[str, int] = {}
+    removed: dict[str, int] = {}
+    changes = None
+    tag = {"source": source} if source is not None else {}
     with engine.begin() as connection:
+        before = _of_source(connection, owner, source) if source is not None else None
         for table, records, row in (
             (schema.clients, inventory.clients, _client_row),
-            (schema.systems, inventory.systems, _system_row),
+            (schema.systems, inventory.systems, lambda r, o: {**_system_row(r, o), **tag}),
         ):
             _, created[table.name], updated[table.name] = _upsert(
                 connection, table, owner, [row(r, owner) for r in records], progress=progress
@@ -161,7 +188,7 @@ def write_inventory(
         app_children = (schema.dependencies, schema.application_systems, schema.application_grants)
         pks, created["applications"], updated["applications"] = _upsert(
             connection, schema.applications, owner,
-            [_application_row(a, owner) for a in inventory.applications], app_children, progress,
+            [{**_application_row(a, owner), **tag} for a in inventory.applications], app_children, progress,
         )  # fmt: skip
         children: dict[sa.Table, list[dict]] = {table: [] for table in app_children}
         for app in inventory.applications:
@@ -179,6 +206,33 @@ def write_inventory(
                 _server_children(server, pks[server.id], owner)[schema.server_applications]
             )
         _insert_children(connection, server_children)
+        if source is not None:
+            changes = diff(before, snapshot_of_records(inventory.applications))
+            if prune:
+                for table, kept in ((schema.applications, inventory.applications), (schema.systems, inventory.systems)):
+                    removed[table.name] = _prune(connection, table, owner, source, {r.id for r in kept})
+            report = {"changes": msgspec.to_builtins(changes), "counts": changes.counts(), "pruned": prune,
+                      "created": created, "updated": updated, "removed": removed}  # fmt: skip
+            connection.execute(sa.insert(schema.imports), {"owner_id": owner, "source": source,
+                                                           "created_at": time.time(), "report": report})  # fmt: skip
     if analyze:
         refresh_statistics(engine)
-    return ImportSummary(created, updated)
+    return ImportSummary(created, updated, removed, changes)
+
+
+def _of_source(connection: Connection, owner: str, source: str):
+    """The snapshot (`analytics.changes`) of the applications `owner` has from `source`."""
+    table = schema.applications
+    rows = connection.execute(sa.select(table).where(table.c.owner_id == owner, table.c.source == source)).all()
+    return snapshot_of_records(crud.models(connection, crud.KINDS["applications"], rows))
+
+
+def _prune(connection: Connection, table: sa.Table, owner: str, source: str, kept: set[str]) -> int:
+    """Remove `owner`'s records of `table` from `source` that are not `kept`; how many."""
+    found = connection.execute(
+        sa.select(table.c.pk, table.c.ext_id).where(table.c.owner_id == owner, table.c.source == source)
+    ).all()
+    gone = [pk for pk, ext_id in found if ext_id not in kept]
+    for chunk in _chunks(gone):
+        connection.execute(sa.delete(table).where(table.c.pk.in_(list(chunk))))
+    return len(gone)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -56,6 +57,7 @@ systems = _record(
     Column("name", TEXT, nullable=False),
     Column("clients", JSON, nullable=False),
     Column("entries", JSON, nullable=False),
+    Column("source", TEXT),  # the other tool's files it was imported from (`import --from`), if any
 )
 
 applications = _record(
@@ -68,6 +70,7 @@ applications = _record(
     Column("language", TEXT),
     Column("cluster", TEXT),
     Column("shared", Boolean),
+    Column("source", TEXT),
 )
 
 servers = _record(
@@ -102,6 +105,7 @@ dependencies = _child(
     "app_pk",
     Column("target_id", ID, nullable=False),
     Column("endpoint", TEXT),
+    Column("calls", BigInteger),
 )
 
 application_systems = _child(
@@ -134,6 +138,18 @@ Index(None, server_applications.c.owner_id, server_applications.c.app_id)
 
 # Graph runs: what was asked, where the current run is, and what it produced. `run` counts the
 # runs of a graph; a stage writes only while its run is the current one, so a re-run supersedes.
+# What each import from another tool's files changed, per owner and source, newest last
+imports = Table(
+    "imports",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("owner_id", ID, nullable=False),
+    Column("source", TEXT, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("report", JSON, nullable=False),
+)
+Index(None, imports.c.owner_id, imports.c.source)
+
 graphs = Table(
     "graphs",
     metadata,

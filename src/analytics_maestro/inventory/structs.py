@@ -59,6 +59,7 @@ class System(Record):
 class Dependency(Strict):
     id: Id
     endpoint: Text | None = None
+    calls: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] | None = None
 
 
 class Application(Record):

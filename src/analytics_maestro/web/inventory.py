@@ -6,16 +6,19 @@ an imported file, with the same validation: unknown family or size fall back wit
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
+import msgspec
+import sqlalchemy as sa
 from flask import Blueprint, current_app, request
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from analytics_maestro.inventory import crud
+from analytics_maestro.inventory import crud, schema
 from analytics_maestro.inventory.importer import write_inventory
 from analytics_maestro.inventory.problems import InventoryError, Problem
+from analytics_maestro.inventory.sources import KINDS, read_source
 from analytics_maestro.inventory.validate import validate, validate_record
-from analytics_maestro.model import Application, Client, Id, Inventory, Record, Server, System
+from analytics_maestro.model import Application, Client, Id, Inventory, Record, Server, System, Text
 from analytics_maestro.web.api import (
     YAML_MEDIA,
     ApiError,
@@ -57,7 +60,21 @@ class ImportReport(BaseModel):
     owner: str
     created: dict[str, int]
     updated: dict[str, int]
+    removed: dict[str, int] = Field(default_factory=dict, description="with prune: what the source no longer holds")
+    source: str | None = Field(None, description="the other tool's files imported (`?from=`)")
+    changes: dict[str, Any] | None = Field(None, description="since the source's last import: applications and "
+                                           "dependencies added, removed, changed, and their counts")  # fmt: skip
     warnings: list[Warning_]
+
+
+class ImportOut(BaseModel):
+    source: str
+    created_at: float
+    report: dict[str, Any] = Field(description="counts, changes, and what was created, updated and removed")
+
+
+class ImportList(BaseModel):
+    items: list[ImportOut]
 
 
 def _engine():
@@ -223,19 +240,63 @@ def _document() -> Any:
     return data
 
 
-@operation(bulk, "POST", "/inventory", "Import an inventory file", query=OwnerQuery, body=InventoryBody,
+class ImportQuery(OwnerQuery):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    from_: Literal[KINDS] | None = Field(  # type: ignore[valid-type]
+        None, alias="from",
+        description="the body is a file of another tool: docker-compose, Kubernetes manifests, a Backstage catalog, "
+        "Jaeger's dependencies, OTLP/JSON traces",
+    )  # fmt: skip
+    source: Text | None = Field(
+        None, min_length=1, description="what to call the files imported (default: KIND:upload)"
+    )
+    prune: bool = Field(
+        False, description="remove what an earlier import of the same source held and this one does not"
+    )
+
+
+@operation(bulk, "POST", "/inventory", "Import an inventory file", query=ImportQuery, body=InventoryBody,
            raw_body=True, body_media=("application/json", "application/yaml"),
            responses={200: ImportReport})  # fmt: skip
 def import_inventory(query):
     """The same validation as the command line's `import`: every problem at once, each with its path;
-    with any error nothing is written (400, warnings listed too); otherwise records are upserted."""
+    with any error nothing is written (400, warnings listed too); otherwise records are upserted.
+    `?from=compose|kubernetes|backstage|jaeger|otlp` reads the body as that tool's file."""
     owner = owner_of(query)
     require_in(owner, WRITE)
-    report = validate(_document())
+    if query.from_ is None:
+        report = validate(_document())
+    else:
+        name = "body.json" if request.is_json else "body.yaml"
+        try:
+            report = read_source(query.from_, [(name, request.get_data())], follow=False)
+        except InventoryError as exc:
+            details = [{"field": p.path, "message": p.message, "level": "error"} for p in exc.problems]
+            raise ApiError(400, "invalid_inventory", "; ".join(map(str, exc.problems[:3])), details) from None
     if not report.ok:
         details = [{"field": p.path, "message": p.message, "level": "error"} for p in report.errors]
         details += [{"field": p.path, "message": p.message, "level": "warning"} for p in report.warnings]
         raise ApiError(400, "invalid_inventory", f"{len(report.errors)} error(s); nothing was imported", details)
-    summary = write_inventory(_engine(), report.inventory, owner)
+    source = (query.source or f"{query.from_}:upload") if query.from_ else None
+    summary = write_inventory(_engine(), report.inventory, owner, source=source, prune=bool(source and query.prune))
+    changes = {**msgspec.to_builtins(summary.changes), "counts": summary.changes.counts()} if summary.changes else None
     return dump(ImportReport, {"owner": owner, "created": summary.created, "updated": summary.updated,
+                               "removed": summary.removed, "source": source, "changes": changes,
                                "warnings": _warnings(report.warnings)})  # fmt: skip
+
+
+@operation(bulk, "GET", "/inventory/imports", "Recent imports from other tools", query=OwnerQuery,
+           responses={200: ImportList})  # fmt: skip
+def imports(query):
+    """The last 20 imports of other tools' files for the owner, newest first, each with what it
+    changed since the one before of the same source."""
+    owner = owner_of(query)
+    require_in(owner, READ)
+    table = schema.imports
+    with _engine().connect() as connection:
+        rows = connection.execute(
+            sa.select(table).where(table.c.owner_id == owner).order_by(table.c.pk.desc()).limit(20)
+        ).all()
+    return dump(ImportList, {"items": [{"source": r.source, "created_at": r.created_at, "report": r.report}
+                                       for r in rows]})  # fmt: skip

@@ -1,5 +1,5 @@
 // The inventory page: browse each kind of record with search and pages; upload a file and read its report.
-import { api, el } from "./api.js";
+import { api, el, when } from "./api.js";
 
 const COLUMNS = {
   applications: ["id", "name", "family", "environment", "provider", "language", "systems"],
@@ -45,15 +45,43 @@ document.getElementById("upload").addEventListener("submit", async (event) => {
   const report = document.getElementById("report");
   if (!file) { report.textContent = "Choose a file first."; return; }
   const yaml = /\.ya?ml$/i.test(file.name);
-  const response = await fetch("/inventory", { method: "POST", credentials: "same-origin", body: await file.text(),
+  const source = document.getElementById("source").value;
+  const response = await fetch(source ? `/inventory?from=${source}` : "/inventory", { method: "POST", credentials: "same-origin", body: await file.text(),
     headers: { "Content-Type": yaml ? "application/yaml" : "application/json", Accept: "application/json" } });
   const body = await response.json();
   const line = (d) => el("li", { class: d.level === "error" ? "error" : "warn" }, `${d.level || "warning"}: ${d.field ? d.field + ": " : ""}${d.message}`);
   if (response.ok) {
-    const counts = Object.entries(body.created).map(([k, n]) => `${k}: ${n} new, ${body.updated[k]} updated`).join("; ");
-    report.replaceChildren(el("p", { class: "ok" }, `Imported ${file.name}: ${counts}`), el("ul", {}, ...body.warnings.map(line)));
+    const counts = Object.entries(body.created).map(([k, n]) => `${k}: ${n} new, ${body.updated[k]} updated`
+      + (body.removed[k] ? `, ${body.removed[k]} removed` : "")).join("; ");
+    report.replaceChildren(el("p", { class: "ok" }, `Imported ${file.name}: ${counts}`),
+      ...(body.changes ? [changeList(body.changes)] : []), el("ul", {}, ...body.warnings.map(line)));
     draw();
+    drawImports();
   } else {
     report.replaceChildren(el("p", { class: "error" }, body.error.message), el("ul", {}, ...body.error.details.map(line)));
   }
 });
+
+// What an import changed, one line each: + added, - removed, ~ changed
+function changeList(changes) {
+  const dep = (d) => `${d.source} → ${d.target}`;
+  const items = [
+    ...changes.added.map((id) => `+ ${id}`), ...changes.removed.map((id) => `− ${id}`),
+    ...changes.changed.map((c) => `~ ${c.id}: ${c.fields.map((f) => f.field).join(", ")}`),
+    ...changes.added_dependencies.map((d) => `+ ${dep(d)}`), ...changes.removed_dependencies.map((d) => `− ${dep(d)}`),
+    ...changes.changed_dependencies.map((d) => `~ ${dep(d)}`),
+  ];
+  return el("ul", { class: "changes" }, ...(items.length ? items : ["no changes"]).map((text) => el("li", {}, text)));
+}
+
+async function drawImports() {
+  const list = document.getElementById("imports");
+  const found = await api("GET", "/inventory/imports");
+  list.replaceChildren(...(found.items.length ? found.items.map((item) => {
+    const c = item.report.counts;
+    const summary = `+${c.added} −${c.removed} ~${c.changed} applications, +${c.added_dependencies} −${c.removed_dependencies} dependencies`;
+    return el("li", {}, el("details", {}, el("summary", {}, el("b", {}, item.source), ` · ${when(item.created_at)} · ${summary}`),
+      changeList(item.report.changes)));
+  }) : [el("li", { class: "muted" }, "none yet: upload another tool's file, or run analytics-maestro import --from")]));
+}
+drawImports();
