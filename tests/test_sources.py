@@ -443,3 +443,25 @@ spec: {type: ExternalName, externalName: api.stripe.com}
     assert entries["shop"] == {"api"} and "cache" not in entries["shop"]  # the Ingress's; the label's no
     assert entries["billing"] == {"invoices", "payments-psp"}  # nothing calls them
     assert not any(t == "info" for _, t, _ in edges)
+
+
+def test_an_owner_or_a_team_label_is_the_applications_team(tmp_path):
+    report = load_source("backstage", [str(HERE / "backstage/artist-portal")])
+    assert {a.id: a.team for a in report.inventory.applications}["artist-lookup"] == "team-a"
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  web: {image: nginx, labels: {maestro.team: storefront}}\n")
+    out = tmp_path / "d.svg"
+    result = CliRunner().invoke(main, ["draw", "--from", "compose", str(compose), "--all", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "team: storefront" in out.read_text()  # in the tooltip
+    database = f"sqlite:///{tmp_path / 'store.db'}"
+    assert CliRunner().invoke(main, ["import", "--from", "compose", str(compose)],
+                              env={"MAESTRO_DATABASE_URL": database}).exit_code == 0  # fmt: skip
+    from analytics_maestro.domain import GraphRequest
+    from analytics_maestro.inventory.entry import lookup
+    from analytics_maestro.inventory.sql import SqlInventory
+    from analytics_maestro.inventory.store import open_store
+
+    with open_store(database).connect() as connection:  # and read back by the store's lookup
+        _, found = lookup(SqlInventory(connection), GraphRequest(owner="local", apps=("web",)), 5)
+    assert [n.team for n in found.nodes] == ["storefront"]

@@ -142,6 +142,7 @@ class Node(msgspec.Struct, frozen=True, gc=False):
     hosts: tuple[str, ...] = ()  # in the infrastructure view, the applications a server runs
     shared: bool | None = None  # the inventory's word on the rail: always (True), never (False), or the rule
     summary: str = ""  # in the landscape, what a system holds (its families), for the tooltip
+    team: str | None = None  # who owns it
 
 
 class Edge(msgspec.Struct, frozen=True, gc=False):

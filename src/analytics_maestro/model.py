@@ -65,6 +65,7 @@ class Application(Record):
     provider: Text | None = None
     language: Text | None = None
     cluster: Text | None = None
+    team: Text | None = None  # who owns it (a Backstage owner, a `maestro.team` label)
     # on the rail of shared infrastructure always (true) or never (false); absent: the rail's rule
     shared: bool | None = None
     systems: tuple[Id, ...] = ()

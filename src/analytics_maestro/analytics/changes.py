@@ -6,7 +6,7 @@ Pure functions over snapshots of what a diagram shows.
     diff(old, new) -> Changes
 
 A **snapshot** holds, per application (per server, in the infrastructure view), the fields a
-reader sees — name, family, environment, provider, systems, the servers it runs on (or, for a
+reader sees — name, family, environment, provider, team, systems, the servers it runs on (or, for a
 server, the applications it runs) — and, per dependency (source, target), its endpoints. A layout
 file knows ids, edges and positions only, so its snapshot has no fields, and two layouts also
 tell which applications moved.
@@ -24,7 +24,7 @@ import msgspec
 
 from analytics_maestro.domain import Subgraph
 
-FIELDS = ("name", "family", "environment", "provider", "systems", "servers", "hosts")
+FIELDS = ("name", "family", "environment", "provider", "team", "systems", "servers", "hosts")
 
 Value = str | tuple[str, ...] | None
 
@@ -137,7 +137,7 @@ def snapshot(view: Subgraph, servers: Mapping[str, Iterable[str]] | None = None)
 
 def _fields(app: Any) -> dict[str, Value]:
     return {"name": app.name or app.id, "family": app.family, "environment": app.environment,
-            "provider": app.provider, "systems": tuple(app.systems)}  # fmt: skip
+            "provider": app.provider, "team": app.team, "systems": tuple(app.systems)}  # fmt: skip
 
 
 def snapshot_of_records(applications: Iterable[Any]) -> Snapshot:

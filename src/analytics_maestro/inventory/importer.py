@@ -68,7 +68,7 @@ def _system_row(system: System, owner: str) -> dict:
 
 
 def _application_row(app: Application, owner: str) -> dict:
-    fields = ("name", "family", "size", "environment", "provider", "language", "cluster", "shared")
+    fields = ("name", "family", "size", "environment", "provider", "language", "cluster", "team", "shared")
     return {**_base(app, owner), **{name: getattr(app, name) for name in fields}}
 
 

@@ -50,16 +50,16 @@ links AS (
     LEFT JOIN reach r2 ON r2.pk = t.pk
 )
 SELECT 'node' AS kind, a.ext_id AS id, r.depth, NULL AS target_id, NULL AS endpoint, 0 AS position,
-       a.name, a.family, a.size, a.environment, a.provider, a.language, a.cluster, a.shared
+       a.name, a.family, a.size, a.environment, a.provider, a.language, a.cluster, a.team, a.shared
 FROM reach r JOIN applications a ON a.pk = r.pk
 UNION ALL
 SELECT 'system', a.ext_id, NULL, s.system_id, NULL, s.position,
-       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM reach r JOIN applications a ON a.pk = r.pk JOIN application_systems s ON s.app_pk = r.pk
 UNION ALL
 SELECT CASE WHEN reached_pk IS NOT NULL THEN 'edge' WHEN target_pk IS NULL THEN 'missing' ELSE 'beyond' END,
        source_id, NULL, target_id, endpoint, position,
-       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM links
 """
 ).bindparams(sa.bindparam("entries", expanding=True), sa.bindparam("readers", expanding=True))
@@ -97,9 +97,9 @@ def _subgraph(rows: Sequence[sa.Row], entries: Sequence[str]) -> Subgraph:
     edges: set[Edge] = set()
     missing: set[Edge] = set()
     truncated = False
-    for kind, ident, depth, target, endpoint, position, *fields, shared in rows:
+    for kind, ident, depth, target, endpoint, position, *fields, team, shared in rows:
         if kind == "node":
-            apps[ident] = (depth, fields, None if shared is None else bool(shared))
+            apps[ident] = (depth, fields, team, None if shared is None else bool(shared))
         elif kind == "system":
             systems.setdefault(ident, []).append((position, target))
         elif kind == "edge":
@@ -108,10 +108,10 @@ def _subgraph(rows: Sequence[sa.Row], entries: Sequence[str]) -> Subgraph:
             missing.add(Edge(ident, target, endpoint))
         else:
             truncated = True
-    nodes = [
-        Node(ident, depth, *fields, systems=tuple(s for _, s in sorted(systems.get(ident, ()))), shared=shared)
-        for ident, (depth, fields, shared) in apps.items()
-    ]
+    nodes = []
+    for ident, (depth, fields, team, shared) in apps.items():
+        held = tuple(s for _, s in sorted(systems.get(ident, ())))
+        nodes.append(Node(ident, depth, *fields, systems=held, shared=shared, team=team))
     nodes.sort(key=lambda n: (n.depth, n.id))
     return Subgraph(
         entries=tuple(entries),

@@ -119,5 +119,5 @@ class MemoryInventory:
 def _node(app: Application, depth: int) -> Node:
     return Node(
         app.id, depth, app.name, app.family, app.size, app.environment, app.provider, app.language, app.cluster,
-        app.systems, shared=app.shared,
+        app.systems, shared=app.shared, team=app.team,
     )  # fmt: skip

@@ -70,6 +70,7 @@ applications = _record(
     Column("language", TEXT),
     Column("cluster", TEXT),
     Column("shared", Boolean),
+    Column("team", TEXT),
     Column("source", TEXT),
 )
 

@@ -70,6 +70,7 @@ class Application(Record):
     provider: Text | None = None
     language: Text | None = None
     cluster: Text | None = None
+    team: Text | None = None
     shared: bool | None = None
     systems: tuple[Id, ...] = ()
     deps: tuple[Dependency, ...] = ()

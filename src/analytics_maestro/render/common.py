@@ -154,6 +154,7 @@ def tooltip_lines(node: Node, servers: Sequence[Server]) -> list[str]:
             f"datacenter: {', '.join(datacenters) or '-'}",
             f"servers: {len(servers)}",
         ]
+        + ([f"team: {node.team}"] if node.team else [])
         + ([f"hosts: {fit(', '.join(node.hosts), 300)}"] if node.hosts else [])
         + ([fit(node.summary, 300)] if node.summary else [])
     )

@@ -1,11 +1,11 @@
 """A Backstage software catalog (`catalog-info.yaml` files, multi-document; `Location` entities
 whose targets are local files are followed) as an inventory.
 
-Components and Resources are applications (a Resource's family from its `spec.type`: database,
-queue, cache, bucket …), Systems are systems; `spec.dependsOn`, `spec.consumesApis` (each API
-through the components that provide it) and `spec.subcomponentOf` (the whole on its parts) are
-dependencies. An application nothing depends on
-opens its system. Labels or annotations `maestro.family`, `maestro.system` and `maestro.entry` say
+Components and Resources are applications, their owner kept as their team (a Resource's family
+from its `spec.type`: database, queue, cache, bucket …), Systems are systems; `spec.dependsOn`,
+`spec.consumesApis` (each API through the components that provide it) and `spec.subcomponentOf`
+(the whole on its parts) are dependencies. An application nothing depends on opens its system.
+Labels or annotations `maestro.family`, `maestro.system`, `maestro.team` and `maestro.entry` say
 otherwise.
 """
 
@@ -123,8 +123,10 @@ def _inventory(entities: list[tuple[str, Mapping]]) -> dict:
         family = RESOURCE_TYPES.get(kind_type) if kind == "Resource" else None
         deps = dedupe(found, own)
         called.update(d["id"] for d in deps)
+        owner = spec.get("owner") if isinstance(spec.get("owner"), str) else ""  # `group:default/team-a`
+        team = owner.rpartition(":")[2].rpartition("/")[2]
         apps.append(labelled({
-            "id": own, "name": str(meta.get("title") or name),
+            "id": own, "name": str(meta.get("title") or name), **({"team": team} if team else {}),
             "family": family or guess(name, kind_type if kind == "Resource" else None) or "Application",
             "systems": [home], "deps": deps,
         }, labels))  # fmt: skip

@@ -110,7 +110,8 @@ class Reading(msgspec.Struct):
 
 def labelled(app: dict, labels: Mapping[str, str]) -> dict:
     """An application as its labels or annotations say: `maestro.family` (a family's name),
-    `maestro.system`, `maestro.entry` (true or false, kept as `entry` for the source to use).
+    `maestro.system`, `maestro.team`, `maestro.entry` (true or false, kept as `entry` for the
+    source to use).
 
     >>> labelled({"id": "a", "family": "Application", "systems": ["x"]}, {"maestro.family": "cache"})
     {'id': 'a', 'family': 'Cache', 'systems': ['x']}
@@ -120,6 +121,8 @@ def labelled(app: dict, labels: Mapping[str, str]) -> dict:
         app["family"] = family
     if system := labels.get("maestro.system"):
         app["systems"] = [system]
+    if team := labels.get("maestro.team"):
+        app["team"] = team
     if (entry := labels.get("maestro.entry")) is not None:
         app["entry"] = str(entry).strip().lower() in ("true", "1", "yes", "on")
     return app

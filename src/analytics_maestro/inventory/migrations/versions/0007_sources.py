@@ -1,5 +1,5 @@
-"""Inventories from other tools: the source of each application and system, the calls traces count
-on a dependency, and the report of each import
+"""Inventories from other tools: the source of each application and system, an application's team,
+the calls traces count on a dependency, and the report of each import
 
 Revision ID: 0007
 Revises: 0006
@@ -18,6 +18,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("dependencies") as batch:
         batch.add_column(sa.Column("calls", sa.BigInteger(), nullable=True))
+    with op.batch_alter_table("applications") as batch:
+        batch.add_column(sa.Column("team", sa.String(1000), nullable=True))
     for table in ("applications", "systems"):
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("source", sa.String(1000), nullable=True))
@@ -39,5 +41,7 @@ def downgrade() -> None:
     for table in ("applications", "systems"):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("source")
+    with op.batch_alter_table("applications") as batch:
+        batch.drop_column("team")
     with op.batch_alter_table("dependencies") as batch:
         batch.drop_column("calls")
