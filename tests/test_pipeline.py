@@ -213,3 +213,94 @@ def test_a_failure_outside_a_stages_own_handlers_still_ends_the_run(engine, tmp_
     assert ended.status == "error"
     assert ended.message == f"stage graphlookup failed: the stage ran past its time limit ({limit} s)"
     assert ended.deadline is None
+
+
+def test_a_run_whose_runner_died_is_started_again_by_another(demo, tmp_path):
+    artifacts = Artifacts(tmp_path / "artifacts")
+    survivor = LocalRunner(demo, artifacts, claim_timeout=0.4)
+    alive = LocalRunner(demo, artifacts, claim_timeout=30.0)
+    try:
+        # a run held by a runner that died while it waited (claimed, then no beat ever again)
+        orphan = records.create(demo, GraphRequest(owner="acme", systems=("shop",)))
+        assert records.claim(demo, orphan, 1, "local-dead")
+        # and one a live runner holds: its beats keep it its own
+        held = records.create(demo, GraphRequest(owner="acme", apps=("frontend",)))
+        assert records.claim(demo, held, 1, alive.id)
+        assert survivor.resume() == []  # not stale yet
+        time.sleep(0.5)
+        records.beat(demo, alive.id)
+        taken = survivor.resume()
+        assert taken == [(orphan, 2)]
+        deadline = time.monotonic() + 60
+        while records.get(demo, orphan).status not in records.ENDED and time.monotonic() < deadline:
+            time.sleep(0.05)
+        done = records.get(demo, orphan)
+        assert (done.run, done.status, done.published_run) == (2, "finished", 2)
+        assert records.get(demo, held).status == "queued"  # still the live runner's to run
+        assert survivor.resume() == []  # taken once only
+        # a runner beats for the runs it holds: a second runner never takes them
+        busy = records.create(demo, GraphRequest(owner="acme", systems=("backoffice",)))
+        survivor.submit(busy, 1).result(timeout=60)
+        assert records.get(demo, busy).status == "finished" and alive.resume() == []
+    finally:
+        survivor.shutdown()
+        alive.shutdown()
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+@pytest.mark.slow
+def test_runs_of_a_killed_gunicorn_worker_are_started_again(tmp_path):
+    """A gunicorn worker SIGKILLed in the middle of runs: every run ends, started again by a
+    worker that lives, within the claim timeout (here 3 s) and a sweep."""
+    import json
+    import signal
+    import urllib.request
+
+    from bench.api import COMMAND, start_server
+
+    os.environ["MAESTRO_CLAIM_TIMEOUT"] = "3"
+    try:
+        server = start_server(tmp_path, workers=2)
+    finally:
+        del os.environ["MAESTRO_CLAIM_TIMEOUT"]
+    try:
+        big = tmp_path / "big.json"
+        subprocess.run([COMMAND, "generate", "3000", "--seed", "2", "-o", str(big)], check=True, env=server.env)
+        subprocess.run([COMMAND, "import", str(big)], check=True, env=server.env, capture_output=True)
+        systems = sorted({s["id"] for s in json.loads(big.read_text())["systems"]})
+
+        def call(method: str, path: str, body: dict | None = None) -> dict:
+            request = urllib.request.Request(server.base + path, method=method,
+                                             data=json.dumps(body).encode() if body else None)  # fmt: skip
+            request.add_header("Authorization", f"Bearer {server.token}")
+            request.add_header("Content-Type", "application/json")
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return json.load(response)
+
+        graphs = [call("POST", "/graphs", {"systems": systems[k::2]})["id"] for k in (0, 1) for _ in range(3)]
+        workers = children(server.process.pid)
+        assert len(workers) == 2, workers
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 120
+        states = {}
+        while time.monotonic() < deadline:
+            states = {g: call("GET", f"/graphs/{g}") for g in graphs}
+            if all(s["status"] in records.ENDED for s in states.values()):
+                break
+            time.sleep(0.5)
+        assert {g: s["status"] for g, s in states.items()} == dict.fromkeys(graphs, "finished"), states
+        assert any(s["run"] > 1 for s in states.values())  # the killed worker's were started again
+    finally:
+        server.stop()

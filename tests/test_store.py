@@ -16,7 +16,7 @@ def test_migrations_match_the_schema(raw_engine):
     with raw_engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), schema.metadata)
         version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
-    assert diff == [] and version == "0007"
+    assert diff == [] and version == "0008"
 
 
 def test_users_of_an_older_store_keep_their_accounts_and_log_in_again(raw_engine):

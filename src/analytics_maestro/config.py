@@ -76,6 +76,8 @@ class Settings(msgspec.Struct, frozen=True):
     task_time_limit: float = 600.0
     task_soft_time_limit: float = 540.0
     queue: str = "analytics"
+    # a run the local runner holds is taken over by another runner once it has not beaten for this long
+    claim_timeout: float = 60.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -101,4 +103,5 @@ class Settings(msgspec.Struct, frozen=True):
             task_time_limit=_seconds(env, "CELERYD_TASK_TIME_LIMIT", 600.0),
             task_soft_time_limit=_seconds(env, "CELERYD_TASK_SOFT_TIME_LIMIT", 540.0),
             queue=_queue(env),
+            claim_timeout=_seconds(env, "MAESTRO_CLAIM_TIMEOUT", 60.0),
         )

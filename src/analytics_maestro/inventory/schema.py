@@ -137,8 +137,6 @@ server_applications = _child(
 )
 Index(None, server_applications.c.owner_id, server_applications.c.app_id)
 
-# Graph runs: what was asked, where the current run is, and what it produced. `run` counts the
-# runs of a graph; a stage writes only while its run is the current one, so a re-run supersedes.
 # What each import from another tool's files changed, per owner and source, newest last
 imports = Table(
     "imports",
@@ -151,6 +149,10 @@ imports = Table(
 )
 Index(None, imports.c.owner_id, imports.c.source)
 
+# Graph runs: what was asked, where the current run is, and what it produced. `run` counts the
+# runs of a graph; a stage writes only while its run is the current one, so a re-run supersedes.
+# A run the local runner holds is claimed by it (`claimed_by`), which beats (`heartbeat`) while it
+# lives: a run whose claimant stopped beating is taken over by another (`records.take_over`).
 graphs = Table(
     "graphs",
     metadata,
@@ -169,6 +171,8 @@ graphs = Table(
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
     Column("deadline", Float),
+    Column("claimed_by", String(64)),
+    Column("heartbeat", Float),
 )
 Index(None, graphs.c.owner_id)
 

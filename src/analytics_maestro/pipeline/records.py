@@ -153,6 +153,8 @@ def rerun(engine: Engine, graph_id: str) -> int:
                 message=None,
                 deadline=time.time() + QUEUE_LIMIT,
                 updated_at=time.time(),
+                claimed_by=None,  # until a runner takes the new run
+                heartbeat=None,
             )
             .returning(schema.graphs.c.run)
         ).scalar_one_or_none()
@@ -209,12 +211,57 @@ def expire(engine: Engine, now: float | None = None) -> int:
     return done.rowcount
 
 
-class Sweeper:
-    """Ends overdue runs (`expire`) every `interval` seconds, in a daemon thread of the service: a
-    run whose runner vanished ends in error without any reader having to write."""
+def claim(engine: Engine, graph_id: str, run: int, runner: str) -> bool:
+    """`runner` holds the run (it is queued in its memory, or running there); False when the run is
+    no longer current or has ended."""
+    return update(engine, graph_id, run, claimed_by=runner, heartbeat=time.time())
 
-    def __init__(self, engine: Engine, interval: float = 30.0):
-        self.engine, self.interval = engine, interval
+
+def beat(engine: Engine, runner: str, now: float | None = None) -> int:
+    """`runner` is alive: the runs it holds that have not ended say so; returns how many."""
+    graphs = schema.graphs
+    held = (graphs.c.claimed_by == runner, graphs.c.status.in_(("queued", "processing")))
+    with engine.connect() as connection:  # look first: SQLite's write lock only when there is something
+        if connection.execute(sa.select(graphs.c.id).where(*held).limit(1)).first() is None:
+            return 0
+    with engine.begin() as connection:
+        return connection.execute(sa.update(graphs).where(*held).values(heartbeat=now or time.time())).rowcount
+
+
+def take_over(engine: Engine, runner: str, older_than: float, now: float | None = None) -> list[tuple[str, int]]:
+    """The runs whose claimant has not beaten since `older_than` (its process died: they would
+    stay queued or processing in nobody's memory), each started again as a new run claimed by
+    `runner`: (graph id, run) of each. Each is taken by one runner only, and the new run
+    supersedes anything the old one might still write."""
+    now = time.time() if now is None else now
+    graphs = schema.graphs
+    stale = (graphs.c.status.in_(("queued", "processing")), graphs.c.claimed_by.is_not(None),
+             graphs.c.claimed_by != runner, graphs.c.heartbeat < older_than)  # fmt: skip
+    with engine.connect() as connection:
+        found = connection.execute(sa.select(graphs.c.id, graphs.c.run, graphs.c.claimed_by).where(*stale)).all()
+    taken = []
+    for graph_id, run, holder in found:
+        with engine.begin() as connection:
+            done = connection.execute(
+                sa.update(graphs)
+                .where(graphs.c.id == graph_id, graphs.c.run == run, graphs.c.claimed_by == holder, *stale)
+                .values(run=run + 1, status="queued", stage=None, percent=0, claimed_by=runner, heartbeat=now,
+                        message="started again: the process running it stopped", deadline=now + QUEUE_LIMIT,
+                        updated_at=now)
+            )  # fmt: skip
+        if done.rowcount == 1:
+            taken.append((graph_id, run + 1))
+    return taken
+
+
+class Sweeper:
+    """Every `interval` seconds, in a daemon thread of the service, ends overdue runs (`expire`)
+    and lets `runner` (where it can, the local runner) start again the runs another runner held
+    when its process died (`resume`): without any reader having to write. The first round is at
+    start."""
+
+    def __init__(self, engine: Engine, interval: float = 30.0, runner: Any = None):
+        self.engine, self.interval, self.runner = engine, interval, runner
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="graph-sweeper", daemon=True)
 
@@ -223,11 +270,15 @@ class Sweeper:
         return self
 
     def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
+        while True:
             try:
                 expire(self.engine)
+                if hasattr(self.runner, "resume"):
+                    self.runner.resume()
             except Exception:  # the store is away for now: the next round tries again
-                log.warning("could not end overdue graph runs", exc_info=True)
+                log.warning("could not end overdue graph runs or resume orphaned ones", exc_info=True)
+            if self._stop.wait(self.interval):
+                return
 
     def stop(self) -> None:
         self._stop.set()

@@ -48,4 +48,6 @@ def make_runner(settings: Settings, engine: Engine) -> Runner:
     from analytics_maestro.pipeline.artifacts import Artifacts
     from analytics_maestro.pipeline.local import LocalRunner
 
-    return LocalRunner(engine, Artifacts(settings.artifacts_dir), max_depth=settings.max_depth)
+    return LocalRunner(
+        engine, Artifacts(settings.artifacts_dir), max_depth=settings.max_depth, claim_timeout=settings.claim_timeout
+    )

@@ -61,7 +61,8 @@ def create_app(
     app.extensions["maestro.artifacts"] = Artifacts(settings.artifacts_dir)
     app.extensions["maestro.runner"] = runner if runner is not None else make_runner(settings, engine)
     if sweep:
-        app.extensions["maestro.sweeper"] = records.Sweeper(engine).start()
+        interval = min(30.0, settings.claim_timeout / 2)
+        app.extensions["maestro.sweeper"] = records.Sweeper(engine, interval, app.extensions["maestro.runner"]).start()
     app.extensions["maestro.logins"] = accounts.Attempts()
     api.register_errors(app)
     for blueprint in (status, openapi.bp, accounts.bp, inventory.bulk, *inventory.BLUEPRINTS, graphs.bp,
