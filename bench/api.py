@@ -52,12 +52,14 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def start_server(var_dir: Path, workers: int = 2, timeout: float = 60.0, database_url: str | None = None) -> Server:
-    """`serve --demo` on a free port (SQLite under `var_dir`, or `database_url`); returns once
-    /health answers, with a token for the admin."""
+def start_server(
+    var_dir: Path, workers: int = 2, timeout: float = 60.0, database_url: str | None = None, **env_more: str
+) -> Server:
+    """`serve --demo` on a free port (SQLite under `var_dir`, or `database_url`; `env_more` on top
+    of the local runner's environment); returns once /health answers, with a token for the admin."""
     port = free_port()
     env = {**os.environ, "MAESTRO_VAR_DIR": str(var_dir), "MAESTRO_PORT": str(port),
-           "MAESTRO_GWORKERS": str(workers), "MAESTRO_RUNNER": "local"}  # fmt: skip
+           "MAESTRO_GWORKERS": str(workers), "MAESTRO_RUNNER": "local", **env_more}  # fmt: skip
     env.pop("MAESTRO_DATABASE_URL", None)
     if database_url:
         env["MAESTRO_DATABASE_URL"] = database_url

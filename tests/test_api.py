@@ -4,6 +4,7 @@ roles, cross-owner isolation, public links, the error shape and Maestro's `POST 
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import jwt
@@ -50,7 +51,7 @@ def test_openapi_documents_every_route_and_the_reference_page_shows_them(world):
     for rule in world.app.url_map.iter_rules():
         if rule.endpoint == "static" or rule.endpoint.startswith(("openapi.", "pages.", "public_page.")):
             continue
-        path = rule.rule.replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)  # `<path:ident>` is `{ident}`
         served |= {(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert served == documented
     # request bodies and answers come from the models that validate them
@@ -751,3 +752,23 @@ def test_guessing_login_links_is_slowed_down_per_address(world):
     assert other.post("/login", json={"token": auth.login_link_token(world.engine, "carol")}).status_code == 200
     world.app.extensions["maestro.logins"] = Attempts(most=5, window=0.0)
     assert guesser.post("/login", json={"token": auth.login_link_token(world.engine, "carol")}).status_code == 200
+
+
+def test_an_id_with_a_slash_is_addressable(world):
+    alice = world.client("alice")
+    made = alice.put("/applications/team-a/billing", json={"name": "Billing", "deps": [{"id": "redis-cart"}]})
+    assert made.status_code == 201, made.get_json()
+    assert alice.get("/applications/team-a/billing").get_json()["name"] == "Billing"
+    links = alice.get("/applications/team-a/billing/dependencies").get_json()
+    assert [d["id"] for d in links["dependencies"]] == ["redis-cart"]
+    users = alice.get("/applications/redis-cart/dependencies").get_json()["dependents"]
+    assert "team-a/billing" in {d["id"] for d in users}
+    assert alice.delete("/applications/team-a/billing").status_code == 204
+    error_of(alice.get("/applications/team-a/billing"), 404)
+
+
+def test_the_openapi_document_says_exactly_one_selection(world):
+    schemas = world.client().get("/openapi.json").get_json()["components"]["schemas"]
+    branches = schemas["GraphCreate"]["oneOf"]
+    assert sorted(b["required"][0] for b in branches) == ["apps", "clients", "systems"]
+    assert all(b["properties"][b["required"][0]]["minItems"] == 1 for b in branches)

@@ -5,6 +5,7 @@ SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -177,3 +178,85 @@ def test_a_read_only_member_cannot_rerun_and_the_diagram_runs_nothing(world):
     svg = carol.get(f"/graphs/{graph}.svg")
     assert svg.status_code == 200 and svg.headers["X-Content-Type-Options"] == "nosniff"
     assert svg.headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+@pytest.mark.services
+def test_watching_browsers_never_take_the_threads_the_api_answers_with(tmp_path):
+    """Forty progress streams open on a running graph — more than the 2 × 8 request threads, which
+    used to freeze the API — and /health still answers; the streams past the cap get the state
+    once and are asked back later (`retry`)."""
+    import socket
+    import time
+    import urllib.request
+
+    from bench.api import call, start_server
+    from bench.streams import _drop
+
+    from tests.test_celery import _require_services
+
+    _require_services()
+    queue = f"{os.environ['MAESTRO_QUEUE']}-streams"  # a queue of its own, that no worker takes from
+    server = start_server(tmp_path, workers=2, MAESTRO_RUNNER="celery", MAESTRO_QUEUE=queue)
+    streams = []
+    try:
+        graph = call(server, "POST", "/graphs", {"systems": ["shop"]})
+        host, port = server.base.removeprefix("http://").split(":")
+        for _ in range(40):
+            s = socket.create_connection((host, int(port)), timeout=10)
+            s.sendall(f"GET /graphs/{graph['id']}/events HTTP/1.1\r\nHost: {host}\r\n"
+                      f"Authorization: Bearer {server.token}\r\n\r\n".encode())  # fmt: skip
+            streams.append(s)
+        time.sleep(1)
+        started = time.monotonic()
+        with urllib.request.urlopen(f"{server.base}/health", timeout=10) as answer:
+            assert answer.status == 200
+        assert time.monotonic() - started < 5  # answered, not queued behind the streams
+        first = []
+        for s in streams:  # each answer up to its first event or retry
+            s.settimeout(10)
+            text = b""
+            while b"retry: " not in text:
+                text += s.recv(4096) or b"retry: (closed)"
+            first.append(text.decode())
+        assert all("200 OK" in text for text in first)
+        held = [t for t in first if "retry: 200" in t]  # streaming: at most half the threads of each worker
+        asked_back = [t for t in first if "retry: 15000" in t and "event: progress" in t]
+        assert 1 <= len(held) <= 8 and len(held) + len(asked_back) == 40, (len(held), len(asked_back))
+    finally:
+        for s in streams:
+            s.close()
+        server.stop()
+        _drop(server.env, queue)
+
+
+def test_what_gunicorn_refuses_itself_answers_in_the_api_error_shape(tmp_path):
+    """A request line or headers past gunicorn's limits never reach the application: their 414 and
+    431 come from gunicorn, as JSON like every other error."""
+    import socket
+
+    from bench.api import start_server
+
+    server = start_server(tmp_path, workers=1)
+    try:
+        host, port = server.base.removeprefix("http://").split(":")
+
+        def raw(request: bytes) -> tuple[str, dict]:
+            with socket.create_connection((host, int(port)), timeout=10) as s:
+                s.sendall(request)
+                answer = b""
+                while chunk := s.recv(65536):
+                    answer += chunk
+            head, _, body = answer.decode("latin-1").partition("\r\n\r\n")
+            assert "Content-Type: application/json" in head, head
+            return head.split("\r\n")[0], json.loads(body)
+
+        status, body = raw(b"GET /graphs?q=" + b"x" * 10_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert status == "HTTP/1.1 414 URI Too Long" and body["error"]["code"] == "uri_too_long"
+        assert set(body["error"]) == {"code", "message", "details"}
+        many = b"".join(b"X-H%d: v\r\n" % k for k in range(200))
+        status, body = raw(b"GET /health HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n")
+        assert status.startswith("HTTP/1.1 431") and body["error"]["code"] == "request_header_fields_too_large"
+        status, body = raw(b"NOT A REQUEST\r\n\r\n")
+        assert status.startswith("HTTP/1.1 400") and body["error"]["message"]
+    finally:
+        server.stop()

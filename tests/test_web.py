@@ -116,7 +116,7 @@ def test_gunicorn_reads_the_port_and_the_number_of_workers():
     env = {**os.environ, "MAESTRO_PORT": "6123", "MAESTRO_GWORKERS": "3", "MAESTRO_HOST": "0.0.0.0"}
     code = "import analytics_maestro.web.gunicorn_config as c; print(c.bind, c.workers, c.worker_class)"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["0.0.0.0:6123", "3", "gthread"]
+    assert out.split() == ["0.0.0.0:6123", "3", "analytics_maestro.web.gunicorn_worker.JsonErrorsWorker"]
     defaults = {k: v for k, v in os.environ.items() if k not in ("MAESTRO_PORT", "MAESTRO_GWORKERS", "MAESTRO_HOST")}
     out = subprocess.run([sys.executable, "-c", code], env=defaults, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["127.0.0.1:5020", "2", "gthread"]

@@ -55,6 +55,11 @@ def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+# request threads of each gunicorn worker process of `serve`; at most half of them hold progress
+# streams at a time (`web.graphs`), so that no number of watching browsers can starve the API
+REQUEST_THREADS = 8
+
+
 class Settings(msgspec.Struct, frozen=True):
     database_url: str
     max_depth: int

@@ -12,6 +12,7 @@ import json
 import logging
 import queue
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
@@ -19,6 +20,7 @@ from typing import Any, Literal
 from flask import Blueprint, Response, current_app, request, stream_with_context
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from analytics_maestro.config import REQUEST_THREADS
 from analytics_maestro.domain import GraphRequest
 from analytics_maestro.errors import RunnerUnavailable
 from analytics_maestro.inventory.entry import resolve
@@ -37,11 +39,24 @@ public = Blueprint("public", __name__)
 GraphType = Literal["bussiness", "infra"]
 Status = Literal["queued", "processing", "finished", "warning", "error"]
 KEEPALIVE = 15.0
-STREAM_LIMIT = 3600.0
+# A progress stream holds a request thread: at most STREAMS of them stream at a time in a process,
+# each for at most STREAM_SLICE seconds, after which the browser's EventSource comes back at once
+# (RECONNECT_MS); a stream beyond the cap gets the state once and comes back after RETRY_MS. So no
+# number of watching browsers takes more than half of the threads the API answers with.
+STREAMS = max(1, REQUEST_THREADS // 2)
+STREAM_SLICE = 20.0
+RECONNECT_MS = 200
+RETRY_MS = 15_000
+_streaming = threading.BoundedSemaphore(STREAMS)
 
 
 class OneSelection(BaseModel):
     """A graph request names its entry points by exactly one of `systems`, `clients` or `apps`."""
+
+    # the rule in the OpenAPI document too: exactly one of the three lists is there and not empty
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": [name], "properties": {name: {"minItems": 1}}} for name in ("systems", "clients", "apps")
+    ]})  # fmt: skip
 
     @model_validator(mode="after")
     def one_selection(self) -> OneSelection:
@@ -497,9 +512,28 @@ def _state(graph: records.GraphRecord) -> dict:
 
 
 def _changes(graph_id: str) -> Iterator[str]:
-    """Server-sent events: the graph's state each time it changes, until its run ends. The store is
-    the truth (it works whatever process runs the graph); in-process events only wake us sooner."""
+    """Server-sent events: the graph's state each time it changes, until its run ends (then `end`)
+    or the slice is over (the browser comes back). The store is the truth (it works whatever
+    process runs the graph); in-process events only wake us sooner. Beyond the cap of streams, the
+    state once, and the browser asked back later."""
     engine = _engine()
+    if not _streaming.acquire(blocking=False):
+        try:
+            graph = records.get(engine, graph_id)
+        except records.GraphNotFound:
+            yield "event: deleted\ndata: {}\n\n"
+            return
+        ended = graph.status in records.ENDED
+        yield f"retry: {RETRY_MS}\nevent: {'end' if ended else 'progress'}\ndata: {json.dumps(_state(graph))}\n\n"
+        return
+    try:
+        yield f"retry: {RECONNECT_MS}\n\n"
+        yield from _streamed(engine, graph_id)
+    finally:
+        _streaming.release()
+
+
+def _streamed(engine, graph_id: str) -> Iterator[str]:
     events = current_app.extensions["maestro.runner"].events  # the local runner's queues, or Redis
     try:
         inbox = events.subscribe(graph_id)
@@ -507,7 +541,7 @@ def _changes(graph_id: str) -> Iterator[str]:
         inbox = None
     last, quiet, started = None, time.monotonic(), time.monotonic()
     try:
-        while time.monotonic() - started < STREAM_LIMIT:
+        while time.monotonic() - started < STREAM_SLICE:
             try:
                 graph = records.get(engine, graph_id)
             except records.GraphNotFound:

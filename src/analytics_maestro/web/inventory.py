@@ -160,14 +160,14 @@ def record_blueprint(kind: crud.Kind) -> Blueprint:
         _write(kind, owner, record)
         return dump(written, {"record": found(owner, record.id), "warnings": _warnings(warnings)}, 201)
 
-    @operation(bp, "GET", "/<ident>", f"Get {a} {singular}", query=OwnerQuery, responses={200: model})
+    @operation(bp, "GET", "/<path:ident>", f"Get {a} {singular}", query=OwnerQuery, responses={200: model})
     def get(ident, query):
         owner = owner_of(query)
         record = found(owner, ident)
         require_on(what(ident), owner, record.roles, READ)
         return dump(model, record)
 
-    @operation(bp, "PUT", "/<ident>", f"Create or replace {a} {singular}", query=OwnerQuery, body=model,
+    @operation(bp, "PUT", "/<path:ident>", f"Create or replace {a} {singular}", query=OwnerQuery, body=model,
                raw_body=True, responses={200: written, 201: written})  # fmt: skip
     def put(ident, query):
         """Replaces the whole record, its lists included (as a re-import of it would)."""
@@ -183,7 +183,7 @@ def record_blueprint(kind: crud.Kind) -> Blueprint:
         return dump(written, {"record": found(owner, ident), "warnings": _warnings(warnings)},
                     201 if existing is None else 200)  # fmt: skip
 
-    @operation(bp, "DELETE", "/<ident>", f"Delete {a} {singular}", query=OwnerQuery, responses={204: None})
+    @operation(bp, "DELETE", "/<path:ident>", f"Delete {a} {singular}", query=OwnerQuery, responses={204: None})
     def delete(ident, query):
         """Needs the admin role on the record. Dependencies on it remain, drawn as missing."""
         owner = owner_of(query)
@@ -194,7 +194,7 @@ def record_blueprint(kind: crud.Kind) -> Blueprint:
 
     if kind.name == "applications":
 
-        @operation(bp, "GET", "/<ident>/dependencies", "Dependencies and dependents of an application",
+        @operation(bp, "GET", "/<path:ident>/dependencies", "Dependencies and dependents of an application",
                    query=OwnerQuery, responses={200: Dependencies})  # fmt: skip
         def dependencies(ident, query):
             """What the application calls (`found` is false for a target you cannot read or that is not
