@@ -119,7 +119,7 @@ def test_gunicorn_reads_the_port_and_the_number_of_workers():
     assert out.split() == ["0.0.0.0:6123", "3", "analytics_maestro.web.gunicorn_worker.JsonErrorsWorker"]
     defaults = {k: v for k, v in os.environ.items() if k not in ("MAESTRO_PORT", "MAESTRO_GWORKERS", "MAESTRO_HOST")}
     out = subprocess.run([sys.executable, "-c", code], env=defaults, capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["127.0.0.1:5020", "2", "gthread"]
+    assert out.split() == ["127.0.0.1:5020", "2", "analytics_maestro.web.gunicorn_worker.JsonErrorsWorker"]
 
 
 def test_a_browser_is_sent_to_the_front_and_a_script_gets_json(client):
