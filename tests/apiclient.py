@@ -73,5 +73,10 @@ def make_world(engine, tmp_path: Path, **env: str) -> World:
 
     write_inventory(engine, validate(bob).inventory, "bob")
     settings = settings_for(tmp_path, **env)
-    runner = LocalRunner(engine, Artifacts(settings.artifacts_dir))
+    if settings.runner == "celery":  # the runner the settings name: Celery's (no worker needed to queue)
+        from analytics_maestro.pipeline.runner import make_runner
+
+        runner = make_runner(settings, engine)
+    else:
+        runner = LocalRunner(engine, Artifacts(settings.artifacts_dir))
     return World(create_app(settings, engine, runner), engine, runner)

@@ -7,6 +7,7 @@ cannot be reached fails the test; elsewhere the test is skipped with a message s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -60,6 +61,13 @@ def pytest_addoption(parser):
 @pytest.fixture
 def pg_schema():
     """An empty schema of its own on the PostgreSQL server, dropped afterwards."""
+    with fresh_pg_schema() as schema:
+        yield schema
+
+
+@contextlib.contextmanager
+def fresh_pg_schema():
+    """An empty schema of its own on the PostgreSQL server (for any fixture's scope), dropped afterwards."""
     admin = sa.create_engine(PG_URL, connect_args={"connect_timeout": 5})
     schema = f"t_{uuid.uuid4().hex[:12]}"
     try:

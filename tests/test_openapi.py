@@ -4,6 +4,9 @@ declares, and with a body that matches the declared schema."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -18,19 +21,48 @@ from analytics_maestro.inventory.store import create_store_engine, upgrade
 from analytics_maestro.web import auth
 from analytics_maestro.web.api import OPERATIONS
 from tests.apiclient import SECRET, make_world
+from tests.conftest import PG_URL, fresh_pg_schema
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
+@pytest.fixture(
+    scope="module",
+    params=["sqlite-local", pytest.param("postgresql-celery", marks=[pytest.mark.postgres, pytest.mark.services])],
+)
+def world(request, tmp_path_factory):
+    """The service on SQLite with the local runner, and on PostgreSQL with the Celery runner (runs
+    queued on this test run's own queue, purged afterwards; progress streams in short slices)."""
     folder = tmp_path_factory.mktemp("openapi")
-    engine = create_store_engine(f"sqlite:///{folder / 'maestro.db'}")
-    upgrade(engine)
-    world = make_world(engine, folder)
-    yield world
-    world.runner.shutdown()
-    engine.dispose()
+    with contextlib.ExitStack() as stack:  # the Celery world's settings name this run's own queue (conftest)
+        if request.param == "sqlite-local":
+            engine = create_store_engine(f"sqlite:///{folder / 'maestro.db'}")
+            env = {}
+        else:
+            from tests.test_celery import _require_services
+
+            _require_services()
+            schema = stack.enter_context(fresh_pg_schema())
+            engine = create_store_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+            env = {
+                "MAESTRO_RUNNER": "celery",
+                "MAESTRO_STREAM_SLICE": "0.5",
+                "MAESTRO_QUEUE": os.environ["MAESTRO_QUEUE"],
+            }
+            env |= {k: os.environ[k] for k in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND") if k in os.environ}
+        upgrade(engine)
+        world = make_world(engine, folder, **env)
+        assert not env or world.app.config["MAESTRO_SETTINGS"].queue == os.environ["MAESTRO_QUEUE"] != "analytics"
+        try:
+            yield world
+        finally:
+            if hasattr(world.runner, "shutdown"):
+                world.runner.shutdown()
+            if env:
+                from analytics_maestro.celery import app
+
+                app.control.purge()  # this run's own queue (conftest)
+            engine.dispose()
 
 
 @pytest.fixture(scope="module")

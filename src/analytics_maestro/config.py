@@ -83,6 +83,8 @@ class Settings(msgspec.Struct, frozen=True):
     queue: str = "analytics"
     # a run the local runner holds is taken over by another runner once it has not beaten for this long
     claim_timeout: float = 60.0
+    # seconds a progress stream streams before the browser comes back for the next slice
+    stream_slice: float = 20.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -109,4 +111,5 @@ class Settings(msgspec.Struct, frozen=True):
             task_soft_time_limit=_seconds(env, "CELERYD_TASK_SOFT_TIME_LIMIT", 540.0),
             queue=_queue(env),
             claim_timeout=_seconds(env, "MAESTRO_CLAIM_TIMEOUT", 60.0),
+            stream_slice=_seconds(env, "MAESTRO_STREAM_SLICE", 20.0),
         )

@@ -40,11 +40,11 @@ GraphType = Literal["bussiness", "infra"]
 Status = Literal["queued", "processing", "finished", "warning", "error"]
 KEEPALIVE = 15.0
 # A progress stream holds a request thread: at most STREAMS of them stream at a time in a process,
-# each for at most STREAM_SLICE seconds, after which the browser's EventSource comes back at once
-# (RECONNECT_MS); a stream beyond the cap gets the state once and comes back after RETRY_MS. So no
-# number of watching browsers takes more than half of the threads the API answers with.
+# each for at most a slice of seconds (`MAESTRO_STREAM_SLICE`, 20), after which the browser's
+# EventSource comes back at once (RECONNECT_MS); a stream beyond the cap gets the state once and
+# comes back after RETRY_MS. So no number of watching browsers takes more than half of the threads
+# the API answers with.
 STREAMS = max(1, REQUEST_THREADS // 2)
-STREAM_SLICE = 20.0
 RECONNECT_MS = 200
 RETRY_MS = 15_000
 _streaming = threading.BoundedSemaphore(STREAMS)
@@ -541,7 +541,8 @@ def _streamed(engine, graph_id: str) -> Iterator[str]:
         inbox = None
     last, quiet, started = None, time.monotonic(), time.monotonic()
     try:
-        while time.monotonic() - started < STREAM_SLICE:
+        slice_seconds = current_app.config["MAESTRO_SETTINGS"].stream_slice
+        while time.monotonic() - started < slice_seconds:
             try:
                 graph = records.get(engine, graph_id)
             except records.GraphNotFound:
