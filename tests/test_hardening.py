@@ -260,3 +260,13 @@ def test_what_gunicorn_refuses_itself_answers_in_the_api_error_shape(tmp_path):
         assert status.startswith("HTTP/1.1 400") and body["error"]["message"]
     finally:
         server.stop()
+
+
+def test_a_document_of_too_many_records_is_refused_before_they_are_built():
+    from analytics_maestro.inventory.validate import MAX_RECORDS, validate
+
+    doc = {"applications": [{"id": f"a{k}"} for k in range(30)], "servers": [{"id": f"s{k}"} for k in range(11)]}
+    report = validate(doc, max_records=40)
+    assert not report.ok and report.inventory is None
+    assert str(report.errors[0]) == "41 records; at most 40 are read in one document: split it"
+    assert validate(doc, max_records=41).ok and MAX_RECORDS >= 1_000_000  # the generated benchmarks fit

@@ -82,7 +82,7 @@ class Settings(msgspec.Struct, frozen=True):
     task_soft_time_limit: float = 540.0
     queue: str = "analytics"
     # a run the local runner holds is taken over by another runner once it has not beaten for this long
-    claim_timeout: float = 60.0
+    claim_timeout: float = 30.0
     # seconds a progress stream streams before the browser comes back for the next slice
     stream_slice: float = 20.0
 
@@ -110,6 +110,6 @@ class Settings(msgspec.Struct, frozen=True):
             task_time_limit=_seconds(env, "CELERYD_TASK_TIME_LIMIT", 600.0),
             task_soft_time_limit=_seconds(env, "CELERYD_TASK_SOFT_TIME_LIMIT", 540.0),
             queue=_queue(env),
-            claim_timeout=_seconds(env, "MAESTRO_CLAIM_TIMEOUT", 60.0),
+            claim_timeout=_seconds(env, "MAESTRO_CLAIM_TIMEOUT", 30.0),
             stream_slice=_seconds(env, "MAESTRO_STREAM_SLICE", 20.0),
         )

@@ -143,11 +143,17 @@ def _all_known(items: list[tuple[int, Mapping]], key: str, known: set[str]) -> b
         return False
 
 
-def validate(doc: Any, references: bool = True) -> Report:
+# Records in one document: a store takes more, in several imports; one document past this is a
+# mistake or an attack, refused before its records are built.
+MAX_RECORDS = 2_000_000
+
+
+def validate(doc: Any, references: bool = True, max_records: int | None = None) -> Report:
     """Check a parsed inventory document; `report.inventory` is set when it has no errors.
 
     `references=False` skips the warnings about ids the document does not define (for a single
-    record, whose references point into the store rather than into the document)."""
+    record, whose references point into the store rather than into the document). A document of
+    more than `max_records` records (`MAX_RECORDS`) is refused before any of them is checked."""
     report = Report()
     if not isinstance(doc, dict):
         report.errors.append(
@@ -157,6 +163,11 @@ def validate(doc: Any, references: bool = True) -> Report:
     for key in sorted(set(doc) - set(SECTIONS)):
         report.warnings.append(Problem(str(key), f"unknown section, ignored (expected {', '.join(SECTIONS)})"))
     doc = {key: doc[key] for key in SECTIONS if key in doc}
+    most = MAX_RECORDS if max_records is None else max_records
+    records = sum(len(value) for value in doc.values() if isinstance(value, list))
+    if records > most:
+        report.errors.append(Problem("", f"{records:,} records; at most {most:,} are read in one document: split it"))
+        return report
     doc = _copy_applications(doc)
     _normalise(doc, report)
 

@@ -34,7 +34,7 @@ class LocalRunner:
         max_depth: int = 40,
         time_limit: float = 600.0,
         events: LocalEvents | None = None,
-        claim_timeout: float = 60.0,
+        claim_timeout: float = 30.0,
     ):
         self.engine, self.artifacts, self.max_depth, self.time_limit = engine, artifacts, max_depth, time_limit
         self.events = events or LocalEvents()

@@ -61,7 +61,7 @@ def create_app(
     app.extensions["maestro.artifacts"] = Artifacts(settings.artifacts_dir)
     app.extensions["maestro.runner"] = runner if runner is not None else make_runner(settings, engine)
     if sweep:
-        interval = min(30.0, settings.claim_timeout / 2)
+        interval = min(30.0, settings.claim_timeout / 2)  # a dead process's runs run again within 1.5 timeouts
         app.extensions["maestro.sweeper"] = records.Sweeper(engine, interval, app.extensions["maestro.runner"]).start()
     app.extensions["maestro.logins"] = accounts.Attempts()
     api.register_errors(app)
