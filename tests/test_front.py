@@ -478,6 +478,7 @@ def test_show_impact_on_a_server_of_the_infrastructure_view(browser, server):
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{server.base}/app/graphs/{graph['id']}")
     page.wait_for_selector("#viewer svg.iso g.app")
+    expect(page.locator("#stats figcaption")).to_have_text("Servers per depth")  # the page speaks of servers
     page.locator(f'#viewer g.app[data-app-id="{used}"]').dispatch_event("click")
     # its links are the drawing's: a server, not an application to look up
     callers = sorted({e["source"] for e in layout["edges"] if e["target"] == used and e["source"] != used})
@@ -490,4 +491,38 @@ def test_show_impact_on_a_server_of_the_infrastructure_view(browser, server):
     expect(page.locator("#impact-summary")).to_contain_text("By system: shop")
     expect(page.locator("#impact-summary")).to_contain_text("By client:")
     shot(page, "10-infra-server-impact")
+    context.close()
+
+
+def test_keys_the_favicon_and_a_long_selection_summarised(browser, server):
+    # four systems named (one twice: the selection is kept as asked), more than the list shows
+    graph = call(server, "POST", "/graphs", {"name": "keys", "systems": ["shop", "backoffice", "platform", "shop"]})
+    ended(server, graph["id"], 1)
+    with urllib.request.urlopen(f"{server.base}/favicon.ico", timeout=10) as icon:
+        assert icon.headers["Content-Type"] == "image/svg+xml" and b"<svg" in icon.read()
+    context, page = logged_in(browser, server)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    row = page.locator(f"#graphs tr[data-id='{graph['id']}'] td").nth(2)
+    assert "and 1 more (4 systems)" in row.inner_text() and "platform" in row.get_attribute("title")
+    page.goto(f"{server.base}/app/graphs/{graph['id']}")
+    page.wait_for_selector("#viewer svg.iso g.app")
+    assert page.locator("link[rel=icon]").get_attribute("href").endswith("favicon.svg")
+    zoom = lambda: page.evaluate("window.viewer.zoom.getZoom()")  # noqa: E731
+    before = zoom()
+    page.locator("#viewer").hover()
+    page.keyboard.press("+")
+    page.wait_for_function(f"window.viewer.zoom.getZoom() > {before}")
+    page.keyboard.press("0")  # fit again
+    page.wait_for_function(f"Math.abs(window.viewer.zoom.getZoom() - {before}) < 1e-6")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "find"
+    page.keyboard.type("+")  # typed into the field, not a zoom
+    assert abs(zoom() - before) < 1e-6 and page.input_value("#find") == "+"
+    page.locator("#find").fill("")
+    page.locator("#viewer g.app").first.dispatch_event("click")
+    expect(page.locator("#details")).to_be_visible()
+    page.evaluate("document.activeElement.blur()")  # out of the find field, whose Esc is its own
+    page.keyboard.press("Escape")
+    expect(page.locator("#details")).to_be_hidden()
+    shot(page, "11-keys-after-escape")
     context.close()

@@ -124,6 +124,12 @@ def people():
     return _page("people.html", user=request.environ["maestro.user"])
 
 
+@public_page.get("/favicon.ico")
+def favicon():
+    """The icon, for browsers and tools that ask for it at the root whatever the page says."""
+    return current_app.send_static_file("favicon.svg"), 200, {"Content-Type": "image/svg+xml"}
+
+
 @public_page.get("/public/<token>")
 def shared(token: str):
     """A shared diagram in the viewer, and nothing else; 404 once revoked or expired."""

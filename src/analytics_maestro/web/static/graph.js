@@ -171,6 +171,12 @@ if (viewerBox) {
     await showChanges(style, rail);
   });
   document.getElementById("changes-close").addEventListener("click", hideChanges);
+  // Esc closes what is open over the diagram: the details (and their impact), the changes
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.target.closest?.("input, select, textarea")) return;
+    if (!details.hidden) document.getElementById("details-close").click();
+    else if (changesShown) hideChanges();
+  });
   fetchChanges("iso").then((found) => {
     if (found.from === null) return;
     changesButton.hidden = false;

@@ -45,6 +45,16 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
     },
   };
   for (const button of styles) button.addEventListener("click", () => handle.load(button.dataset.style));
+  // Keys, as in most viewers: `/` find, `+` `-` zoom, `0` fit, `f` fullscreen (Esc: the page's own)
+  document.addEventListener("keydown", (event) => {
+    if (!current || event.ctrlKey || event.metaKey || event.altKey || event.target.closest?.("input, select, textarea")) return;
+    const press = (id) => { event.preventDefault(); document.getElementById(id)?.click(); };
+    if (event.key === "/") { event.preventDefault(); document.getElementById("find")?.focus(); }
+    else if (event.key === "+" || event.key === "=") press("zoom-in");
+    else if (event.key === "-") press("zoom-out");
+    else if (event.key === "0") press("fit");
+    else if (event.key === "f") press("fullscreen");
+  });
   railButton?.addEventListener("click", () => handle.load(state.style, !state.rail));
   return handle;
 }
