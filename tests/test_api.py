@@ -772,3 +772,14 @@ def test_the_openapi_document_says_exactly_one_selection(world):
     branches = schemas["GraphCreate"]["oneOf"]
     assert sorted(b["required"][0] for b in branches) == ["apps", "clients", "systems"]
     assert all(b["properties"][b["required"][0]]["minItems"] == 1 for b in branches)
+
+
+def test_business_is_spelt_as_people_write_it_and_kept(world):
+    alice = world.client("alice")
+    graph = alice.post("/graphs", json={"systems": ["shop"], "type": "business"}).get_json()
+    assert graph["type"] == "business"
+    done = world.wait("alice", graph["id"])
+    same = world.wait("alice", alice.post("/graphs", json={"systems": ["shop"]}).get_json()["id"])
+    assert (done["type"], same["type"]) == ("business", "bussiness")  # Maestro's spelling stays the default
+    assert done["stats"] == same["stats"] and done["status"] == "finished"
+    error_of(alice.post("/graphs", json={"systems": ["shop"], "type": "buisness"}), 400)

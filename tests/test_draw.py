@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -180,3 +181,17 @@ def test_both_styles_from_the_command_line(tmp_path, style):
     out = tmp_path / "s.svg"
     assert draw(tmp_path, SHOP, "--all", "--style", style, "-o", out).exit_code == 0
     assert ET.parse(out).getroot().get("class") == style
+
+
+def test_draw_takes_business_as_well_as_maestros_spelling(tmp_path):
+    from click.testing import CliRunner
+
+    from analytics_maestro.cli import main
+
+    demo = Path(__file__).parent.parent / "src/analytics_maestro/demo/inventory.yaml"
+    out = {}
+    for spelling in ("business", "bussiness"):
+        out[spelling] = tmp_path / f"{spelling}.svg"
+        result = CliRunner().invoke(main, ["draw", str(demo), "--all", "--type", spelling, "-o", str(out[spelling])])
+        assert result.exit_code == 0, result.output
+    assert out["business"].read_bytes() == out["bussiness"].read_bytes()

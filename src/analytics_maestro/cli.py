@@ -215,8 +215,8 @@ ASPECT_RATIO = AspectRatio()
 @selection
 @click.option("--style", type=click.Choice(["iso", "flat"]), default="iso", show_default=True, help="How to draw.")
 @click.option(
-    "--type", "view", type=click.Choice(["bussiness", "infra"]), default="bussiness", show_default=True,
-    help="Applications (Maestro's spelling), or the servers they run on.",
+    "--type", "view", type=click.Choice(["bussiness", "business", "infra"]), default="bussiness", show_default=True,
+    help="Applications (business, or Maestro's spelling bussiness), or the servers they run on.",
 )  # fmt: skip
 @click.option("-o", "--output", required=True, type=OUTPUT, help="Where to write the diagram (SVG unless --format).")
 @click.option(

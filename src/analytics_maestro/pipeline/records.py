@@ -29,7 +29,8 @@ ENDED = ("finished", "warning", "error")
 # A run not started within this many seconds of being queued (its runner or broker gone) ends in
 # error; starting a run gives it the runner's own time limit instead.
 QUEUE_LIMIT = 3600.0
-TYPES = ("bussiness", "infra")  # Maestro's spelling
+# applications (Maestro's spelling, kept for it; or as people write it) or their servers
+TYPES = ("bussiness", "business", "infra")
 
 
 class GraphNotFound(MaestroError, LookupError):

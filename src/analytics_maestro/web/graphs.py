@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("graphs", __name__, url_prefix="/graphs")
 public = Blueprint("public", __name__)
 
-GraphType = Literal["bussiness", "infra"]
+GraphType = Literal["bussiness", "business", "infra"]  # applications (either spelling, kept as given), or servers
 Status = Literal["queued", "processing", "finished", "warning", "error"]
 KEEPALIVE = 15.0
 # A progress stream holds a request thread: at most STREAMS of them stream at a time in a process,
