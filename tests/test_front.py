@@ -66,6 +66,16 @@ def logged_in(browser, server):
     return context, page
 
 
+def graph_page(browser, server, graph_id: str, ready: str = "#viewer svg.iso g.app"):
+    """Logged in, at 1440x900, on a graph's page once `ready` is there."""
+    context, page = logged_in(browser, server)
+    context.set_default_timeout(60000)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{server.base}/app/graphs/{graph_id}")
+    page.wait_for_selector(ready)
+    return context, page
+
+
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -309,11 +319,7 @@ def test_inventory_page_browses_and_reports_an_upload(browser, server, tmp_path)
 def test_the_viewer_switches_the_rail_of_shared_infrastructure_off_and_on(browser, server):
     graph = call(server, "POST", "/graphs", {"name": "railed", "systems": ["shop"], "shared": ["currencyservice"]})
     plain = call(server, "POST", "/graphs", {"name": "plain", "systems": ["shop"], "shared": []})
-    context, page = logged_in(browser, server)
-    context.set_default_timeout(60000)
-    page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(f"{server.base}/app/graphs/{graph['id']}")
-    page.wait_for_selector("#viewer svg.iso g.rail")
+    context, page = graph_page(browser, server, graph["id"], "#viewer svg.iso g.rail")
     users = "#viewer g.edge.shared[data-target=currencyservice]"
     assert page.locator(users).count() >= 2 and page.is_visible("#rail")
     assert page.get_attribute("#rail", "aria-pressed") == "true"
@@ -434,11 +440,7 @@ def test_the_viewer_shows_what_changed_since_the_run_before(browser, server):
     call(server, "POST", f"/graphs/{graph['id']}/run")
     assert "since run 1" in ended(server, graph["id"], 2)["message"]
 
-    context, page = logged_in(browser, server)
-    context.set_default_timeout(60000)
-    page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(f"{server.base}/app/graphs/{graph['id']}")
-    page.wait_for_selector("#viewer svg.iso g.app")
+    context, page = graph_page(browser, server, graph["id"])
     expect(page.locator("#changes")).to_be_visible()
     expect(page.locator("#changes")).to_contain_text("+1")
     shot(page, "9a-changes-offered")
@@ -473,11 +475,7 @@ def test_show_impact_on_a_server_of_the_infrastructure_view(browser, server):
     ended(server, graph["id"], 1)
     layout = call(server, "GET", f"/graphs/{graph['id']}/layout.json")
     used = next(e["target"] for e in layout["edges"])  # a server another depends on
-    context, page = logged_in(browser, server)
-    context.set_default_timeout(60000)
-    page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(f"{server.base}/app/graphs/{graph['id']}")
-    page.wait_for_selector("#viewer svg.iso g.app")
+    context, page = graph_page(browser, server, graph["id"])
     expect(page.locator("#stats figcaption")).to_have_text("Servers per depth")  # the page speaks of servers
     page.locator(f'#viewer g.app[data-app-id="{used}"]').dispatch_event("click")
     # its links are the drawing's: a server, not an application to look up

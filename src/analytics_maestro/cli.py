@@ -373,7 +373,7 @@ def diff_(settings, old, new, owner, as_json) -> None:
         sys.exit(USAGE_ERROR)
     found = diff(before, after)
     if as_json:
-        click.echo(json.dumps({**msgspec.to_builtins(found), "counts": found.counts()}, indent=1))
+        click.echo(json.dumps(found.as_json(), indent=1))
     else:
         for line in found.lines() or ["no changes"]:
             click.echo(line)

@@ -77,6 +77,10 @@ class Changes(msgspec.Struct, frozen=True):
         """How many of each kind of change."""
         return {name: len(getattr(self, name)) for name in self.__struct_fields__}
 
+    def as_json(self) -> dict[str, Any]:
+        """The changes as the API and `diff --json` give them: every list, and their `counts`."""
+        return {**msgspec.to_builtins(self), "counts": self.counts()}
+
     def lines(self) -> list[str]:
         """The changes as text, one line each."""
         out = [f"+ {ident}" for ident in self.added] + [f"- {ident}" for ident in self.removed]

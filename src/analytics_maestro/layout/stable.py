@@ -32,7 +32,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from analytics_maestro.domain import Edge
 from analytics_maestro.layout.coordinates import Slot, isotonic
-from analytics_maestro.layout.grid import ENTRY_MARGIN, Grid, Route, shifted, snap
+from analytics_maestro.layout.grid import ENTRY_MARGIN, Grid, Route, route_key, shifted, snap
 from analytics_maestro.layout.packing import EPS, ROW_GAP, pack
 from analytics_maestro.layout.widths import column_widths
 from analytics_maestro.render.labels import ROW, UNIT
@@ -89,7 +89,7 @@ class Previous:
         ys = [y for r in routes for _, y in r.points]
         dy = min([*(c.row for c in cells), *(math.floor(y) for y in ys)])
         bottom = max([*(c.row + c.span for c in cells), *(math.ceil(y) for y in ys)])
-        moved, moved_routes = shifted(cells, sorted(routes, key=_key), -dx, -dy)
+        moved, moved_routes = shifted(cells, sorted(routes, key=route_key), -dx, -dy)
         return Grid(tuple(moved), tuple(moved_routes), columns, bottom - dy, ()), (dx, dy)
 
     def anchor(self, grid: Grid) -> tuple[float, int] | None:
@@ -129,10 +129,6 @@ def kept_rows(columns: Sequence[Sequence[Slot]], earlier: Sequence[int | None]) 
     for slots in columns:
         for slot in slots:
             slot.top -= lowest
-
-
-def _key(route: Route) -> tuple[str, str, str, str]:
-    return (route.source, route.target, route.endpoint or "", route.kind)
 
 
 def place(

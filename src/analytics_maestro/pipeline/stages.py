@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import msgspec
 from sqlalchemy.engine import Engine
 
 from analytics_maestro.analytics.info import maestro_names
@@ -103,7 +102,7 @@ def changes_of(artifacts: Artifacts, graph_id: str, old: int | None, new: int) -
 
     after = of(new)
     found = diff(after if old is None else of(old), after)
-    return {"from": old, "to": new, **msgspec.to_builtins(found), "counts": found.counts()}
+    return {"from": old, "to": new, **found.as_json()}
 
 
 # The diagram in each style: isometric (Maestro's look, drawn by the run) and flat (for very large

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 import sqlalchemy as sa
 from flask import Blueprint, current_app, request
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -280,7 +279,7 @@ def import_inventory(query):
         raise ApiError(400, "invalid_inventory", f"{len(report.errors)} error(s); nothing was imported", details)
     source = (query.source or f"{query.from_}:upload") if query.from_ else None
     summary = write_inventory(_engine(), report.inventory, owner, source=source, prune=bool(source and query.prune))
-    changes = {**msgspec.to_builtins(summary.changes), "counts": summary.changes.counts()} if summary.changes else None
+    changes = summary.changes.as_json() if summary.changes else None
     return dump(ImportReport, {"owner": owner, "created": summary.created, "updated": summary.updated,
                                "removed": summary.removed, "source": source, "changes": changes,
                                "warnings": _warnings(report.warnings)})  # fmt: skip
