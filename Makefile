@@ -68,3 +68,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python -m bench.streams
+	$(BIN)/python -m bench.maestro

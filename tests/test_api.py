@@ -600,10 +600,12 @@ def test_maestro_post_graph_draws_with_the_original_statistics(world):
     state = client.get(f"/graph/{body['_id']}", headers=private()).get_json()
     stats = world.client("alice").get(f"/graphs/{body['_id']}/stats.json").get_json()
     assert state["status"] == "finished" and state["_id"] == body["_id"]
-    assert state["info"] == {"histograms": stats["histogram"], "density": stats["density"],
-                             "conections": stats["connections"]}  # fmt: skip
-    assert (state["isystems"], state["ifamilies"], state["iservers"], state["iclients"]) == (
-        len(stats["systems"]), len(stats["families"]), stats["servers"], len(stats["clients"]))  # fmt: skip
+    assert state["info"] == {"histograms": {str(c): n for c, n in enumerate(stats["histogram"])},
+                             "density": stats["density"], "conections": stats["connections"]}  # fmt: skip
+    assert state["isystems"] == {"items": [{"_id": s} for s in stats["systems"]], "total": len(stats["systems"])}
+    assert state["ifamilies"] == {"items": stats["families"], "total": stats["applications"]}
+    assert state["iservers"] == {"total": stats["servers"]}
+    assert state["iclients"]["total"] == len(stats["clients"])
     assert isinstance(state["info"]["density"], str) and len(state["info"]["density"].split(".")[1]) == 2
     again = client.post("/graph", json=body, headers=private()).get_json()
     assert again["run"] == 2

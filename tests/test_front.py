@@ -119,7 +119,12 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
 
     # hover an application: its tooltip, its links highlighted, the rest dimmed
     page.hover("#viewer g.app[data-app-id=checkoutservice]")
-    assert page.get_attribute("#viewer #tool-checkoutservice", "visibility") == "visible"
+    tip = page.locator("#app-tip")
+    expect(tip).to_be_visible()
+    lines = tip.inner_text().splitlines()
+    assert lines[:3] == ["checkoutservice", "family: Application", "environment: production"]
+    assert "language: go" in lines and "datacenter: gcp us-central1" in lines
+    shot(page, "2c-tooltip")
     touching = page.locator(
         "#viewer g.edge[data-source=checkoutservice], #viewer g.edge[data-target=checkoutservice]"
     ).count()
@@ -201,7 +206,7 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
     assert download.value.suggested_filename == "Boutique-b-bold-b-flat.svg"
     assert b'class="flat"' in Path(download.value.path()).read_bytes()[:300]
     page.hover("#viewer g.app[data-app-id=frontend]")
-    assert page.get_attribute("#viewer #tool-frontend", "visibility") == "visible"
+    expect(page.locator("#app-tip")).to_contain_text("frontend")
     page.click("[data-style=iso]")
     page.wait_for_selector("#viewer svg.iso g.app")
     with urllib.request.urlopen(urllib.request.Request(

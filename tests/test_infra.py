@@ -76,6 +76,6 @@ def test_draw_the_infrastructure_view(tmp_path):
     ns = "{http://www.w3.org/2000/svg}"
     apps = {g.get("data-app-id") for g in root.iter(f"{ns}g") if "app" in g.get("class", "").split()}
     assert apps == {"s-app", "s-db", "s-dr"}
-    tip = ["".join(t.itertext()) for t in root.find(f".//{ns}g[@id='tool-s-app']").iter(f"{ns}tspan")]
-    assert tip[-1] == "hosts: api, web"
+    tip = [(t.get("class"), t.text) for t in root.find(f".//{ns}g[@id='tool-s-app']").iter(f"{ns}tspan")]
+    assert tip[-1] == ("hosts", "api, web")
     assert json.loads(stats.read_text())["servers"] == 3

@@ -453,7 +453,7 @@ def test_an_owner_or_a_team_label_is_the_applications_team(tmp_path):
     out = tmp_path / "d.svg"
     result = CliRunner().invoke(main, ["draw", "--from", "compose", str(compose), "--all", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "team: storefront" in out.read_text()  # in the tooltip
+    assert '<tspan class="team">storefront</tspan>' in out.read_text()  # in the tooltip
     database = f"sqlite:///{tmp_path / 'store.db'}"
     assert CliRunner().invoke(main, ["import", "--from", "compose", str(compose)],
                               env={"MAESTRO_DATABASE_URL": database}).exit_code == 0  # fmt: skip

@@ -47,6 +47,7 @@ class _Worker:
         with cls._lock:
             if not cls._state:
                 from analytics_maestro.inventory.store import open_store
+                from analytics_maestro.maestro.services import Services
 
                 settings = Settings.from_env()
                 cls._state.update(
@@ -54,13 +55,15 @@ class _Worker:
                     artifacts=Artifacts(settings.artifacts_dir),
                     max_depth=settings.max_depth,
                     events=RedisEvents(settings.result_backend),
+                    maestro=Services.of(settings),
                 )
             return cls._state
 
 
 def context(graph_id: str, run: int) -> Run:
     state = _Worker.get()
-    return Run(state["engine"], state["artifacts"], graph_id, run, state["max_depth"], state["events"].publish)
+    return Run(state["engine"], state["artifacts"], graph_id, run, state["max_depth"], state["events"].publish,
+               state["maestro"])  # fmt: skip
 
 
 def _soft_limit(task: Task) -> float:

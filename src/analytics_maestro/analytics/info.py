@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -46,18 +46,31 @@ class Info(msgspec.Struct, frozen=True):
         return maestro_names(msgspec.structs.asdict(self))
 
 
-def maestro_names(stats: Mapping) -> dict:
-    """Our statistics (as in `Info.to_json`) under Maestro's names."""
+def maestro_names(
+    stats: Mapping, systems: Sequence[Mapping] | None = None, clients: Sequence[Mapping] | None = None
+) -> dict:
+    """Our statistics (as in `Info.to_json`) in the shapes Maestro's Data App keeps and its front
+    reads (spelling included): the histogram by column, density as a string, the systems and
+    clients as references (`systems`, `clients`: their records as Maestro has them, `{_id, name}`;
+    without them, the ids), the families counted.
+
+    >>> stats = {"histogram": [1, 2], "density": "0.33", "connections": 2, "systems": ["s"],
+    ...          "families": {"Application": 3}, "servers": 1, "clients": [], "applications": 3}
+    >>> maestro_names(stats)["info"], maestro_names(stats)["isystems"]
+    ({'histograms': {'0': 1, '1': 2}, 'density': '0.33', 'conections': 2}, {'items': [{'_id': 's'}], 'total': 1})
+    """
+    systems = [{"_id": s} for s in stats["systems"]] if systems is None else list(systems)
+    clients = [{"_id": c} for c in stats["clients"]] if clients is None else list(clients)
     return {
         "info": {
-            "histograms": list(stats["histogram"]),
+            "histograms": {str(column): count for column, count in enumerate(stats["histogram"])},
             "density": stats["density"],
             "conections": stats["connections"],
         },
-        "isystems": len(stats["systems"]),
-        "ifamilies": len(stats["families"]),
-        "iservers": stats["servers"],
-        "iclients": len(stats["clients"]),
+        "isystems": {"items": systems, "total": len(systems)},
+        "ifamilies": {"items": dict(stats["families"]), "total": stats["applications"]},
+        "iservers": {"total": stats["servers"]},
+        "iclients": {"items": clients, "total": len(clients)},
     }
 
 

@@ -35,12 +35,14 @@ class LocalRunner:
         time_limit: float = 600.0,
         events: LocalEvents | None = None,
         claim_timeout: float = 30.0,
+        maestro=None,
     ):
         self.engine, self.artifacts, self.max_depth, self.time_limit = engine, artifacts, max_depth, time_limit
         self.events = events or LocalEvents()
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="graph-run")
         self.id = f"local-{uuid.uuid4().hex[:16]}"
         self.claim_timeout = claim_timeout
+        self.maestro = maestro  # Maestro mode: the Maestro Server services (`maestro.services.Services`)
         self._stop = threading.Event()
         self._beating = threading.Thread(target=self._beat, name="graph-heartbeat", daemon=True)
         self._beating.start()
@@ -66,7 +68,7 @@ class LocalRunner:
 
     def execute(self, graph_id: str, run: int) -> None:
         """All stages in order; the two branches after `network` run one after the other here."""
-        context = Run(self.engine, self.artifacts, graph_id, run, self.max_depth, self.events.publish)
+        context = Run(self.engine, self.artifacts, graph_id, run, self.max_depth, self.events.publish, self.maestro)
         records.expire(self.engine)
         if not start(context, self.time_limit):
             return

@@ -45,9 +45,11 @@ def make_runner(settings: Settings, engine: Engine) -> Runner:
         from analytics_maestro.pipeline.remote import CeleryRunner
 
         return CeleryRunner(engine, settings)
+    from analytics_maestro.maestro.services import Services
     from analytics_maestro.pipeline.artifacts import Artifacts
     from analytics_maestro.pipeline.local import LocalRunner
 
     return LocalRunner(
-        engine, Artifacts(settings.artifacts_dir), max_depth=settings.max_depth, claim_timeout=settings.claim_timeout
-    )
+        engine, Artifacts(settings.artifacts_dir), max_depth=settings.max_depth, claim_timeout=settings.claim_timeout,
+        maestro=Services.of(settings),
+    )  # fmt: skip

@@ -1,7 +1,8 @@
 """The stages of a graph run as the service runs them, one at a time, each a function of a `Run`.
 
 The stages and their order are declared in `shape.PIPELINE`. A pure stage (`diagram.STEPS`) reads
-its inputs from the artefacts of earlier stages, asks the store through `SqlInventory`, and writes
+its inputs from the artefacts of earlier stages, asks the store through `SqlInventory` (in Maestro
+mode the Data App, `maestro.catalogue`), and writes
 its products as artefacts; `publish` and `notification` are the service's own. A stage knows
 nothing of the runner that calls it. Running a stage again gives the same artefact (idempotent),
 so a task delivered twice does no harm. An empty selection flows through every stage (an empty
@@ -14,9 +15,9 @@ import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from analytics_maestro.analytics.info import maestro_names
 from analytics_maestro.errors import MaestroError
@@ -25,6 +26,9 @@ from analytics_maestro.pipeline import diagram, records
 from analytics_maestro.pipeline.artifacts import Artifacts
 from analytics_maestro.pipeline.diagram import PRODUCTS, STEPS, Context, with_clients, written
 from analytics_maestro.pipeline.shape import PIPELINE, ShapeError
+
+if TYPE_CHECKING:
+    from analytics_maestro.maestro.services import Services
 
 
 class Superseded(Exception):
@@ -41,6 +45,8 @@ class Run:
     run: int
     max_depth: int = 40
     emit: Callable[[dict], None] = field(default=lambda event: None)
+    # Maestro mode: the Maestro Server services the run reads its inventory from and reports to
+    maestro: Services | None = None
 
     def enter(self, stage: str) -> records.GraphRecord:
         """Mark the run as processing `stage`; Superseded when a newer run has started."""
@@ -50,6 +56,14 @@ class Run:
         self.emit({"graph": self.graph_id, "run": self.run, "status": "processing", "stage": stage,
                    "percent": percent})  # fmt: skip
         return records.get(self.engine, self.graph_id)
+
+    def catalogue(self, connection: Connection):
+        """Where the stages find the inventory: the Data App in Maestro mode, else our store."""
+        if self.maestro is not None:
+            from analytics_maestro.maestro.catalogue import DataAppCatalogue
+
+            return DataAppCatalogue(self.maestro)
+        return SqlInventory(connection)
 
     def read(self, product: str) -> Any:
         return read_product(self.artifacts, self.graph_id, self.run, product)
@@ -74,7 +88,7 @@ def _pure(name: str) -> Callable[[Run], None]:
         # the layout keeps what did not change where the published run drew it
         previous = _published_layout(run, graph) if "layout" in stage.writes else None
         with run.engine.connect() as connection:
-            ctx = Context(SqlInventory(connection), graph.request, graph.type, run.max_depth, previous=previous)
+            ctx = Context(run.catalogue(connection), graph.request, graph.type, run.max_depth, previous=previous)
             made = step(ctx, *inputs)
         for product, value in written(stage, made).items():
             run.write(product, value)
@@ -148,6 +162,10 @@ def publish(run: Run) -> None:
     if earlier is not None and not run.artifacts.path(run.graph_id, earlier, PRODUCTS["view"].file).exists():
         earlier = None
     run.write("changes", changes_of(run.artifacts, run.graph_id, earlier, run.run))
+    if run.maestro is not None:
+        from analytics_maestro.maestro import report
+
+        report.publish(run.maestro, run.graph_id, graph.owner, run.read("svg"), len(run.read("view").nodes))
     if not records.update(run.engine, run.graph_id, run.run, published_run=run.run):
         raise Superseded
 
@@ -166,8 +184,9 @@ def png_of(
 
 
 def notification(run: Run) -> None:
-    """The run's outcome: status, message and statistics on the graph record, and a last event."""
-    run.enter("notification")
+    """The run's outcome: status, message and statistics on the graph record, and a last event; in
+    Maestro mode, first in the Data App (with the original's messages for an empty diagram)."""
+    graph = run.enter("notification")
     found, subgraph, info, clients, changes = (run.read(p) for p in PIPELINE.by_name["notification"].reads)
     stats = json.loads(with_clients(info, clients).to_json())
     stats["maestro"] = maestro_names(stats)
@@ -189,6 +208,11 @@ def notification(run: Run) -> None:
         message += " (" + "; ".join(notes) + ")"
     if changes["from"] is not None:
         message += f"; since run {changes['from']}: {_changed(changes['counts'])}"
+    if run.maestro is not None:
+        from analytics_maestro.maestro import report
+
+        said = {"finished": message, "warning": report.EMPTY_ENTRY if not found.ids else report.EMPTY_DEPENDENCIES}
+        report.outcome(run.maestro, run.graph_id, graph.owner, status, said[status], stats)
     if not records.update(
         run.engine, run.graph_id, run.run, status=status, stage=None, percent=100, message=message, stats=stats,
         deadline=None,
@@ -235,6 +259,10 @@ def fail(run: Run, stage: str, exc: BaseException) -> None:
     message = f"stage {stage} failed: {detail}"
     if records.update(run.engine, run.graph_id, run.run, status="error", message=message, deadline=None):
         run.emit({"graph": run.graph_id, "run": run.run, "status": "error", "message": message})
+        if run.maestro is not None:
+            from analytics_maestro.maestro import report
+
+            report.failed(run.maestro, run.graph_id, records.get(run.engine, run.graph_id).owner, f"[{stage}] {detail}")
 
 
 def start(run: Run, time_limit: float) -> bool:

@@ -118,19 +118,22 @@ def line_text(line: str) -> str:
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+_OBJECT_ID = re.compile(r"[0-9a-f]{24}")  # a MongoDB ObjectId, as Maestro's records are named
 
 
 def element_ids(app_ids: Iterable[str]) -> dict[str, str]:
     """An XML-safe id per application, unique together with its `tool-` and `node-` companions.
+    A MongoDB ObjectId stays as it is, though it may begin with a digit: Maestro's front finds an
+    application's element by its record's id.
 
-    >>> element_ids(["web", "we b", "we_b", "7x", "tool-web"])
-    {'web': 'web', 'we b': 'we_b', 'we_b': 'we_b-2', '7x': 'a7x', 'tool-web': 'tool-web-2'}
-    """
+    >>> element_ids(["web", "we b", "we_b", "7x", "tool-web", "5f1e2d3c4b5a69788796a5b4"])
+    {'web': 'web', 'we b': 'we_b', 'we_b': 'we_b-2', '7x': 'a7x', 'tool-web': 'tool-web-2', '5f1e2d3c4b5a69788796a5b4': '5f1e2d3c4b5a69788796a5b4'}
+    """  # noqa: E501
     taken: set[str] = set()
     out = {}
     for app in app_ids:
         base = _UNSAFE.sub("_", app)[:80] or "app"
-        if not (base[0].isalpha() or base[0] == "_"):
+        if not (base[0].isalpha() or base[0] == "_" or _OBJECT_ID.fullmatch(app)):
             base = "a" + base
         candidate, k = base, 1
         while {candidate, f"tool-{candidate}", f"node-{candidate}"} & taken:
@@ -141,23 +144,25 @@ def element_ids(app_ids: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def tooltip_lines(node: Node, servers: Sequence[Server]) -> list[str]:
+# Each row of an application's tooltip: the class its value carries and the value. The classes are
+# those Maestro's front reads as the rows' names (its spelling and case); viewers show the rows as
+# "<name>: <value>", the first (`name`) as the title. Rows without a value are left out.
+def tooltip_rows(node: Node, servers: Sequence[Server]) -> list[tuple[str, str]]:
     datacenters = sorted({_datacenter(s) for s in servers if s.datacenter} - {""})
-    return (
-        [
-            node.name or node.id,
-            f"family: {node.family}",
-            f"environment: {node.environment or '-'}",
-            f"provider: {node.provider or '-'}",
-            f"language: {node.language or '-'}",
-            f"cluster: {node.cluster or '-'}",
-            f"datacenter: {', '.join(datacenters) or '-'}",
-            f"servers: {len(servers)}",
-        ]
-        + ([f"team: {node.team}"] if node.team else [])
-        + ([f"hosts: {fit(', '.join(node.hosts), 300)}"] if node.hosts else [])
-        + ([fit(node.summary, 300)] if node.summary else [])
-    )
+    rows = [
+        ("name", node.name or node.id),
+        ("dc", ", ".join(datacenters)),
+        ("env", node.environment or ""),
+        ("family", node.family),
+        ("provider", node.provider or ""),
+        ("Language", node.language or ""),
+        ("Cluster", node.cluster or ""),
+        ("servers", str(len(servers))),
+        ("team", node.team or ""),
+        ("hosts", fit(", ".join(node.hosts), 300) if node.hosts else ""),
+        ("summary", fit(node.summary, 300) if node.summary else ""),
+    ]
+    return [(key, value) for key, value in rows if value]
 
 
 def _datacenter(server: Server) -> str:
@@ -178,19 +183,13 @@ def python_num(value: float) -> str:
     return str(tenths // 10)
 
 
-_ROW = '</tspan><tspan x="8" dy="15">'
-
-
-def tooltip(sid: str, node: Node, servers: Sequence[Server], x: float, y: float) -> str:
-    """The hidden `tool-<id>` group the viewer shows on hover (Maestro's front used the same hook)."""
-    lines = tooltip_lines(node, servers)
-    width = min(360, max(map(len, lines)) * CHAR_WIDTH + 16)
-    rows = _ROW.join(lines if _plain("".join(lines)) else map(text, lines))
-    return (
-        f'<g id="tool-{sid}" class="tooltip" visibility="hidden" transform="translate({num(x)},{num(y)})">'
-        f'<rect width="{width:.0f}" height="{len(lines) * 15 + 10}" rx="4"/><text><tspan x="8" dy="17">{rows}'
-        "</tspan></text></g>"
-    )
+def tooltip(sid: str, node: Node, servers: Sequence[Server]) -> str:
+    """The hidden `tool-<id>` group that viewers read for an application's tooltip: one `tspan` per
+    row, its class naming the row and its text the plain value (Maestro's front reads the same)."""
+    rows = tooltip_rows(node, servers)
+    plain = _plain("".join(value for _, value in rows))
+    cells = "".join(f'<tspan class="{key}">{value if plain else text(value)}</tspan>' for key, value in rows)
+    return f'<g id="tool-{sid}" class="tooltip" visibility="hidden"><text>{cells}</text></g>'
 
 
 # An edge, written once (the compiled edges fill the same template): the drawn `conector`, a wide
@@ -402,8 +401,6 @@ svg{font-family:sans-serif}
 .edge .endpoint{visibility:hidden;font-size:10px;fill:#263238;paint-order:stroke;stroke:#fff;stroke-width:3px}
 .edge:hover .endpoint{visibility:visible}
 .edge:hover .conector{stroke-width:2.5}
-.tooltip rect{fill:#fff;stroke:#90a4ae}
-.tooltip text{font-size:11px;fill:#263238}
 .app text.label{font-size:11px;fill:#263238}
 .app .badge{font-size:9px;fill:#fff}
 .entry{fill:#2e7d32}

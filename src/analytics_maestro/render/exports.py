@@ -26,6 +26,21 @@ def svg(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Se
     return render_iso(grid, nodes, servers)
 
 
+_HREF = re.compile(r' href="([^"]*)"')
+
+
+def with_xlink(svg_text: str) -> str:
+    """The SVG with `xlink:href` beside every `href`, for renderers older than SVG 2 (Maestro's
+    front rasterises so).
+
+    >>> with_xlink('<svg xmlns="http://www.w3.org/2000/svg"><use href="#a"/></svg>')
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><use href="#a" xlink:href="#a"/></svg>'
+    """  # noqa: E501
+    head, _, rest = svg_text.partition(' xmlns="http://www.w3.org/2000/svg"')
+    linked = f'{head} xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"{rest}'
+    return _HREF.sub(r' href="\1" xlink:href="\1"', linked)
+
+
 def outline(cell: Cell, style: str) -> tuple[tuple[float, float], ...]:
     """A box's outline on the page of a diagram in `style`, where its renderer draws it (a
     rectangle, flat; a tile's hexagon, isometric).

@@ -101,8 +101,8 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
             f"<title>{text(label)}</title>"
             f'<rect class="box" x="{x0:.1f}" y="{y0:.1f}" width="{w:.1f}" height="{h:.1f}" rx="4"/>'
             f'<rect x="{x0:.1f}" y="{y0:.1f}" width="5" height="{h:.1f}" fill="{theme.right}"/>'
-            f'<use id="{sid}" href="#{symbol_id(node.family)}" x="{x0 + 9:.1f}" y="{y0 + h / 2 - ICON / 2:.1f}"'
-            f' width="{ICON}" height="{ICON}" color="{theme.ink}"/>'
+            f'<use id="{sid}" class="boundaries" href="#{symbol_id(node.family)}" x="{x0 + 9:.1f}"'
+            f' y="{y0 + h / 2 - ICON / 2:.1f}" width="{ICON}" height="{ICON}" color="{theme.ink}"/>'
             + _label(label, x0 + 33, y0 + h / 2, w - BOX_PADDING)
             + (
                 f'<text class="servers" x="{x0 + w - 4:.1f}" y="{y0 + h - 4:.1f}" text-anchor="end">'
@@ -116,7 +116,7 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
             out.append(f'<path class="entry" d="M{x0 + 4:.1f},{y0 - 14:.1f}l14,0l-7,12z"/>')
         elif cell.id in entries:
             out.append(f'<path class="entry" d="M{x0 - 24:.1f},{y0 + h / 2 - 7:.1f}l14,7l-14,7z"/>')
-        tooltips.append(tooltip(sid, node, mine, x0 + w + 6, y0))
+        tooltips.append(tooltip(sid, node, mine))
     out.append('</g><g class="badges">')
     rail = set(grid.rail)
     out.extend(badge(r, nodes, rail, *FLAT.at(*r.points[0]), BADGE_RADIUS) for r in grid.routes if r.kind == "shared")

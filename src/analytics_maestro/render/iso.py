@@ -237,7 +237,7 @@ def _application(
     group = (
         f'<g id="node-{sid}" class="app theme-{theme}" data-app-id={attr(node.id)} data-family={family}>'
         f"<title>{text(label)}</title>{tile}{_servers(cell, servers, shapes) if node.family in SERVED else ''}"
-        f'<use id="{sid}" href="{href}" x="{num(cx - size / 2)}" y="{num(cy - size * 0.8)}"'
+        f'<use id="{sid}" class="boundaries" href="{href}" x="{num(cx - size / 2)}" y="{num(cy - size * 0.8)}"'
         f' width="{size_text}" height="{size_text}" color="{ink}"/>'
     )
     if is_entry:
@@ -320,8 +320,7 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
         bx, by = project(x + w / 2, y + h / 2, TILE)
         xs += (ax, bx)
         ys += (ay, by)
-        tx, ty = project(x + w / 2, y, TILE)
-        tooltips.append(tooltip(sid, node, mine, tx + 10, ty - 20))
+        tooltips.append(tooltip(sid, node, mine))
     captions = _captions(order, nodes)
     for caption in captions.values():
         xs += (caption.box[0], caption.box[2])

@@ -11,6 +11,7 @@ a request at once, 401 for credentials, 403, 404 (also for what another owner ha
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -185,6 +186,30 @@ def body_document(yaml_too: bool = False) -> Any:
     return g.maestro_body
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
+def form_body() -> dict[str, Any]:
+    """A form's fields as a JSON body would give them: a field's value, or its values where it is
+    repeated; a value that is a JSON object or list (`systems=[{"_id": "..."}]`) read as one."""
+
+    def value(text: str) -> Any:
+        if text[:1] in ("[", "{"):
+            try:
+                return json.loads(text)
+            except ValueError:
+                pass
+        return text
+
+    fields: dict[str, Any] = {}
+    for key, values in request.form.lists():
+        parsed = [value(text) for text in values]
+        fields[key] = (
+            parsed[0] if len(parsed) == 1 else [v for p in parsed for v in (p if isinstance(p, list) else [p])]
+        )
+    return fields
+
+
 def json_body() -> Any:
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as JSON (Content-Type: application/json)")
@@ -232,8 +257,11 @@ def operation(
                 except ValidationError as exc:
                     problems += _problems(exc, "query")
             if body is not None and not raw_body:
+                form = request.mimetype == FORM and FORM in body_media
+                if form:
+                    problems += unstorable(request.form.to_dict(flat=False), "body")
                 try:
-                    kwargs["body"] = body.model_validate(json_body())
+                    kwargs["body"] = body.model_validate(form_body() if form else json_body())
                 except ValidationError as exc:
                     problems += _problems(exc, "body")
             if problems:

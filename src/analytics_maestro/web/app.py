@@ -3,13 +3,12 @@ the error handlers and one blueprint per resource registered."""
 
 from __future__ import annotations
 
-from importlib.metadata import version
-
 import sqlalchemy as sa
 from flask import Blueprint, Flask, current_app, jsonify
 
 from analytics_maestro.config import Settings
 from analytics_maestro.inventory.store import counts, open_store
+from analytics_maestro.maestro.services import Services, about
 from analytics_maestro.pipeline import records
 from analytics_maestro.pipeline.artifacts import Artifacts
 from analytics_maestro.pipeline.runner import Runner, make_runner
@@ -24,7 +23,7 @@ def index():
     """A browser (asking for HTML) is sent to the front."""
     if pages.wants_page():
         return pages.home()
-    return jsonify(name="analytics-maestro", version=version("analytics-maestro"))
+    return jsonify(about())
 
 
 @api.operation(status, "GET", "/health", "Health of the store (and broker and results under Celery)",
@@ -60,6 +59,7 @@ def create_app(
     app.extensions["maestro.store"] = engine
     app.extensions["maestro.artifacts"] = Artifacts(settings.artifacts_dir)
     app.extensions["maestro.runner"] = runner if runner is not None else make_runner(settings, engine)
+    app.extensions["maestro.services"] = Services.of(settings)  # Maestro mode: Maestro Server's services
     if sweep:
         interval = min(30.0, settings.claim_timeout / 2)  # a dead process's runs run again within 1.5 timeouts
         app.extensions["maestro.sweeper"] = records.Sweeper(engine, interval, app.extensions["maestro.runner"]).start()

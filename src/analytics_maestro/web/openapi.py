@@ -24,6 +24,7 @@ _STATUS_TEXT = {
     415: "The body's media type is not accepted",
     422: "Understood, but nothing can be done with it (see `details`)",
     429: "Too many attempts from this address: wait as the message says",
+    501: "The run could not be queued (Maestro's own answer for it)",
 }
 SECURITY = {
     "user": [{"bearer": []}, {"cookie": []}],

@@ -1,6 +1,6 @@
 // One graph: live progress while it runs, then the viewer, its details panel, exports and sharing.
 import { api, el, problems, when } from "./api.js";
-import { viewerIn } from "./viewer.js";
+import { tooltipRows, viewerIn } from "./viewer.js";
 
 const page = document.getElementById("graph-page");
 const graphId = page.dataset.graph;
@@ -57,12 +57,10 @@ if (viewerBox) {
       selected = id;
       details.hidden = false;
       document.getElementById("details-name").textContent = id;
-      const lines = [...(viewer.svg.getElementById("tool-" + node.id.slice(5))?.querySelectorAll("tspan") || [])]
-        .map((t) => t.textContent);
-      document.getElementById("details-name").textContent = lines[0] || id;
-      const fields = lines.slice(1).filter((l) => !l.startsWith("server"));
+      const [title, ...rows] = tooltipRows(viewer.svg, node);
+      document.getElementById("details-name").textContent = title?.value || id;
       document.getElementById("details-fields").replaceChildren(
-        ...fields.map((line) => { const [k, ...v] = line.split(": "); return [el("dt", {}, k), el("dd", {}, v.join(": "))]; }).flat());
+        ...rows.filter((row) => row.key !== "servers").map((row) => [el("dt", {}, row.label), el("dd", {}, row.value)]).flat());
       const list = (target, items, render) =>
         document.getElementById(target).replaceChildren(...(items.length ? items.map(render) : [el("li", { class: "muted" }, "none")]));
       const query = `owner=${encodeURIComponent(owner)}`;
@@ -73,7 +71,7 @@ if (viewerBox) {
         const item = (other) => el("li", {}, el("a", { href: "#", onclick: (e) => { e.preventDefault(); viewer.centre(other); } }, other));
         list("details-deps", ends("source", "target"), item);
         list("details-users", ends("target", "source"), item);
-        const hosts = lines.find((l) => l.startsWith("hosts: "))?.slice(7).split(", ") || [];
+        const hosts = rows.find((row) => row.key === "hosts")?.value.split(", ") || [];
         list("details-servers", hosts, (h) => el("li", {}, h));
         return;
       }

@@ -61,6 +61,57 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
 
 const SVG = "http://www.w3.org/2000/svg";
 
+// The rows of an application's tooltip, as the drawing keeps them (`tool-<id>`: one tspan a row, its
+// class the row's name in Maestro's spelling, its text the value); the first row is the name.
+// Shown family first, the place (datacenter) after what runs there; rows not named here keep their order.
+const LABELS = { dc: "datacenter", env: "environment", Language: "language", Cluster: "cluster" };
+const ORDER = ["name", "family", "env", "provider", "Language", "Cluster", "dc", "servers"];
+export function tooltipRows(svg, node) {
+  const group = svg.getElementById("tool-" + node.id.slice("node-".length));
+  const rank = (row) => (ORDER.includes(row.key) ? ORDER.indexOf(row.key) : ORDER.length);
+  return [...(group?.querySelectorAll("tspan") || [])].map((t) => {
+    const key = t.getAttribute("class") || "";
+    return { key, label: LABELS[key] || key, value: t.textContent };
+  }).sort((a, b) => rank(a) - rank(b));
+}
+
+// One tooltip for the page, beside the pointer and never over the details panel or off the screen.
+function tip() {
+  let box = document.getElementById("app-tip");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "app-tip";
+    box.className = "app-tip";
+    box.setAttribute("role", "tooltip");
+    box.hidden = true;
+    document.body.append(box);
+  }
+  return box;
+}
+
+function showTip(rows, event) {
+  const box = tip();
+  const [title, ...rest] = rows;
+  const line = (tag, text, cls) => Object.assign(document.createElement(tag), { textContent: text, className: cls || "" });
+  box.replaceChildren(line("strong", title?.value || ""),
+    ...rest.map((row) => line("div", `${row.label}: ${row.value}`)));
+  box.hidden = false;
+  const details = document.getElementById("details");
+  const panel = details && !details.hidden ? details.getBoundingClientRect() : null;
+  const right = panel && panel.width ? panel.left : window.innerWidth;
+  const { width, height } = box.getBoundingClientRect();
+  let x = event.clientX + 16, y = event.clientY + 12;
+  if (x + width > right - 8) x = Math.max(8, event.clientX - 16 - width);
+  if (y + height > window.innerHeight - 8) y = Math.max(8, window.innerHeight - 8 - height);
+  box.style.left = `${x}px`;
+  box.style.top = `${y}px`;
+}
+
+function hideTip() {
+  const box = document.getElementById("app-tip");
+  if (box) box.hidden = true;
+}
+
 async function openViewer(container, src, { onSelect } = {}) {
   const response = await fetch(src, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`the diagram did not load (HTTP ${response.status})`);
@@ -83,7 +134,6 @@ async function openViewer(container, src, { onSelect } = {}) {
     if (!callers.has(edge.dataset.target)) callers.set(edge.dataset.target, []);
     callers.get(edge.dataset.target).push(edge.dataset.source);
   }
-  const tooltipOf = (node) => svg.getElementById("tool-" + node.id.slice("node-".length));
 
   function mark(ids, edgeTest) {
     svg.classList.toggle("focus", ids !== null);
@@ -93,8 +143,9 @@ async function openViewer(container, src, { onSelect } = {}) {
 
   let pinned = null; // a shown impact stays until cleared
   for (const [id, node] of apps) {
-    node.addEventListener("mouseenter", () => {
-      tooltipOf(node)?.setAttribute("visibility", "visible");
+    node.addEventListener("mousemove", (event) => showTip(tooltipRows(svg, node), event));
+    node.addEventListener("mouseenter", (event) => {
+      showTip(tooltipRows(svg, node), event);
       if (pinned) return;
       const near = new Set([id]);
       for (const edge of edges) {
@@ -104,7 +155,7 @@ async function openViewer(container, src, { onSelect } = {}) {
       mark(near, (edge) => edge.dataset.source === id || edge.dataset.target === id);
     });
     node.addEventListener("mouseleave", () => {
-      tooltipOf(node)?.setAttribute("visibility", "hidden");
+      hideTip();
       if (!pinned) mark(null);
     });
     node.addEventListener("click", () => onSelect?.(id, node));
