@@ -307,12 +307,14 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
-def test_a_data_app_that_is_down_ends_the_run_in_error(stub, tmp_path):
-    down = f"http://127.0.0.1:{_closed_port()}"
-    server = start_server(tmp_path, **{**stub.env(), "MAESTRO_DATA_URI": down}, MAESTRO_HTTP_RETRIES="1",
+@pytest.mark.parametrize("down", ["MAESTRO_DATA_URI", "MAESTRO_ANALYTICS_FRONT_URI"])
+def test_a_maestro_service_that_is_down_ends_the_run_in_error(stub, tmp_path, down):
+    address = f"http://127.0.0.1:{_closed_port()}"
+    server = start_server(tmp_path, **{**stub.env(), down: address}, MAESTRO_HTTP_RETRIES="1",
                           MAESTRO_HTTP_BACKOFF="0.05", MAESTRO_HOST="127.0.0.1")  # fmt: skip
     try:
         body = graph_body(systems=[system_ref(documents(), "Online Boutique")])
+        stub.reset()
         assert post_graph(server.base, body)[0] == 201
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -323,10 +325,29 @@ def test_a_data_app_that_is_down_ends_the_run_in_error(stub, tmp_path):
             if state["status"] == "error":
                 break
             time.sleep(0.1)
-        assert state["status"] == "error" and f"the Data App at {down}/systems could not be reached" in state["msg"]
+        if down == "MAESTRO_DATA_URI":  # nothing can tell the Data App: our own record says it
+            assert state["status"] == "error"
+            assert f"the Data App at {address}/systems could not be reached" in state["msg"]
+        else:
+            graph = stub.status(body["_id"])
+            assert graph["status"] == "error", graph
+            assert graph["msg"].startswith(f"[publish] the Analytics Front at {address}/graphs could not be reached")
     finally:
         server.process.terminate()
         server.process.wait(timeout=30)
+
+
+def test_an_infra_graph_draws_the_servers_of_the_data_app(stub, service):
+    docs = documents()
+    body = {**graph_body(systems=[system_ref(docs, "Online Boutique")]), "type": "infra"}
+    stub.reset()
+    assert post_graph(service.base, body)[0] == 201
+    graph = stub.status(body["_id"])
+    assert graph["status"] == "finished", graph
+    svg = stub.pushed[body["_id"]].form["payload"]
+    hostnames = {s["hostname"] for s in docs["servers"] if s["hostname"].startswith("gke-shop-node")}
+    assert hostnames and all(h in svg for h in hostnames)
+    assert int(stub.pushed[body["_id"]].form["total"]) == graph["ifamilies"]["total"]
 
 
 def test_a_run_that_cannot_be_queued_answers_501_and_tells_the_data_app(stub, tmp_path):
