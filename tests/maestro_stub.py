@@ -129,6 +129,15 @@ class MaestroStub:
     def of(self, path: str) -> list[Call]:
         return [c for c in self.calls if c.path == path]
 
+    def notices(self, graph_id: str, count: int = 1, timeout: float = 30.0) -> list[Call]:
+        """The websocket notices about a graph, once there are `count` (they follow the Data App's write)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [c for c in self.of("/ws/api") if f"analytics-{graph_id}" in json.dumps(c.json)]
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            time.sleep(0.02)
+
     def status(self, graph_id: str, timeout: float = 60.0, ended=("finished", "warning", "error")) -> dict:
         """The graph as the Data App holds it, once its status is one of `ended`."""
         deadline = time.monotonic() + timeout

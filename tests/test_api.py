@@ -468,9 +468,10 @@ def test_graph_requests_are_validated(world):
     partly = alice.post("/graphs", json={"systems": ["nope", "shop"]})
     assert partly.status_code == 201
     assert "unknown system 'nope'" in world.wait("alice", partly.get_json()["id"])["message"]
-    for body in ({}, {"systems": ["shop"], "apps": ["frontend"]}, {"systems": []}):
+    for body in ({}, {"systems": ["shop"], "apps": ["frontend"]}, {"systems": []},
+                 {"all_systems": True, "systems": ["shop"]}, {"all_systems": False}):  # fmt: skip
         error = error_of(alice.post("/graphs", json=body), 400)
-        assert "give exactly one of systems, clients or apps" in error["details"][0]["message"]
+        assert "give exactly one of systems, clients, apps or all_systems" in error["details"][0]["message"]
     error = error_of(alice.post("/graphs", json={"apps": ["a"], "type": "flowchart", "colour": "red"}), 400)
     assert {d["field"] for d in error["details"]} == {"body.type", "body.colour"}
 
@@ -772,8 +773,11 @@ def test_an_id_with_a_slash_is_addressable(world):
 def test_the_openapi_document_says_exactly_one_selection(world):
     schemas = world.client().get("/openapi.json").get_json()["components"]["schemas"]
     branches = schemas["GraphCreate"]["oneOf"]
-    assert sorted(b["required"][0] for b in branches) == ["apps", "clients", "systems"]
-    assert all(b["properties"][b["required"][0]]["minItems"] == 1 for b in branches)
+    assert sorted(b["required"][0] for b in branches) == ["all_systems", "apps", "clients", "systems"]
+    lists = [b for b in branches if b["required"][0] != "all_systems"]
+    assert all(b["properties"][b["required"][0]]["minItems"] == 1 for b in lists)
+    (every,) = [b for b in branches if b["required"][0] == "all_systems"]
+    assert every["properties"]["all_systems"] == {"const": True}
 
 
 def test_business_is_spelt_as_people_write_it_and_kept(world):
@@ -785,3 +789,19 @@ def test_business_is_spelt_as_people_write_it_and_kept(world):
     assert (done["type"], same["type"]) == ("business", "bussiness")  # Maestro's spelling stays the default
     assert done["stats"] == same["stats"] and done["status"] == "finished"
     error_of(alice.post("/graphs", json={"systems": ["shop"], "type": "buisness"}), 400)
+
+
+def test_a_graph_of_all_systems_and_its_name_changed(world):
+    alice, carol = world.client("alice"), world.client("carol")
+    created = alice.post("/graphs", json={"name": "everything", "all_systems": True})
+    assert created.status_code == 201 and created.get_json()["selection"]["all_systems"] is True
+    graph = world.wait("alice", created.get_json()["id"])
+    assert graph["status"] == "finished" and set(graph["stats"]["systems"]) == {"shop", "backoffice", "platform"}
+    renamed = alice.patch(f"/graphs/{graph['id']}", json={"name": "All of it"})
+    assert renamed.status_code == 200 and renamed.get_json()["name"] == "All of it"
+    assert alice.get(f"/graphs/{graph['id']}").get_json()["name"] == "All of it"
+    error_of(alice.patch(f"/graphs/{graph['id']}", json={"name": "x" * 1001}), 400)
+    error_of(alice.patch(f"/graphs/{graph['id']}", json={"title": "x"}), 400)
+    error_of(world.client("bob").patch(f"/graphs/{graph['id']}", json={"name": "mine"}), 404)
+    team = world.client("dave").post("/graphs?owner=ops", json={"all_systems": True}).get_json()
+    error_of(carol.patch(f"/graphs/{team['id']}", json={"name": "read only"}), 403)

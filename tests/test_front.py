@@ -529,3 +529,64 @@ def test_keys_the_favicon_and_a_long_selection_summarised(browser, server):
     expect(page.locator("#details")).to_be_hidden()
     shot(page, "11-keys-after-escape")
     context.close()
+
+
+def test_all_systems_rename_delete_and_the_dark_theme(browser, server):
+    context, page = logged_in(browser, server)
+    context.set_default_timeout(60000)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # New graph: every system at once, no picking one by one
+    page.check("#all-systems")
+    assert page.is_disabled("#search")
+    page.fill("#name", "Everything")
+    shot(page, "12a-new-graph-all-systems")
+    page.click("#create button[type=submit]")
+    page.wait_for_url("**/app/graphs/*")
+    graph_id = page.url.rsplit("/", 1)[1]
+    page.wait_for_selector("#viewer svg.iso g.app")
+    assert page.inner_text("#stat-systems") == "3"
+    # rename in place: the heading, the title and the list follow
+    page.click("#rename")
+    page.fill("#rename-input", "The whole estate")
+    shot(page, "12b-renaming")
+    page.press("#rename-input", "Enter")
+    expect(page.locator("#graph-name")).to_have_text("The whole estate")
+    assert page.title().startswith("The whole estate") and page.is_hidden("#rename-form")
+    page.reload()
+    expect(page.locator("#graph-name")).to_have_text("The whole estate")
+    page.goto(f"{server.base}/app/graphs")
+    row = page.locator(f"#graphs tr[data-id='{graph_id}']")
+    cells = row.locator("td")
+    assert (cells.nth(0).inner_text(), cells.nth(2).inner_text()) == ("The whole estate", "all systems")
+    # delete, after saying yes; saying no keeps it
+    page.goto(f"{server.base}/app/graphs/{graph_id}")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#delete")
+    assert page.url.endswith(graph_id)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#delete")
+    page.wait_for_url("**/app/graphs")
+    assert page.locator(f"#graphs tr[data-id='{graph_id}']").count() == 0
+    shot(page, "12c-after-delete")
+    context.close()
+
+    # the dark theme follows the system's preference; the diagram keeps its light paper
+    dark = browser.new_context(viewport={"width": 1440, "height": 900}, color_scheme="dark")
+    page = dark.new_page()
+    page.goto(login_link(server))
+    page.click("#login")
+    page.wait_for_url("**/app/graphs")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(18, 23, 29)"
+    shown = call(server, "POST", "/graphs", {"name": "In the dark", "systems": ["shop"]})
+    page.goto(f"{server.base}/app/graphs/{shown['id']}")
+    page.wait_for_selector("#viewer svg g.app")
+    paper = page.evaluate("getComputedStyle(document.getElementById('viewer')).backgroundColor")
+    assert paper == "rgb(251, 252, 253)"
+    shot(page, "12e-dark-graph")
+    page.goto(f"{server.base}/app/graphs")
+    shot(page, "12d-dark-graphs")
+    dark.close()
+    assert errors == []

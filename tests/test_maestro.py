@@ -171,7 +171,7 @@ def test_a_server_app_request_ends_finished_in_the_data_app_with_the_svg_in_the_
     assert sum(graph["ifamilies"]["items"].values()) == graph["ifamilies"]["total"]
     assert graph["iservers"]["total"] > 0 and graph["iclients"]["total"] == len(graph["iclients"]["items"]) >= 1
     # the owner's pages are told, on the owner's channel
-    (notice,) = stub.of("/ws/api")
+    (notice,) = stub.notices(body["_id"])
     assert notice.headers["Authorization"] == f"apikey {WS_SECRET}"
     params = notice.json["params"]
     assert notice.json["method"] == "publish" and params["channel"] == f"maestro-{OWNER}"
@@ -271,7 +271,7 @@ def test_a_maestro_service_that_fails_ends_the_run_in_error_naming_it(stub, serv
     graph = stub.status(body["_id"], ended=("error", "finished", "warning"))
     assert graph["status"] == "error", graph
     assert graph["msg"].startswith(f"[{stage}] the {service_name} at ") and path.split("/")[-1] in graph["msg"]
-    assert stub.of("/ws/api")[-1].json["params"]["data"]["notify"]["type"] == "danger"
+    assert stub.notices(body["_id"])[-1].json["params"]["data"]["notify"]["type"] == "danger"
     assert len(stub.of(path)) == len(faults)  # tried again once (MAESTRO_HTTP_RETRIES=1) unless refused
 
 
@@ -297,7 +297,7 @@ def test_empty_selections_end_with_the_originals_warnings(stub, service):
     )
     assert (stub.status(alone["_id"])["status"], stub.status(alone["_id"])["msg"]) == ("warning", "Empty dependencies")
     assert nothing["_id"] not in stub.pushed  # nothing drawn, nothing sent to the front
-    kinds = [c.json["params"]["data"]["notify"]["type"] for c in stub.of("/ws/api")]
+    kinds = [c.json["params"]["data"]["notify"]["type"] for g in (nothing, alone) for c in stub.notices(g["_id"])]
     assert kinds == ["warning", "warning"]
 
 

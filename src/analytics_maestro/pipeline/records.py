@@ -140,6 +140,15 @@ def delete(engine: Engine, graph_id: str) -> bool:
     return done.rowcount == 1
 
 
+def rename(engine: Engine, graph_id: str, name: str) -> bool:
+    """The graph's name (its runs go on as they are)."""
+    with engine.begin() as connection:
+        done = connection.execute(
+            sa.update(schema.graphs).where(schema.graphs.c.id == graph_id).values(name=name, updated_at=time.time())
+        )
+    return done.rowcount == 1
+
+
 def rerun(engine: Engine, graph_id: str) -> int:
     """Start a new run of a graph: queued again, and every write of an older run is ignored."""
     with engine.begin() as connection:

@@ -50,26 +50,15 @@ RETRY_MS = 15_000
 _streaming = threading.BoundedSemaphore(STREAMS)
 
 
-class OneSelection(BaseModel):
-    """A graph request names its entry points by exactly one of `systems`, `clients` or `apps`."""
+class GraphCreate(BaseModel):
+    """Exactly one of `systems`, `clients` or `apps` names the entry points, or `all_systems`."""
 
-    # the rule in the OpenAPI document too: exactly one of the three lists is there and not empty
-    model_config = ConfigDict(json_schema_extra={"oneOf": [
-        {"required": [name], "properties": {name: {"minItems": 1}}} for name in ("systems", "clients", "apps")
+    # the rule in the OpenAPI document too: exactly one of the three lists is there and not empty,
+    # or all_systems is true
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"oneOf": [
+        *({"required": [name], "properties": {name: {"minItems": 1}}} for name in ("systems", "clients", "apps")),
+        {"required": ["all_systems"], "properties": {"all_systems": {"const": True}}},
     ]})  # fmt: skip
-
-    @model_validator(mode="after")
-    def one_selection(self) -> OneSelection:
-        given = [name for name in ("systems", "clients", "apps") if getattr(self, name)]
-        if len(given) != 1:
-            raise ValueError(f"give exactly one of systems, clients or apps (given: {', '.join(given) or 'none'})")
-        return self
-
-
-class GraphCreate(OneSelection):
-    """Exactly one of `systems`, `clients` or `apps` names the entry points."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: Text = ""
     type: GraphType = "bussiness"
@@ -85,12 +74,30 @@ class GraphCreate(OneSelection):
         "applications", description="applications, or the landscape: one box per system"
     )
     aspect: float | None = Field(None, ge=0.1, le=10, description="width over height the parts are packed to (1.6)")
+    all_systems: bool = Field(False, description="start from the entries of every system of the owner")
+
+    @model_validator(mode="after")
+    def one_selection(self) -> GraphCreate:
+        given = [name for name in ("systems", "clients", "apps") if getattr(self, name)]
+        given += ["all_systems"] if self.all_systems else []
+        if len(given) != 1:
+            raise ValueError(
+                f"give exactly one of systems, clients, apps or all_systems (given: {', '.join(given) or 'none'})"
+            )
+        return self
+
+
+class GraphRename(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text
 
 
 class Selection(BaseModel):
     systems: list[str]
     clients: list[str]
     apps: list[str]
+    all_systems: bool = False
 
 
 class GraphOut(BaseModel):
@@ -185,7 +192,8 @@ def graph_json(graph: records.GraphRecord) -> dict:
     request_ = graph.request
     return {
         "id": graph.id, "name": graph.name, "type": graph.type, "owner": graph.owner,
-        "selection": {"systems": request_.systems, "clients": request_.clients, "apps": request_.apps},
+        "selection": {"systems": request_.systems, "clients": request_.clients, "apps": request_.apps,
+                      "all_systems": request_.all_systems},
         "shared": None if request_.shared is None else list(request_.shared),
         "level": request_.level, "aspect": request_.aspect,
         "run": graph.run, "status": graph.status, "stage": graph.stage, "percent": graph.percent,
@@ -228,8 +236,8 @@ def create(query, body: GraphCreate):
     require_in(owner, READ)
     request_ = GraphRequest(owner=owner, principals=current_user().principals, apps=tuple(body.apps),
                             systems=tuple(body.systems), clients=tuple(body.clients),
-                            shared=None if body.shared is None else tuple(body.shared), level=body.level,
-                            aspect=body.aspect)  # fmt: skip
+                            all_systems=body.all_systems, shared=None if body.shared is None else tuple(body.shared),
+                            level=body.level, aspect=body.aspect)  # fmt: skip
     with _engine().connect() as connection:
         entries = resolve(SqlInventory(connection), request_)
     if not entries.ids:
@@ -267,6 +275,14 @@ def rerun(graph_id):
     run = records.rerun(_engine(), graph_id)
     submit(graph_id, run, lambda: records.restore(_engine(), before))
     return dump(GraphOut, graph_json(records.get(_engine(), graph_id)), 202)
+
+
+@operation(bp, "PATCH", "/<graph_id>", "Rename a graph", body=GraphRename, responses={200: GraphOut}, errors=(403,))
+def rename(graph_id, body: GraphRename):
+    """A new name for the graph; needs the write role on the graph's owner."""
+    visible(graph_id, WRITE)
+    records.rename(_engine(), graph_id, body.name)
+    return dump(GraphOut, graph_json(records.get(_engine(), graph_id)))
 
 
 @operation(bp, "DELETE", "/<graph_id>", "Delete a graph", responses={204: None})

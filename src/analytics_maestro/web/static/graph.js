@@ -33,6 +33,37 @@ document.getElementById("rerun").addEventListener("click", async () => {
   location.reload();
 });
 
+// Rename in place; delete after asking
+const nameText = document.getElementById("graph-name");
+const renameForm = document.getElementById("rename-form");
+const renameInput = document.getElementById("rename-input");
+const graphError = document.getElementById("graph-error");
+const renaming = (on) => { renameForm.hidden = !on; nameText.parentElement.hidden = on; if (on) renameInput.select(); };
+document.getElementById("rename").addEventListener("click", () => renaming(true));
+document.getElementById("rename-cancel").addEventListener("click", () => renaming(false));
+renameInput.addEventListener("keydown", (event) => { if (event.key === "Escape") renaming(false); });
+renameForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  graphError.textContent = "";
+  try {
+    const graph = await api("PATCH", `/graphs/${graphId}`, { name: renameInput.value.trim() });
+    nameText.textContent = graph.name || graph.id;
+    document.title = `${graph.name || graph.id} · Analytics Maestro`;
+    renaming(false);
+  } catch (error) {
+    graphError.textContent = problems(error);
+  }
+});
+document.getElementById("delete").addEventListener("click", async () => {
+  if (!confirm(`Delete "${nameText.textContent}", its diagrams and its public links? This cannot be undone.`)) return;
+  try {
+    await api("DELETE", `/graphs/${graphId}`);
+    location.href = "/app/graphs";
+  } catch (error) {
+    graphError.textContent = problems(error);
+  }
+});
+
 const viewerBox = document.getElementById("viewer");
 if (viewerBox) {
   const details = document.getElementById("details");

@@ -41,6 +41,14 @@ const search = document.getElementById("search");
 const suggestions = document.getElementById("suggestions");
 const chips = document.getElementById("chosen");
 const errorBox = document.getElementById("create-error");
+// every system of the inventory, without picking them one by one
+const allSystems = document.getElementById("all-systems");
+const everything = () => kind === "systems" && allSystems.checked;
+allSystems.addEventListener("change", () => {
+  search.disabled = suggestions.hidden = search.closest("label").hidden = allSystems.checked;
+  chosen.clear();
+  drawChips();
+});
 
 for (const tab of document.querySelectorAll("#new-graph [role=tab]")) {
   tab.addEventListener("click", () => {
@@ -50,6 +58,9 @@ for (const tab of document.querySelectorAll("#new-graph [role=tab]")) {
     }
     chosen.clear();
     drawChips();
+    document.getElementById("all-systems-choice").hidden = kind !== "systems";
+    allSystems.checked = false;
+    search.disabled = suggestions.hidden = search.closest("label").hidden = false;
     search.placeholder = `Type to search ${LABEL[kind]}`;
     search.value = "";
     suggest();
@@ -92,12 +103,13 @@ search.addEventListener("focus", suggest);
 document.getElementById("create").addEventListener("submit", async (event) => {
   event.preventDefault();
   errorBox.textContent = "";
-  if (!chosen.size) {
-    errorBox.textContent = `Choose one or more ${LABEL[kind]} first.`;
+  if (!chosen.size && !everything()) {
+    errorBox.textContent = `Choose one or more ${LABEL[kind]} first${kind === "systems" ? ", or All systems" : ""}.`;
     return;
   }
   const body = { name: document.getElementById("name").value, type: document.getElementById("type").value };
-  body[kind] = [...chosen.keys()];
+  if (everything()) body.all_systems = true;
+  else body[kind] = [...chosen.keys()];
   try {
     const graph = await api("POST", owner() ? `/graphs?owner=${encodeURIComponent(owner())}` : "/graphs", body);
     location.href = `/app/graphs/${graph.id}`;
