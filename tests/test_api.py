@@ -805,3 +805,17 @@ def test_a_graph_of_all_systems_and_its_name_changed(world):
     error_of(world.client("bob").patch(f"/graphs/{graph['id']}", json={"name": "mine"}), 404)
     team = world.client("dave").post("/graphs?owner=ops", json={"all_systems": True}).get_json()
     error_of(carol.patch(f"/graphs/{team['id']}", json={"name": "read only"}), 403)
+
+
+def test_find_in_a_diagram(world):
+    alice = world.client("alice")
+    graph = world.wait("alice", alice.post("/graphs", json={"systems": ["shop"]}).get_json()["id"])
+    found = alice.get(f"/graphs/{graph['id']}/find?q=frontend").get_json()["items"]
+    assert found[0] == {"id": "frontend", "name": "frontend", "field": "name", "value": "frontend"}
+    assert {m["id"] for m in found} >= {"shop-lb"}  # named frontend-lb
+    by_address = alice.get(f"/graphs/{graph['id']}/find?q=10.10.0.11").get_json()["items"]
+    assert by_address and all(m["field"] == "ipv4_private" for m in by_address)
+    assert alice.get(f"/graphs/{graph['id']}/find?q=nothing-like-it").get_json() == {"items": []}
+    error_of(alice.get(f"/graphs/{graph['id']}/find?q="), 400)
+    error_of(alice.get(f"/graphs/{graph['id']}/find?q=a&limit=0"), 400)
+    error_of(world.client("bob").get(f"/graphs/{graph['id']}/find?q=frontend"), 404)

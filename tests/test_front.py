@@ -157,8 +157,10 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
     page.click("#fit")
 
     # find and centre; click for details; show impact
-    page.fill("#find", "redis-cart")
-    page.dispatch_event("#find", "change")
+    page.fill("#find", "redis-c")
+    page.wait_for_selector("#find-suggestions li[data-id=redis-cart]")
+    shot(page, "4a-find-suggestions")
+    page.press("#find", "Enter")
     assert "found" in page.get_attribute("#viewer g.app[data-app-id=redis-cart]", "class")
     # the view's transform reaches the page at a later frame: wait until the application is centred
     page.wait_for_function("""() => {
@@ -397,6 +399,32 @@ def test_panning_a_five_thousand_application_diagram(browser, server):
         p50, p95 = statistics.median(frames), sorted(frames)[int(len(frames) * 0.95)]
         report.append(f"  {view:7} {len(frames)} frames, p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(frames):.1f} ms")
     shot(page, "8-large-diagram-fitted")
+    # after Fit, find by a server's address: its applications are suggested, Enter zooms to a readable size
+    drawn = set(page.evaluate("[...document.querySelectorAll('#viewer g.app')].map((g) => g.dataset.appId)"))
+    server_ = next(s for s in doc["servers"] if s.get("ipv4_private") and set(s["applications"]) & drawn)
+    # (the text is set as typing would set it, the box unfocused: the first keystroke in a focused
+    # field of this page takes minutes in headless Chromium, a defect not yet understood)
+    type_unfocused = (
+        "([v]) => { const f = document.getElementById('find'); f.value = v; f.dispatchEvent(new Event('input')); }"
+    )
+    page.evaluate(type_unfocused, [server_["ipv4_private"]])
+    page.wait_for_selector("#find-suggestions li")
+    suggested = page.locator("#find-suggestions li").first
+    assert suggested.get_attribute("data-id") in server_["applications"] and "IP:" in suggested.inner_text()
+    shot(page, "8c-large-find-by-address")
+    suggested.dispatch_event("mousedown")
+    hit = page.locator(f"#viewer g.app[data-app-id='{suggested.get_attribute('data-id')}']")
+    page.wait_for_function("(n) => n.getBoundingClientRect().width >= 40", arg=hit.element_handle(), timeout=5000)
+    assert "found" in hit.get_attribute("class")
+    shot(page, "8d-large-found")
+    # by name, and a clear word when nothing matches
+    named = next(a for a in doc["applications"] if a["id"] in drawn and a.get("name") and a["name"] != a["id"])
+    page.evaluate(type_unfocused, [named["name"]])
+    page.wait_for_selector(f"#find-suggestions li[data-id='{named['id']}']")
+    page.evaluate(type_unfocused, ["no-such-thing-anywhere"])
+    expect(page.locator("#find-status")).to_have_text("No application matches “no-such-thing-anywhere”")
+    assert "invalid" in page.get_attribute("#find", "class")
+    shot(page, "8e-large-find-nothing")
     print("\n" + "\n".join(report))
     (SHOTS / "frame-times.txt").write_text("\n".join(report) + "\n")
     context.close()
@@ -546,7 +574,11 @@ def test_all_systems_rename_delete_and_the_dark_theme(browser, server):
     page.wait_for_url("**/app/graphs/*")
     graph_id = page.url.rsplit("/", 1)[1]
     page.wait_for_selector("#viewer svg.iso g.app")
-    assert page.inner_text("#stat-systems") == "3"
+    graph = call(server, "GET", f"/graphs/{graph_id}")
+    assert graph["selection"]["all_systems"] and graph["status"] == "finished"
+    # every system with an entry point (the demo's, and any inventory an earlier test loaded)
+    assert int(page.inner_text("#stat-systems")) == len(graph["stats"]["systems"])
+    assert {"shop", "backoffice", "platform"} <= set(graph["stats"]["systems"])
     # rename in place: the heading, the title and the list follow
     page.click("#rename")
     page.fill("#rename-input", "The whole estate")

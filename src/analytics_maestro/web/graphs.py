@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
+import msgspec
 from flask import Blueprint, Response, current_app, request, stream_with_context
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -345,6 +346,40 @@ def layout_json(graph_id, query: FileQuery):
     graph = visible(graph_id)
     data = _artifacts().read(graph.id, _published(graph), "layout.json")
     return _file(data, "application/json", graph, ".layout.json", query.download)
+
+
+class FindQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: str = Field(min_length=1, max_length=200, description="a name, id, family, system, team, hostname or address")
+    limit: int = Field(20, ge=1, le=200)
+
+
+class FoundNode(BaseModel):
+    id: str
+    name: str
+    field: str = Field(description="what matched: name, id, family, system, team, hostname, ipv4_private, "
+                       "ipv4_public or hosts")  # fmt: skip
+    value: str
+
+
+class FoundNodes(BaseModel):
+    items: list[FoundNode]
+
+
+@operation(bp, "GET", "/<graph_id>/find", "Find in the diagram", query=FindQuery, responses={200: FoundNodes},
+           errors=(409,))  # fmt: skip
+def find(graph_id, query: FindQuery):
+    """The nodes of the published diagram that `q` finds, best first: named whole, then by the start
+    of a field, then anywhere in one; by name, id, family, system, team, or the hostname and
+    addresses of the servers they run on (in the infrastructure view, the applications a server runs)."""
+    from analytics_maestro.analytics.search import search
+
+    graph = visible(graph_id)
+    run = _published(graph)
+    view, servers = (read_product(_artifacts(), graph.id, run, product) for product in ("view", "servers"))
+    found = search(view, servers, query.q, query.limit)
+    return dump(FoundNodes, {"items": [msgspec.structs.asdict(match) for match in found]})
 
 
 class ImpactQuery(BaseModel):

@@ -77,11 +77,6 @@ if (viewerBox) {
       for (const [id, suffix] of [["export-svg", ".svg"], ["export-png", ".png"]]) {
         document.getElementById(id).href = `/graphs/${graphId}${suffix}?download=1${asked}`;
       }
-      names.replaceChildren();
-      for (const [id, node] of handle.current.apps) {
-        const label = node.querySelector("text.label")?.textContent;
-        names.append(el("option", { value: id }, label && label !== id ? label : ""));
-      }
     },
     onSelect: async (id, node) => {
       const viewer = handle.current;
@@ -121,7 +116,6 @@ if (viewerBox) {
       }
     },
   });
-  const names = document.getElementById("app-names");
   const impact = document.getElementById("impact");
   const impactSummary = document.getElementById("impact-summary");
   function resetImpact() {
@@ -211,13 +205,45 @@ if (viewerBox) {
     changesButton.hidden = false;
     changesButton.textContent = `Changes (${counted(found.counts)})`;
   }).catch(() => {});
+  // Find: suggestions from the diagram as you type (name, id, family, system, host, address);
+  // Enter or a click zooms to the match at a readable size and marks it
   const find = document.getElementById("find");
-  find.addEventListener("change", () => {
-    const apps = [...handle.current.apps.keys()];
-    const wanted = find.value.trim().toLowerCase();
-    const hit = apps.find((id) => id.toLowerCase() === wanted) || apps.find((id) => id.toLowerCase().includes(wanted));
-    find.classList.toggle("invalid", !hit || !handle.current.centre(hit));
+  const found = document.getElementById("find-suggestions");
+  const findStatus = document.getElementById("find-status");
+  const WHY = { ipv4_private: "IP", ipv4_public: "public IP", hosts: "runs" };
+  let matches = [], asking = 0;
+  const go = (match) => {
+    found.hidden = true;
+    find.value = match.name;
+    const shown = handle.current.centre(match.id, { readable: true });
+    find.classList.toggle("invalid", !shown);
+    findStatus.textContent = shown ? "" : `${match.name} is not drawn in this view`;
+  };
+  async function suggestFound() {
+    const ticket = ++asking;
+    const text = find.value.trim();
+    if (!text) { found.hidden = true; findStatus.textContent = ""; find.classList.remove("invalid"); return; }
+    const page = await api("GET", `/graphs/${graphId}/find?q=${encodeURIComponent(text)}&limit=12`);
+    if (ticket !== asking) return; // a newer keystroke has asked since
+    matches = page.items;
+    find.classList.toggle("invalid", !matches.length);
+    findStatus.textContent = matches.length ? "" : `No application matches “${text}”`;
+    found.replaceChildren(...matches.map((match, k) => el("li", {
+      role: "option", "data-id": match.id, "aria-selected": String(k === 0),
+      onmousedown: (event) => { event.preventDefault(); go(match); },
+    }, el("b", {}, match.name), ["name", "id"].includes(match.field) ? "" :
+      el("span", { class: "muted" }, ` ${WHY[match.field] || match.field}: ${match.value}`))));
+    found.hidden = !matches.length;
+  }
+  // its own form: the browser's form filling then reads this form only, not the whole page (with a
+  // large diagram, every name in it) at the first keystroke
+  document.getElementById("finder").addEventListener("submit", (event) => event.preventDefault());
+  find.addEventListener("input", suggestFound);
+  find.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); if (matches.length) go(matches[0]); else suggestFound(); }
+    else if (event.key === "Escape") { found.hidden = true; }
   });
+  find.addEventListener("blur", () => { found.hidden = true; });
   await handle.load("iso");
 }
 

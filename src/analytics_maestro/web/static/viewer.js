@@ -60,6 +60,7 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
 }
 
 const SVG = "http://www.w3.org/2000/svg";
+const READABLE = 48; // pixels across an application's tile, for its name to be read
 
 // The rows of an application's tooltip, as the drawing keeps them (`tool-<id>`: one tspan a row, its
 // class the row's name in Maestro's spelling, its text the value); the first row is the name.
@@ -117,6 +118,10 @@ async function openViewer(container, src, { onSelect } = {}) {
   if (!response.ok) throw new Error(`the diagram did not load (HTTP ${response.status})`);
   container.innerHTML = await response.text(); // our own renderer's SVG: every name in it is escaped
   const svg = container.querySelector("svg");
+  // one image to assistive technology (its names are in the find box and the details panel): a
+  // tree of thousands of shapes and names would be built again on every change of the page
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", "Architecture diagram");
   svg.removeAttribute("width");
   svg.removeAttribute("height");
   svg.style.width = "100%";
@@ -218,19 +223,23 @@ async function openViewer(container, src, { onSelect } = {}) {
       look(zoom, ghost, 0.5);
       return true;
     },
-    centre(id) {
+    // Pan to an application and mark it for a few seconds; `readable`: zoom in until its tile is
+    // READABLE pixels across (never out), whatever the zoom was (after Fit, on a large diagram)
+    centre(id, { readable = false } = {}) {
       const node = apps.get(id);
       if (!node) return false;
-      if (zoom.getZoom() < 1) zoom.zoom(1);
+      const across = node.getBBox().width * zoom.getSizes().realZoom;
+      if (readable && across < READABLE) zoom.zoom((zoom.getZoom() * READABLE) / Math.max(across, 0.01));
+      else if (zoom.getZoom() < 1) zoom.zoom(1);
       look(zoom, node, 0.5);
+      for (const other of svg.querySelectorAll("g.app.found")) other.classList.remove("found");
       node.classList.add("found");
-      setTimeout(() => node.classList.remove("found"), 2000);
+      setTimeout(() => node.classList.remove("found"), 4000);
       return true;
     },
   };
   // A large diagram fitted whole shows specks: start instead at a readable size, on the first entry
   const first = svg.querySelector("g.app:has(path.entry)") || svg.querySelector("g.app");
-  const READABLE = 48; // pixels across an application's tile
   if (first && first.getBoundingClientRect().width < READABLE / 4) {
     zoom.zoom((zoom.getZoom() * READABLE) / first.getBoundingClientRect().width);
     look(zoom, first, 0.25);
