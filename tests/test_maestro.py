@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import jwt
 import pytest
-from bench.api import start_server
+from bench.api import free_port, start_server
 
 from analytics_maestro.config import ConfigError, Settings
 from analytics_maestro.inventory.files import load_inventory
@@ -301,15 +300,9 @@ def test_empty_selections_end_with_the_originals_warnings(stub, service):
     assert kinds == ["warning", "warning"]
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.parametrize("down", ["MAESTRO_DATA_URI", "MAESTRO_ANALYTICS_FRONT_URI"])
 def test_a_maestro_service_that_is_down_ends_the_run_in_error(stub, tmp_path, down):
-    address = f"http://127.0.0.1:{_closed_port()}"
+    address = f"http://127.0.0.1:{free_port()}"
     server = start_server(tmp_path, **{**stub.env(), down: address}, MAESTRO_HTTP_RETRIES="1",
                           MAESTRO_HTTP_BACKOFF="0.05", MAESTRO_HOST="127.0.0.1")  # fmt: skip
     try:
@@ -354,7 +347,7 @@ def test_a_run_that_cannot_be_queued_answers_501_and_tells_the_data_app(stub, tm
     from analytics_maestro.web.app import create_app
 
     env = {**stub.env(), "MAESTRO_VAR_DIR": str(tmp_path), "MAESTRO_RUNNER": "celery",
-           "CELERY_BROKER_URL": f"amqp://guest:guest@127.0.0.1:{_closed_port()}//",
+           "CELERY_BROKER_URL": f"amqp://guest:guest@127.0.0.1:{free_port()}//",
            "MAESTRO_HTTP_RETRIES": "0"}  # fmt: skip
     app = create_app(Settings.from_env(env))
     body = graph_body(systems=[system_ref(documents(), "Online Boutique")])
