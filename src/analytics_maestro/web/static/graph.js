@@ -222,7 +222,11 @@ if (viewerBox) {
   async function suggestFound() {
     const ticket = ++asking;
     const text = find.value.trim();
-    if (!text) { found.hidden = true; findStatus.textContent = ""; find.classList.remove("invalid"); return; }
+    if (!text) {
+      found.hidden = true; findStatus.textContent = ""; find.classList.remove("invalid");
+      handle.current?.unmark();
+      return;
+    }
     const page = await api("GET", `/graphs/${graphId}/find?q=${encodeURIComponent(text)}&limit=12`);
     if (ticket !== asking) return; // a newer keystroke has asked since
     matches = page.items;
@@ -241,7 +245,7 @@ if (viewerBox) {
   find.addEventListener("input", suggestFound);
   find.addEventListener("keydown", (event) => {
     if (event.key === "Enter") { event.preventDefault(); if (matches.length) go(matches[0]); else suggestFound(); }
-    else if (event.key === "Escape") { found.hidden = true; }
+    else if (event.key === "Escape") { found.hidden = true; handle.current?.unmark(); }
   });
   find.addEventListener("blur", () => { found.hidden = true; });
   await handle.load("iso");

@@ -223,7 +223,7 @@ async function openViewer(container, src, { onSelect } = {}) {
       look(zoom, ghost, 0.5);
       return true;
     },
-    // Pan to an application and mark it for a few seconds; `readable`: zoom in until its tile is
+    // Pan to an application and mark it until the next find (or `unmark`); `readable`: zoom in until its tile is
     // READABLE pixels across (never out), whatever the zoom was (after Fit, on a large diagram)
     centre(id, { readable = false } = {}) {
       const node = apps.get(id);
@@ -232,11 +232,11 @@ async function openViewer(container, src, { onSelect } = {}) {
       if (readable && across < READABLE) zoom.zoom((zoom.getZoom() * READABLE) / Math.max(across, 0.01));
       else if (zoom.getZoom() < 1) zoom.zoom(1);
       look(zoom, node, 0.5);
-      for (const other of svg.querySelectorAll("g.app.found")) other.classList.remove("found");
+      this.unmark();
       node.classList.add("found");
-      setTimeout(() => node.classList.remove("found"), 4000);
       return true;
     },
+    unmark() { for (const other of svg.querySelectorAll("g.app.found")) other.classList.remove("found"); },
   };
   // A large diagram fitted whole shows specks: start instead at a readable size, on the first entry
   const first = svg.querySelector("g.app:has(path.entry)") || svg.querySelector("g.app");
