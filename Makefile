@@ -69,3 +69,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/api.py
 	$(BIN)/python -m bench.streams
 	$(BIN)/python -m bench.maestro
+	$(BIN)/python -m bench.viewer

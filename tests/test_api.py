@@ -422,6 +422,57 @@ def test_a_graph_names_its_rail_or_draws_every_edge_as_a_line(world):
     error_of(alice.post("/graphs", json={"systems": ["shop"], "shared": "everything"}), 400)
 
 
+def test_the_landscape_of_an_applications_graph_on_request(world):
+    alice = world.client("alice")
+    systems = sorted(s["id"] for s in alice.get("/systems").get_json()["items"])
+    graph = alice.post("/graphs", json={"systems": systems}).get_json()
+    landscape = alice.post("/graphs", json={"systems": systems, "level": "systems"}).get_json()
+    world.wait("alice", graph["id"]), world.wait("alice", landscape["id"])
+    # drawn on request from the run's artefacts, it is the diagram a graph drawn at that level has
+    for style in ("iso", "flat"):
+        asked = alice.get(f"/graphs/{graph['id']}.svg", query_string={"style": style, "level": "systems"})
+        assert asked.status_code == 200
+        assert asked.data == alice.get(f"/graphs/{landscape['id']}.svg", query_string={"style": style}).data
+        assert asked.data != alice.get(f"/graphs/{graph['id']}.svg", query_string={"style": style}).data
+    layout = alice.get(f"/graphs/{landscape['id']}/layout.json").get_json()
+    assert {n["id"] for n in layout["nodes"]} | set(layout.get("rail", ())) <= set(systems)
+    download = alice.get(f"/graphs/{graph['id']}.png", query_string={"level": "systems", "download": "1"})
+    assert download.data[:4] == b"\x89PNG" and download.headers["Content-Disposition"].endswith('-systems.png"')
+    same = alice.get(f"/graphs/{graph['id']}.svg", query_string={"level": "applications"}).data
+    assert same == alice.get(f"/graphs/{graph['id']}.svg").data
+    # a landscape has no applications level to go down to; nor has the infrastructure view a landscape
+    refused = error_of(alice.get(f"/graphs/{landscape['id']}.svg", query_string={"level": "applications"}), 409)
+    assert "systems level only" in refused["message"]
+    infra = alice.post("/graphs", json={"systems": systems[:1], "type": "infra"}).get_json()
+    world.wait("alice", infra["id"])
+    error_of(alice.get(f"/graphs/{infra['id']}.svg", query_string={"level": "systems"}), 409)
+    error_of(alice.get(f"/graphs/{graph['id']}.svg", query_string={"level": "clients"}), 400)
+
+
+def test_what_a_diagram_can_be_filtered_by(world):
+    alice = world.client("alice")
+    systems = {s["id"]: s["name"] for s in alice.get("/systems").get_json()["items"]}
+    graph = alice.post("/graphs", json={"systems": sorted(systems)}).get_json()
+    world.wait("alice", graph["id"])
+    found = alice.get(f"/graphs/{graph['id']}/facets").get_json()
+    layout = alice.get(f"/graphs/{graph['id']}/layout.json").get_json()
+    drawn = {n["id"] for n in layout["nodes"]} | set(layout.get("rail", ()))
+    assert {item["id"] for item in found["items"]} == drawn
+    apps = {a["id"]: a for a in alice.get("/applications", query_string={"limit": 200}).get_json()["items"]}
+    for item in found["items"]:
+        assert item["system"] == apps[item["id"]]["systems"] and item.get("family") == apps[item["id"]]["family"]
+    # each field's values counted, most common first; a system under its name
+    for field, values in found["values"].items():
+        counts = [v["count"] for v in values]
+        assert counts == sorted(counts, reverse=True) and all(counts)
+        if field != "system":
+            assert counts == [sum(1 for i in found["items"] if i.get(field) == v["value"]) for v in values]
+    assert {(v["value"], v["name"]) for v in found["values"]["system"]} <= set(systems.items())
+    assert found["values"]["family"] and found["values"]["environment"]
+    error_of(alice.get("/graphs/nowhere/facets"), 404)
+    assert world.client("bob").get(f"/graphs/{graph['id']}/facets").status_code == 404
+
+
 def test_what_depends_on_an_application_of_a_graph(world):
     alice = world.client("alice")
     graph = alice.post("/graphs", json={"systems": ["shop"]}).get_json()

@@ -55,8 +55,8 @@ def test_a_run_finishes_with_statistics_and_artefacts(runner):
     assert stats["servers"] == 5
     folder = runner.artifacts.folder(graph.id, 1)
     assert {p.name for p in folder.iterdir()} == {
-        "entry.json", "subgraph.json", "view.json", "layout.json", "enrichment.json", "info.json", "clients.json",
-        "diagram.svg", "changes.json",
+        "entry.json", "subgraph.json", "view.json", "layout.json", "systems.json", "enrichment.json", "info.json",
+        "clients.json", "diagram.svg", "changes.json",
     }  # fmt: skip
     png = png_of(runner.artifacts, graph.id, 1)  # made on first request, then kept
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and png_of(runner.artifacts, graph.id, 1) == png

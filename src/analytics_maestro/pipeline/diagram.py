@@ -64,17 +64,33 @@ def graphlookup(ctx: Context, entries: Entries) -> Subgraph:
     return ctx.catalogue.graphlookup(ctx.request, entries, ctx.max_depth)
 
 
-def network(ctx: Context, applications: Subgraph) -> tuple[Subgraph, Grid]:
+def network(ctx: Context, applications: Subgraph) -> tuple[Subgraph, Grid, dict[str, str]]:
     """The layout of the view: the applications, for an `infra` graph the servers they run on, and
-    at the `systems` level the landscape of their systems."""
-    if ctx.request.level == "systems":
+    at the `systems` level the landscape of their systems; and the names of the systems the
+    applications are drawn in at that level (what `landscape_of` needs, later, without the inventory)."""
+    names: dict[str, str] = {}
+    if ctx.graph_type != "infra":
         homes = sorted({home(node) for node in applications.nodes})
         names = {system.id: system.name for system in ctx.catalogue.systems(ctx.request, homes)}
-        view, groups = landscape(applications, names), None
-    else:
-        servers = _servers_of(ctx, applications) if ctx.graph_type == "infra" else {}
-        view, groups = view_of(applications, servers, ctx.graph_type)
-    return view, layout(view, groups, ctx.request.shared, ctx.request.aspect or ASPECT, ctx.previous)
+    aspect = ctx.request.aspect or ASPECT
+    if ctx.request.level == "systems":
+        view, grid = landscape_of(applications, names, ctx.request.shared, aspect, ctx.previous)
+        return view, grid, names
+    servers = _servers_of(ctx, applications) if ctx.graph_type == "infra" else {}
+    view, groups = view_of(applications, servers, ctx.graph_type)
+    return view, layout(view, groups, ctx.request.shared, aspect, ctx.previous), names
+
+
+def landscape_of(
+    applications: Subgraph,
+    names: Mapping[str, str],
+    shared: Sequence[str] | None = None,
+    aspect: float = ASPECT,
+    previous: Grid | None = None,
+) -> tuple[Subgraph, Grid]:
+    """The landscape of the applications (`analytics.landscape`) and its layout."""
+    view = landscape(applications, names)
+    return view, layout(view, None, shared, aspect, previous)
 
 
 def without_rail(view: Subgraph, graph_type: str) -> Grid:
@@ -126,6 +142,7 @@ class Diagram(msgspec.Struct, frozen=True):
     applications: Subgraph
     view: Subgraph
     layout: Grid
+    systems: dict[str, str]
     servers: Servers
     info: Info | None
     clients: tuple[str, ...] | None
@@ -206,6 +223,7 @@ PRODUCTS: dict[str, Product] = {
     "applications": msgspec.structs.replace(_subgraph(), file="subgraph.json"),
     "view": msgspec.structs.replace(_subgraph(), file="view.json"),
     "layout": Product("layout.json", Grid.to_json, grid_from_json),
+    "systems": Product("systems.json", _json, json.loads),  # system id to name, for `landscape_of`
     "servers": Product("enrichment.json", _servers_json, _servers_load),
     "info": Product("info.json", lambda i: _json(msgspec.to_builtins(i)), lambda t: msgspec.json.decode(t, type=Info)),
     "clients": Product("clients.json", lambda c: _json(list(c)), lambda t: tuple(json.loads(t))),

@@ -133,7 +133,7 @@ def _names(steps: tuple[Step, ...]) -> list[str]:
 PIPELINE = Pipeline(
     Stage("entry", 5, writes=("entries",)),
     Stage("graphlookup", 20, ("entry",), reads=("entries",), writes=("applications",)),
-    Stage("network", 50, ("graphlookup",), reads=("applications",), writes=("view", "layout")),
+    Stage("network", 50, ("graphlookup",), reads=("applications",), writes=("view", "layout", "systems")),
     Stage("enrichment", 60, ("network",), reads=("view",), writes=("servers",)),
     Stage("info", 65, ("network",), reads=("applications", "view"), writes=("info",)),
     Stage("clients", 70, ("info",), reads=("applications",), writes=("clients",)),

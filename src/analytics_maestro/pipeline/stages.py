@@ -120,29 +120,43 @@ def changes_of(artifacts: Artifacts, graph_id: str, old: int | None, new: int) -
 
 
 # The diagram in each style: isometric (Maestro's look, drawn by the run) and flat (for very large
-# diagrams and print, drawn from the same artefacts when first asked for)
-DIAGRAMS = {
-    ("iso", True): PRODUCTS["svg"].file, ("flat", True): "diagram-flat.svg",
-    ("iso", False): "diagram-lines.svg", ("flat", False): "diagram-flat-lines.svg",
-}  # fmt: skip
+# diagrams and print), with and without the rail, and the landscape of the applications' systems:
+# all but the run's own drawn from the same artefacts when first asked for
+def diagram_file(style: str, rail: bool, landscape: bool = False) -> str:
+    if (style, rail, landscape) == ("iso", True, False):
+        return PRODUCTS["svg"].file
+    return "".join(("landscape" if landscape else "diagram", "-flat" if style == "flat" else "",
+                    "" if rail else "-lines", ".svg"))  # fmt: skip
 
 
-def diagram_of(
-    artifacts: Artifacts, graph_id: str, run: int, style: str = "iso", rail: bool = True, graph_type: str = "bussiness"
-) -> bytes:
+def diagram_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso", rail: bool = True,
+               graph_type: str = "bussiness", landscape: bool = False) -> bytes:  # fmt: skip
     """A published run's diagram in `style`, with its rail of shared infrastructure or (`rail`
-    false) every edge a line, laid out again for it; any but the run's own is drawn on first
-    request and kept. A diagram without a rail is the same either way."""
-    path = artifacts.path(graph_id, run, DIAGRAMS[style, rail])
+    false) every edge a line, laid out again for it; with `landscape`, the systems of its
+    applications (`diagram.landscape_of`). Any but the run's own is drawn on first request and
+    kept. A diagram without a rail is the same either way."""
+    path = artifacts.path(graph_id, run, diagram_file(style, rail, landscape))
     if not path.exists():
-        view, grid, servers = (read_product(artifacts, graph_id, run, p) for p in ("view", "layout", "servers"))
+        if landscape:
+            applications = read_product(artifacts, graph_id, run, "applications")
+            view, grid = diagram.landscape_of(applications, system_names(artifacts, graph_id, run))
+            servers = {}
+        else:
+            view, grid, servers = (read_product(artifacts, graph_id, run, p) for p in ("view", "layout", "servers"))
         if not rail and not grid.rail:
-            return diagram_of(artifacts, graph_id, run, style, True, graph_type)
+            return diagram_of(artifacts, graph_id, run, style, True, graph_type, landscape)
         if not rail:
             grid = diagram.without_rail(view, graph_type)
         ctx = Context(None, None, style=style)
         artifacts.write(graph_id, run, path.name, diagram.draw(ctx, view, grid, servers))
     return path.read_bytes()
+
+
+def system_names(artifacts: Artifacts, graph_id: str, run: int) -> dict[str, str]:
+    """The names of a run's systems by id; none for a run published before they were kept."""
+    if not artifacts.path(graph_id, run, PRODUCTS["systems"].file).exists():
+        return {}
+    return read_product(artifacts, graph_id, run, "systems")
 
 
 def publish(run: Run) -> None:
@@ -170,15 +184,14 @@ def publish(run: Run) -> None:
         raise Superseded
 
 
-def png_of(
-    artifacts: Artifacts, graph_id: str, run: int, style: str = "iso", rail: bool = True, graph_type: str = "bussiness"
-) -> bytes:
+def png_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso", rail: bool = True,
+           graph_type: str = "bussiness", landscape: bool = False) -> bytes:  # fmt: skip
     """The published diagram as PNG, made on first request and kept."""
     from analytics_maestro.render import exports
 
-    path = artifacts.path(graph_id, run, DIAGRAMS[style, rail].replace(".svg", ".png"))
+    path = artifacts.path(graph_id, run, diagram_file(style, rail, landscape).replace(".svg", ".png"))
     if not path.exists():
-        svg = diagram_of(artifacts, graph_id, run, style, rail, graph_type).decode()
+        svg = diagram_of(artifacts, graph_id, run, style, rail, graph_type, landscape).decode()
         artifacts.write(graph_id, run, path.name, exports.png(svg))
     return path.read_bytes()
 

@@ -96,6 +96,11 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
         w, h = cell.w * UNIT_X, cell.h * UNIT_Y
         theme = THEMES[theme_name(node.provider)]
         label = node.name or node.id
+        marker = ""  # inside the application's group, as in the isometric style: dimmed and found with it
+        if cell.id in entries and cell.id in called:
+            marker = f'<path class="entry" d="M{x0 + 4:.1f},{y0 - 14:.1f}l14,0l-7,12z"/>'
+        elif cell.id in entries:
+            marker = f'<path class="entry" d="M{x0 - 24:.1f},{y0 + h / 2 - 7:.1f}l14,7l-14,7z"/>'
         out.append(
             f'<g id="node-{sid}" class="app" data-app-id={attr(node.id)} data-family={attr(node.family)}>'
             f"<title>{text(label)}</title>"
@@ -110,12 +115,9 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
                 if mine
                 else ""
             )
+            + marker
             + "</g>"
         )
-        if cell.id in entries and cell.id in called:
-            out.append(f'<path class="entry" d="M{x0 + 4:.1f},{y0 - 14:.1f}l14,0l-7,12z"/>')
-        elif cell.id in entries:
-            out.append(f'<path class="entry" d="M{x0 - 24:.1f},{y0 + h / 2 - 7:.1f}l14,7l-14,7z"/>')
         tooltips.append(tooltip(sid, node, mine))
     out.append('</g><g class="badges">')
     rail = set(grid.rail)

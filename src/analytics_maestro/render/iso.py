@@ -213,11 +213,12 @@ def _drawing_order(grid: Grid) -> list[Cell]:
     return sorted(grid.cells, key=lambda c: (c.x + c.y * ROW_STRETCH, c.x, c.id))
 
 
-def _caption(caption: Caption) -> str:
+def _caption(caption: Caption, ident: str) -> str:
+    """A caption, which names the application it is of (`data-for`: the viewer dims it with it)."""
     x = num(caption.x)
     first, *rest = caption.lines
     anchor = f' text-anchor="{caption.anchor}"' if caption.anchor != "start" else ""
-    return f'<text x="{x}" y="{num(caption.y)}"{anchor}>{line_text(first)}' + (
+    return f'<text x="{x}" y="{num(caption.y)}"{anchor} data-for={attr(ident)}>{line_text(first)}' + (
         f'<tspan x="{x}" dy="{LINE:.0f}">{line_text(rest[0])}</tspan></text>' if rest else "</text>"
     )
 
@@ -328,7 +329,7 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
     body.append('</g><g class="badges">')
     body.extend(_badges(grid, nodes))
     body.append('</g><g class="labels">')
-    body.extend(_caption(captions[cell.id]) for cell in order)
+    body.extend(_caption(captions[cell.id], cell.id) for cell in order)
     body.append('</g><g class="tooltips">')
     body.extend(tooltips)
     body.append("</g>")

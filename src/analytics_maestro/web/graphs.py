@@ -29,7 +29,7 @@ from analytics_maestro.inventory.sql import SqlInventory
 from analytics_maestro.model import Id, Text
 from analytics_maestro.pipeline import links, records
 from analytics_maestro.pipeline.diagram import PRODUCTS
-from analytics_maestro.pipeline.stages import diagram_of, png_of, read_product
+from analytics_maestro.pipeline.stages import diagram_of, png_of, read_product, system_names
 from analytics_maestro.web.api import ApiError, current_user, dump, not_found, operation
 from analytics_maestro.web.owners import ADMIN, MAX_OFFSET, READ, WRITE, OwnerQuery, owner_of, require_in
 
@@ -141,7 +141,23 @@ class DiagramQuery(BaseModel):
 
     style: Literal["iso", "flat"] = Field("iso", description="isometric (Maestro's look) or flat")
     rail: bool = Field(True, description="false: every edge a line, no rail of shared infrastructure")
+    level: Literal["applications", "systems"] | None = Field(
+        None, description="systems: the landscape of the applications' systems (drawn on first request); "
+        "absent: the level the graph was drawn at"
+    )  # fmt: skip
     download: bool = Field(False, description="ask the browser to save it under the graph's name")
+
+
+def landscape_asked(graph: records.GraphRecord, query: DiagramQuery) -> bool:
+    """Whether the query asks for the landscape of a graph drawn at the applications level; 409
+    for a level the graph cannot be drawn at."""
+    own = graph.request.level
+    if query.level is None or query.level == own:
+        return False
+    if query.level == "applications" or graph.type == "infra":
+        raise ApiError(409, "no_such_level", f"level {query.level!r}: this graph is drawn at the {own} level only "
+                       "(the landscape is of a business graph's applications)")  # fmt: skip
+    return True
 
 
 class FileQuery(BaseModel):
@@ -318,10 +334,12 @@ def _file(data: bytes, mimetype: str, graph: records.GraphRecord, suffix: str, d
 
 def _diagram(graph_id: str, query: DiagramQuery, make: Callable, mimetype: str, extension: str) -> Response:
     """The published diagram in the asked style, made by `make(artifacts, graph id, run, style, rail,
-    graph type)`."""
+    graph type, landscape)`."""
     graph = visible(graph_id)
-    data = make(_artifacts(), graph.id, _published(graph), query.style, query.rail, graph.type)
-    suffix = ("-flat" if query.style == "flat" else "") + ("" if query.rail else "-lines") + extension
+    landscape = landscape_asked(graph, query)
+    data = make(_artifacts(), graph.id, _published(graph), query.style, query.rail, graph.type, landscape)
+    suffix = "".join(("-systems" if landscape else "", "-flat" if query.style == "flat" else "",
+                      "" if query.rail else "-lines", extension))  # fmt: skip
     return _file(data, mimetype, graph, suffix, query.download)
 
 
@@ -380,6 +398,40 @@ def find(graph_id, query: FindQuery):
     view, servers = (read_product(_artifacts(), graph.id, run, product) for product in ("view", "servers"))
     found = search(view, servers, query.q, query.limit)
     return dump(FoundNodes, {"items": [msgspec.structs.asdict(match) for match in found]})
+
+
+class FacetedNode(BaseModel):
+    id: str
+    system: list[str] = Field([], description="the systems it is in")
+    environment: str | None = None
+    provider: str | None = None
+    family: str | None = None
+    team: str | None = None
+
+
+class FacetValue(BaseModel):
+    value: str
+    name: str = Field(description="as shown: a system's name, else the value")
+    count: int = Field(description="how many nodes have it")
+
+
+class Facets(BaseModel):
+    items: list[FacetedNode]
+    values: dict[str, list[FacetValue]] = Field(description="per field (system, environment, provider, family, "
+                                                "team), its values, most common first")  # fmt: skip
+
+
+@operation(bp, "GET", "/<graph_id>/facets", "What the diagram can be filtered by", responses={200: Facets},
+           errors=(409,))  # fmt: skip
+def facets(graph_id):
+    """Each node of the published diagram with its systems, environment, provider, family and team,
+    and each of those fields' values with their counts: what the viewer filters and colours by."""
+    from analytics_maestro.analytics.facets import facets as facets_of
+
+    graph = visible(graph_id)
+    run = _published(graph)
+    view = read_product(_artifacts(), graph.id, run, "view")
+    return dump(Facets, msgspec.to_builtins(facets_of(view, system_names(_artifacts(), graph.id, run))))
 
 
 class ImpactQuery(BaseModel):
@@ -672,11 +724,12 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 @operation(public, "GET", "/public/<token>.svg", "A shared diagram", auth="public", query=DiagramQuery,
-           responses={200: "image/svg+xml"})  # fmt: skip
+           responses={200: "image/svg+xml"}, errors=(409,))  # fmt: skip
 def public_svg(token, query: DiagramQuery):
     """The diagram of a public link, and nothing else; 404 once revoked or expired."""
     graph = shared_graph(token)
-    data = diagram_of(_artifacts(), graph.id, graph.published_run, query.style, query.rail, graph.type)
+    landscape = landscape_asked(graph, query)
+    data = diagram_of(_artifacts(), graph.id, graph.published_run, query.style, query.rail, graph.type, landscape)
     response = Response(data, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -94,7 +94,21 @@ def graph(graph_id: str):
         graph=graph_json(found),
         can_share=user.role_in(found.owner) >= 7,
         servers=_servers(found),
+        opens_on=_opens_on(found),
     )
+
+
+LANDSCAPE_FROM = 300  # applications from which a graph opens on the landscape of its systems
+
+
+def _opens_on(graph: records.GraphRecord) -> str | None:
+    """The level the viewer opens a graph on, where it offers both (a business graph drawn at the
+    applications level, of two systems or more): its systems when it is large; None where it
+    offers one level only."""
+    stats = graph.stats or {}
+    if graph.type == "infra" or graph.request.level != "applications" or len(stats.get("systems", ())) < 2:
+        return None
+    return "systems" if stats.get("applications", 0) > LANDSCAPE_FROM else "applications"
 
 
 SHOWN_SERVERS = 200

@@ -1,5 +1,6 @@
 // One graph: live progress while it runs, then the viewer, its details panel, exports and sharing.
 import { api, el, problems, when } from "./api.js";
+import { explorer } from "./explore.js";
 import { tooltipRows, viewerIn } from "./viewer.js";
 
 const page = document.getElementById("graph-page");
@@ -69,16 +70,20 @@ if (viewerBox) {
   const details = document.getElementById("details");
   let selected = null;
   const handle = viewerIn(viewerBox, {
-    onLoad: (style, _viewer, rail) => {
+    onLoad: async (style, _viewer, rail, level) => {
       details.hidden = true;
       resetImpact();
-      if (changesShown) showChanges(style, rail);
-      const asked = `${style === "flat" ? "&style=flat" : ""}${rail ? "" : "&rail=false"}`;
+      if (changesShown && level === "systems") hideChanges(); // the changes are of applications
+      else if (changesShown) showChanges(style, rail);
+      changesButton.disabled = level === "systems";
+      const asked = `${style === "flat" ? "&style=flat" : ""}${rail ? "" : "&rail=false"}${level ? `&level=${level}` : ""}`;
       for (const [id, suffix] of [["export-svg", ".svg"], ["export-png", ".png"]]) {
         document.getElementById(id).href = `/graphs/${graphId}${suffix}?download=1${asked}`;
       }
+      await explore.loaded(style, rail);
     },
     onSelect: async (id, node) => {
+      if (explore.select(id)) return;
       const viewer = handle.current;
       selected = id;
       details.hidden = false;
@@ -248,7 +253,10 @@ if (viewerBox) {
     else if (event.key === "Escape") { found.hidden = true; handle.current?.unmark(); }
   });
   find.addEventListener("blur", () => { found.hidden = true; });
-  await handle.load("iso");
+  const explore = explorer(handle, { graphId, levels: document.getElementById("levels"),
+                                     noun: page.dataset.type === "infra" ? "servers" : "applications" });
+  document.getElementById("focus-here").addEventListener("click", () => explore.focusOn(selected));
+  await explore.start();
 }
 
 const share = document.getElementById("share");

@@ -21,18 +21,20 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
   });
   const styles = [...document.querySelectorAll("[data-style]")];
   const railButton = document.getElementById("rail");
-  const state = { style: "iso", rail: true };
+  const state = { style: "iso", rail: true, level: null };
   const handle = {
     get current() { return current; },
     get state() { return { ...state }; },
-    async load(style = state.style, rail = state.rail) {
+    // `level`: "systems" for the landscape of the diagram's systems; null for the graph's own
+    async load(style = state.style, rail = state.rail, level = state.level) {
       const params = new URLSearchParams();
       if (style === "flat") params.set("style", "flat");
       if (!rail) params.set("rail", "false");
+      if (level) params.set("level", level);
       const src = container.dataset.src + (params.size ? `?${params}` : "");
       current?.zoom.destroy();
-      current = await openViewer(container, src, { onSelect });
-      Object.assign(state, { style, rail });
+      current = await openViewer(container, src, { onSelect, overview: level === "systems" });
+      Object.assign(state, { style, rail, level });
       for (const button of styles) button.setAttribute("aria-pressed", String(button.dataset.style === style));
       if (railButton) {
         // offered where the diagram has a rail, or was drawn without the one it has
@@ -40,7 +42,7 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
         railButton.setAttribute("aria-pressed", String(rail));
       }
       window.viewer = current; // for the browser console, and the tests
-      onLoad?.(style, current, rail);
+      onLoad?.(style, current, rail, level);
       return current;
     },
   };
@@ -61,6 +63,7 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
 
 const SVG = "http://www.w3.org/2000/svg";
 const READABLE = 48; // pixels across an application's tile, for its name to be read
+const MOST = 160; // pixels across a tile, at most, when a few applications are fitted to the view
 
 // The rows of an application's tooltip, as the drawing keeps them (`tool-<id>`: one tspan a row, its
 // class the row's name in Maestro's spelling, its text the value); the first row is the name.
@@ -113,9 +116,10 @@ function hideTip() {
   if (box) box.hidden = true;
 }
 
-async function openViewer(container, src, { onSelect } = {}) {
+async function openViewer(container, src, { onSelect, overview = false } = {}) {
   const response = await fetch(src, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`the diagram did not load (HTTP ${response.status})`);
+  hideTip(); // its node is gone with the drawing it was in
   container.innerHTML = await response.text(); // our own renderer's SVG: every name in it is escaped
   const svg = container.querySelector("svg");
   // one image to assistive technology (its names are in the find box and the details panel): a
@@ -135,10 +139,14 @@ async function openViewer(container, src, { onSelect } = {}) {
   for (const node of svg.querySelectorAll("g.app[data-app-id]")) apps.set(node.dataset.appId, node);
   const edges = [...svg.querySelectorAll("g.edge")];
   const callers = new Map(); // target -> sources
+  const callees = new Map(); // source -> targets
+  const add = (map, key, value) => { if (!map.has(key)) map.set(key, []); map.get(key).push(value); };
   for (const edge of edges) {
-    if (!callers.has(edge.dataset.target)) callers.set(edge.dataset.target, []);
-    callers.get(edge.dataset.target).push(edge.dataset.source);
+    add(callers, edge.dataset.target, edge.dataset.source);
+    add(callees, edge.dataset.source, edge.dataset.target);
   }
+  const captions = new Map(); // application -> its caption, in the isometric style (a layer of its own)
+  for (const label of svg.querySelectorAll("g.labels > text[data-for]")) captions.set(label.dataset.for, label);
 
   function mark(ids, edgeTest) {
     svg.classList.toggle("focus", ids !== null);
@@ -237,10 +245,54 @@ async function openViewer(container, src, { onSelect } = {}) {
       return true;
     },
     unmark() { for (const other of svg.querySelectorAll("g.app.found")) other.classList.remove("found"); },
+    // What is within `hops` links of `id` (0: any number), following links `down` (what it uses),
+    // `up` (what uses it) or both ways
+    around(id, hops, direction) {
+      const reached = new Map([[id, 0]]);
+      const queue = [id];
+      const ways = [direction !== "up" && callees, direction !== "down" && callers].filter(Boolean);
+      while (queue.length) {
+        const at = queue.shift();
+        const next = reached.get(at) + 1;
+        if (hops && next > hops) continue;
+        for (const way of ways) for (const other of way.get(at) || []) {
+          if (!reached.has(other)) { reached.set(other, next); queue.push(other); }
+        }
+      }
+      return new Set(reached.keys());
+    },
+    // Keep `ids` (a Set) and dim the rest, their links and captions with them; null keeps everything.
+    // A badge of shared infrastructure stays with the application that carries it.
+    keep(ids) {
+      svg.classList.toggle("filtered", ids !== null);
+      const kept = (id) => ids !== null && ids.has(id);
+      for (const [id, node] of apps) node.classList.toggle("kept", kept(id));
+      for (const [id, label] of captions) label.classList.toggle("kept", kept(id));
+      for (const edge of edges) {
+        const { source, target } = edge.dataset;
+        const badge = edge.classList.contains("shared");
+        edge.classList.toggle("kept", badge ? kept(source) || kept(target) : kept(source) && kept(target));
+      }
+    },
+    // Zoom and pan so that the applications `ids` fill the view, their tiles never wider than
+    // MOST pixels
+    fitTo(ids) {
+      const boxes = [...ids].flatMap((id) => [apps.get(id), captions.get(id)]).filter(Boolean).map((n) => n.getBBox());
+      if (!boxes.length) return false;
+      const x0 = Math.min(...boxes.map((b) => b.x)), x1 = Math.max(...boxes.map((b) => b.x + b.width));
+      const y0 = Math.min(...boxes.map((b) => b.y)), y1 = Math.max(...boxes.map((b) => b.y + b.height));
+      const sizes = zoom.getSizes();
+      const widest = Math.max(...[...ids].map((id) => apps.get(id)?.getBBox().width || 0));
+      const scale = Math.min(0.9 * sizes.width / (x1 - x0), 0.9 * sizes.height / (y1 - y0), MOST / Math.max(widest, 1));
+      zoom.zoom((zoom.getZoom() * scale) / sizes.realZoom);
+      lookAt(zoom, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, 0.5);
+      return true;
+    },
   };
   // A large diagram fitted whole shows specks: start instead at a readable size, on the first entry
+  // (but an overview, the landscape of the systems, whole)
   const first = svg.querySelector("g.app:has(path.entry)") || svg.querySelector("g.app");
-  if (first && first.getBoundingClientRect().width < READABLE / 4) {
+  if (!overview && first && first.getBoundingClientRect().width < READABLE / 4) {
     zoom.zoom((zoom.getZoom() * READABLE) / first.getBoundingClientRect().width);
     look(zoom, first, 0.25);
   }
@@ -254,7 +306,10 @@ async function openViewer(container, src, { onSelect } = {}) {
 // drawing units, through the viewer's own state: the node may be culled, and the view's transform
 // reaches the page only at the next frame.
 function look(zoom, node, where) {
-  const box = node.getBBox();
+  lookAt(zoom, node.getBBox(), where);
+}
+
+function lookAt(zoom, box, where) {
   const sizes = zoom.getSizes();
   zoom.pan({ x: sizes.width * where - sizes.realZoom * (box.x + box.width / 2),
              y: sizes.height * where - sizes.realZoom * (box.y + box.height / 2) });

@@ -1,0 +1,102 @@
+"""What a person waits for in the browser, on a generated inventory drawn from all its systems.
+
+    python -m bench.viewer [--sizes 3000] [--seed 1]
+
+Starts `serve` (SQLite, local runner) on a free port, imports the inventory, asks for the graph
+and, once it has finished, opens its page in Chromium (headless, 1440x900). Prints per size the
+run on the server, then what the page makes a person wait for: the first picture (the landscape
+of the systems, for a large graph), the landscape until the applications are drawn, a style
+switch, Fit, and the PNG of what is shown (made on first request and kept), each beside its
+target as a ratio (under 1.0: within it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.api import COMMAND, call, start_server
+
+from analytics_maestro.inventory.generate import generate
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+TARGETS = {"first picture": 2.0, "applications": 2.0, "style switch": 1.0, "fit": 0.1, "png": 3.0, "png again": 3.0}
+
+
+def _drawn(page, selector: str) -> None:
+    page.wait_for_selector(selector)
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def measure(n: int, seed: int) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        server = start_server(Path(folder), workers=2)
+        try:
+            body = json.dumps(generate(n, seed)).encode()
+            request = urllib.request.Request(f"{server.base}/inventory?owner=local", data=body, method="POST",
+                headers={"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"})  # fmt: skip
+            urllib.request.urlopen(request, timeout=600).read()
+            started = time.monotonic()
+            graph = call(server, "POST", "/graphs", {"name": f"bench {n}", "all_systems": True})
+            while call(server, "GET", f"/graphs/{graph['id']}")["status"] not in ("finished", "warning", "error"):
+                time.sleep(0.05)
+            times = {"run": time.monotonic() - started}
+            link = subprocess.run([COMMAND, "login-link", "local"], env=server.env, capture_output=True, text=True)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+                page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+                page.set_default_timeout(300000)
+                page.goto(link.stdout.strip())
+                page.click("#login")
+                page.wait_for_url("**/app/graphs")
+
+                def timed(name: str, action, selector: str) -> None:
+                    t = time.monotonic()
+                    action()
+                    _drawn(page, selector)
+                    times[name] = time.monotonic() - t
+
+                url = f"{server.base}/app/graphs/{graph['id']}"
+                timed("first picture", lambda: page.goto(url), "#viewer svg g.app")
+                if page.locator("#levels").count():
+                    timed("applications", lambda: page.click("[data-level=applications]"),
+                          "[data-level=applications][aria-pressed=true]")  # fmt: skip
+                timed("style switch", lambda: page.click("[data-style=flat]"), "#viewer svg.flat g.app")
+                timed("fit", lambda: page.click("#fit"), "#viewer svg")
+                href = page.get_attribute("#export-png", "href")
+                for name in ("png", "png again"):
+                    t = time.monotonic()
+                    page.request.get(f"{server.base}{href}", timeout=300000).body()
+                    times[name] = time.monotonic() - t
+                browser.close()
+            return times
+        finally:
+            server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[3000])
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        print(f"viewer: skipped, {CHROMIUM} is not installed (apt-get install chromium)")
+        return
+    print("viewer, Chromium 1440x900, all systems of a generated inventory (seconds; ratio to the target):")
+    for n in args.sizes:
+        times = measure(n, args.seed)
+        print(f"  N={n}: run on the server {times.pop('run'):.2f} s")
+        for name, value in times.items():
+            print(f"    {name:14} {value:6.2f} s   target {TARGETS[name]:4.1f} s   {value / TARGETS[name]:5.2f}x")
+
+
+if __name__ == "__main__":
+    main()
