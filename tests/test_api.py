@@ -449,6 +449,42 @@ def test_the_landscape_of_an_applications_graph_on_request(world):
     error_of(alice.get(f"/graphs/{graph['id']}.svg", query_string={"level": "clients"}), 400)
 
 
+def test_a_system_opened_in_place_in_the_landscape(world):
+    alice = world.client("alice")
+    systems = sorted(s["id"] for s in alice.get("/systems").get_json()["items"])
+    graph = alice.post("/graphs", json={"systems": systems}).get_json()
+    landscape = alice.post("/graphs", json={"systems": systems, "level": "systems"}).get_json()
+    world.wait("alice", graph["id"]), world.wait("alice", landscape["id"])
+    layout = alice.get(f"/graphs/{graph['id']}/layout.json").get_json()
+    apps = {a["id"]: a for a in alice.get("/applications", query_string={"limit": 200}).get_json()["items"]}
+    shop = {
+        i for i in {n["id"] for n in layout["nodes"]} | set(layout.get("rail", ())) if apps[i]["systems"][0] == "shop"
+    }
+    for target in (graph, landscape):  # from either level
+        svg = alice.get(f"/graphs/{target['id']}.svg", query_string={"level": "systems", "expand": "shop"}).data
+        drawn = set(re.findall(rb'data-app-id="([^"]+)"', svg))
+        # the shop's applications as themselves, the other systems as boxes that name their system
+        assert {i.encode() for i in shop} <= drawn and b"shop" not in drawn
+        boxes = set(re.findall(rb'data-app-id="([^"]+)" data-family="Corporate" data-system="([^"]+)"', svg))
+        assert {system for _, system in boxes} == {s.encode() for s in systems} - {b"shop"}
+        assert b'data-source="frontend" data-target="checkoutservice"' in svg  # a dependency inside the shop
+    # two opened at once; the rest as before
+    both = alice.get(f"/graphs/{graph['id']}.svg", query_string=[("level", "systems"), ("expand", "shop"),
+                                                                 ("expand", "platform")]).data  # fmt: skip
+    assert b'data-system="platform"' not in both and b'data-system="backoffice"' in both
+    plain = alice.get(f"/graphs/{graph['id']}.svg", query_string={"level": "systems"}).data
+    assert b'data-system="shop"' in plain and b'data-app-id="frontend"' not in plain
+    png = alice.get(f"/graphs/{graph['id']}.png", query_string={"level": "systems", "expand": "shop"})
+    assert png.data[:4] == b"\x89PNG"
+    refused = error_of(
+        alice.get(f"/graphs/{graph['id']}.svg", query_string={"level": "systems", "expand": "nope"}), 400
+    )
+    assert "'nope' is not a system of this diagram" in refused["message"]
+    error_of(alice.get(f"/graphs/{graph['id']}.svg", query_string={"expand": "shop"}), 409)  # not a landscape
+    many = [("level", "systems")] + [("expand", "shop")] * 51
+    error_of(alice.get(f"/graphs/{graph['id']}.svg", query_string=many), 400)
+
+
 def test_what_a_diagram_can_be_filtered_by(world):
     alice = world.client("alice")
     systems = {s["id"]: s["name"] for s in alice.get("/systems").get_json()["items"]}

@@ -411,6 +411,11 @@ def test_panning_a_five_thousand_application_diagram(browser, server):
         assert len(frames) > 30
         p50, p95 = statistics.median(frames), sorted(frames)[int(len(frames) * 0.95)]
         report.append(f"  {view:7} {len(frames)} frames, p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(frames):.1f} ms")
+    # level of detail: fitted whole, names would be specks and are not drawn, nor the symbols
+    far = "document.querySelector('#viewer svg').classList.contains('far')"
+    assert page.evaluate(far) is True
+    a_name = "getComputedStyle(document.querySelector('#viewer g.app text, #viewer g.labels text')).display"
+    assert page.evaluate(a_name) == "none"
     shot(page, "8-large-diagram-fitted")
     # after Fit, find by a server's address: its applications are suggested, Enter zooms to a readable size
     drawn = set(page.evaluate("[...document.querySelectorAll('#viewer g.app')].map((g) => g.dataset.appId)"))
@@ -429,6 +434,7 @@ def test_panning_a_five_thousand_application_diagram(browser, server):
     hit = page.locator(f"#viewer g.app[data-app-id='{suggested.get_attribute('data-id')}']")
     page.wait_for_function("(n) => n.getBoundingClientRect().width >= 40", arg=hit.element_handle(), timeout=5000)
     assert "found" in hit.get_attribute("class")
+    page.wait_for_function(f"!{far}")  # readable again, so drawn again
     shot(page, "8d-large-found")
     # by name, and a clear word when nothing matches
     named = next(a for a in doc["applications"] if a["id"] in drawn and a.get("name") and a["name"] != a["id"])
@@ -656,11 +662,31 @@ def test_the_landscape_a_system_opened_filters_and_focus_kept_in_the_address(bro
     page.wait_for_selector("#viewer svg.flat g.app[data-app-id=shop]")  # the landscape, flat unless asked
     assert "level=systems" in page.url and "style=" not in page.url
     drawn = set(page.evaluate("[...document.querySelectorAll('#viewer g.app')].map((g) => g.dataset.appId)"))
-    assert drawn == {"shop", "backoffice", "platform"} and page.is_hidden("#filters")
+    # one box per system the applications are drawn in (with any an earlier test's records reach)
+    assert drawn == {i["system"][0] for i in facets["items"]} >= {"shop", "backoffice", "platform"}
+    assert page.is_hidden("#filters")
     expect(page.locator("#crumbs")).to_contain_text("All systems")
     shot(page, "13a-landscape")
-    # a click on a system opens it: its applications kept, the rest dimmed, the way back in the crumbs
+    # a click on a system opens it in place: its applications among the other systems' boxes
     page.click("#viewer g.app[data-app-id=shop]", force=True)
+    page.wait_for_selector("#viewer g.app[data-app-id=frontend]")
+    assert "expand=shop" in page.url
+    opened = set(page.evaluate("[...document.querySelectorAll('#viewer g.app')].map((g) => g.dataset.appId)"))
+    homes = {i["id"] for i in facets["items"] if i["system"][0] == "shop"}
+    assert homes <= opened and {"backoffice", "platform"} <= opened and "shop" not in opened
+    expect(page.locator("#crumbs .chip.opened")).to_contain_text("Online Boutique")
+    shot(page, "13a2-landscape-shop-opened")
+    # its applications are applications: a click gives their details
+    page.click("#viewer g.app[data-app-id=frontend]", force=True)
+    expect(page.locator("#details-name")).to_have_text("frontend")
+    page.click("#details-close")
+    # closed again, then opened in the diagram of every application, the rest dimmed
+    page.click("#crumbs .close-system")
+    page.wait_for_selector("#viewer g.app[data-app-id=shop]")
+    assert "expand=" not in page.url
+    page.click("#viewer g.app[data-app-id=shop]", force=True)
+    page.wait_for_selector("#viewer g.app[data-app-id=frontend]")
+    page.click("#crumbs .chip.opened button:text('applications')")
     page.wait_for_selector("#viewer svg.iso.filtered")
     shop = sorted(item["id"] for item in facets["items"] if "shop" in item["system"])
     assert page.evaluate(kept) == shop and "system=shop" in page.url and "level=" not in page.url  # the default
@@ -714,10 +740,10 @@ def test_the_landscape_a_system_opened_filters_and_focus_kept_in_the_address(bro
     shot(page, "13d-focus-one-hop-down")
     page.click("#focus-clear")
     page.wait_for_function("!document.querySelector('#viewer svg.filtered')")
-    # Back returns to the landscape the system was opened from
+    # Back returns to the landscape the system was opened from, as it was
     page.go_back()
-    page.wait_for_selector("#viewer g.app[data-app-id=platform]")
-    page.wait_for_function("document.querySelectorAll('#viewer g.app').length === 3")
-    assert "level=systems" in page.url
+    page.wait_for_selector("#viewer svg.flat g.app[data-app-id=platform]")
+    assert "level=systems" in page.url and "expand=shop" in page.url
+    page.wait_for_selector("#viewer g.app[data-app-id=frontend]")
     assert errors == []
     context.close()

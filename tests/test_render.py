@@ -107,12 +107,21 @@ def test_legend_lists_the_families_present_and_entries_are_marked(style):
     root = parse(exports.svg(grid, nodes, srv, style))
     legend = root.find(f".//{NS}g[@class='legend']")
     # the families present, then the marks the drawing uses: entries, and SHOP's cycle and loop
+    # and the colours of the providers present, the servers when any are drawn
+    from analytics_maestro.render.common import THEMES, theme_name
+
+    providers = [t for t in THEMES if t in {theme_name(n.provider) for n in nodes.values()}]
+    assert len(providers) > 1
+    servers = {"iso": ["a cube: a server it runs on"], "flat": ["2 srv", "the servers it runs on"]}[style]
     assert [t.text for t in legend.iter(f"{NS}text")] == [
-        "CDN", "Application", "Cache", "Database", "an entry point: where the diagram starts",
-        "a return route: a dependency that closes a cycle",
+        "CDN", "Application", "Cache", "Database", "colour: the provider",
+        *(p if p != "unknown" else "other or none" for p in providers),
+        *(servers if any(srv.values()) else []),
+        "an entry point: where the diagram starts", "a return route: a dependency that closes a cycle",
     ]  # fmt: skip
     drawn = [p for p in root.iter(f"{NS}path") if p.get("class") == "entry"]
-    assert len(drawn) == 2 and len(list(legend.iter(f"{NS}path"))) == 2  # one in the legend, one drawn
+    marks = [p for p in legend.iter(f"{NS}path") if p.get("class") == "entry"]
+    assert len(drawn) == 2 and len(marks) == 1  # one in the legend, one drawn
 
 
 def test_an_entry_that_others_call_has_its_marker_above_it_clear_of_their_arrows():

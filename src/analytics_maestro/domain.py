@@ -143,6 +143,7 @@ class Node(msgspec.Struct, frozen=True, gc=False):
     shared: bool | None = None  # the inventory's word on the rail: always (True), never (False), or the rule
     summary: str = ""  # in the landscape, what a system holds (its families), for the tooltip
     team: str | None = None  # who owns it
+    system_box: str | None = None  # in the landscape, the system this node is the box of
 
 
 class Edge(msgspec.Struct, frozen=True, gc=False):

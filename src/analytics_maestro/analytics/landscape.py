@@ -16,7 +16,7 @@ rail draws it once, whatever its applications' families.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from analytics_maestro.domain import Edge, Node, Subgraph
 from analytics_maestro.layout.rail import users_needed
@@ -34,8 +34,12 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def landscape(subgraph: Subgraph, names: Mapping[str, str]) -> Subgraph:
+def landscape(subgraph: Subgraph, names: Mapping[str, str], expanded: Collection[str] = ()) -> Subgraph:
     """The systems of `subgraph` and the dependencies between them; `names` gives system names.
+    The systems in `expanded` are opened in place: their applications stand as themselves, with
+    their own dependencies, among the other systems' boxes (a dependency between an application
+    and a box is counted like one between boxes). A system's box has the system's id, unless an
+    opened application has it, and `system_box` names the system.
 
     >>> from analytics_maestro.domain import Node, Edge, Subgraph
     >>> apps = (Node("web", 0, systems=("shop",)), Node("db", 1, family="Database", systems=("shop",)),
@@ -46,33 +50,48 @@ def landscape(subgraph: Subgraph, names: Mapping[str, str]) -> Subgraph:
     [('shop', 'Shop · 2 apps', 'Application 1, Database 1'), ('pay', 'pay · 2 apps', 'Application 2')]
     >>> [(e.source, e.target, e.endpoint) for e in view.edges], view.entries
     ([('shop', 'pay', '2 dependencies')], ('shop',))
+    >>> opened = landscape(Subgraph(entries=("web",), nodes=apps, edges=edges), {}, expanded={"shop"})
+    >>> [n.id for n in opened.nodes], [(e.source, e.target, e.endpoint) for e in opened.edges], opened.entries
+    (['web', 'db', 'pay'], [('web', 'db', 'sql'), ('web', 'pay', '2 dependencies')], ('web',))
     """
     members: dict[str, list[Node]] = {}
+    homes = {node.id: home(node) for node in subgraph.nodes}
     for node in subgraph.nodes:
-        members.setdefault(home(node), []).append(node)
-    where = {node.id: home(node) for node in subgraph.nodes}
-    links = Counter((where[e.source], where[e.target]) for e in subgraph.edges if where[e.source] != where[e.target])
-    users = Counter(b for _, b in links)
+        members.setdefault(homes[node.id], []).append(node)
+    opened = {node.id for system in expanded for node in members.get(system, ())}
+    box = {system: f"{system} (system)" if system in opened else system for system in members}
+    where = {node.id: node.id if node.id in opened else box[homes[node.id]] for node in subgraph.nodes}
+    links = Counter(
+        (where[e.source], where[e.target])
+        for e in subgraph.edges
+        if where[e.source] != where[e.target] and not (e.source in opened and e.target in opened)
+    )
+    # a platform is one that many other systems use, whichever are opened
+    users = Counter(b for a, b in {(homes[e.source], homes[e.target]) for e in subgraph.edges} if a != b)
     least = users_needed(len(members))
     nodes = []
     for system, apps in members.items():
+        if system in expanded:
+            nodes.extend(apps)
+            continue
         label = f"{names.get(system) or system} · {_count(len(apps), 'app', 'apps')}"
         families = Counter(app.family for app in apps)
         providers = Counter(app.provider for app in apps if app.provider)
         nodes.append(
             Node(
-                system, min(app.depth for app in apps), label,
+                box[system], min(app.depth for app in apps), label,
                 FAMILY, provider=min(providers, key=lambda p: (-providers[p], p)) if providers else None,
                 systems=(system,), hosts=tuple(sorted(app.id for app in apps)),
                 summary=", ".join(f"{f} {k}" for f, k in sorted(families.items(), key=lambda fk: (-fk[1], fk[0]))),
-                shared=True if users[system] >= least else None,
+                shared=True if users[system] >= least else None, system_box=system,
             )
         )  # fmt: skip
     nodes.sort(key=lambda n: (n.depth, n.id))
     edges = [Edge(a, b, _count(k, "dependency", "dependencies")) for (a, b), k in links.items()]
+    edges += [e for e in subgraph.edges if e.source in opened and e.target in opened]
     return Subgraph(
         entries=tuple(sorted({where[e] for e in subgraph.entries if e in where})),
         nodes=tuple(nodes),
-        edges=tuple(sorted(edges, key=lambda e: (e.source, e.target))),
+        edges=tuple(sorted(edges, key=lambda e: (e.source, e.target, e.endpoint or ""))),
         truncated=subgraph.truncated,
     )

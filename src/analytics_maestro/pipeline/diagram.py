@@ -13,7 +13,7 @@ run make the same diagram from the same inventory, byte for byte.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
@@ -87,9 +87,11 @@ def landscape_of(
     shared: Sequence[str] | None = None,
     aspect: float = ASPECT,
     previous: Grid | None = None,
+    expanded: Collection[str] = (),
 ) -> tuple[Subgraph, Grid]:
-    """The landscape of the applications (`analytics.landscape`) and its layout."""
-    view = landscape(applications, names)
+    """The landscape of the applications (`analytics.landscape`), the systems `expanded` opened in
+    place, and its layout."""
+    view = landscape(applications, names, expanded)
     return view, layout(view, None, shared, aspect, previous)
 
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection, Engine
 
 from analytics_maestro.analytics.info import maestro_names
+from analytics_maestro.analytics.landscape import home
 from analytics_maestro.errors import MaestroError
 from analytics_maestro.inventory.sql import SqlInventory
 from analytics_maestro.pipeline import diagram, records
@@ -130,26 +131,36 @@ def diagram_file(style: str, rail: bool, landscape: bool = False) -> str:
 
 
 def diagram_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso", rail: bool = True,
-               graph_type: str = "bussiness", landscape: bool = False) -> bytes:  # fmt: skip
+               graph_type: str = "bussiness", landscape: bool = False,
+               expand: Sequence[str] = ()) -> bytes:  # fmt: skip
     """A published run's diagram in `style`, with its rail of shared infrastructure or (`rail`
     false) every edge a line, laid out again for it; with `landscape`, the systems of its
-    applications (`diagram.landscape_of`). Any but the run's own is drawn on first request and
-    kept. A diagram without a rail is the same either way."""
+    applications (`diagram.landscape_of`), those in `expand` opened in place (NoSuchSystem for one
+    that is not there). Any but the run's own is drawn on first request and kept, but for an opened
+    landscape, drawn each time. A diagram without a rail is the same either way."""
     path = artifacts.path(graph_id, run, diagram_file(style, rail, landscape))
-    if not path.exists():
+    if expand or not path.exists():
         if landscape:
             applications = read_product(artifacts, graph_id, run, "applications")
-            view, grid = diagram.landscape_of(applications, system_names(artifacts, graph_id, run))
+            unknown = sorted(set(expand) - {home(node) for node in applications.nodes})
+            if unknown:
+                raise NoSuchSystem(unknown[0])
+            names = system_names(artifacts, graph_id, run)
+            view, grid = diagram.landscape_of(applications, names, expanded=frozenset(expand))
             servers = {}
         else:
             view, grid, servers = (read_product(artifacts, graph_id, run, p) for p in ("view", "layout", "servers"))
-        if not rail and not grid.rail:
-            return diagram_of(artifacts, graph_id, run, style, True, graph_type, landscape)
-        if not rail:
+        if not rail and grid.rail:
             grid = diagram.without_rail(view, graph_type)
-        ctx = Context(None, None, style=style)
-        artifacts.write(graph_id, run, path.name, diagram.draw(ctx, view, grid, servers))
+        drawn = diagram.draw(Context(None, None, style=style), view, grid, servers)
+        if expand:
+            return drawn.encode()
+        artifacts.write(graph_id, run, path.name, drawn)
     return path.read_bytes()
+
+
+class NoSuchSystem(LookupError):
+    """A system asked to be opened in a landscape that does not hold it."""
 
 
 def system_names(artifacts: Artifacts, graph_id: str, run: int) -> dict[str, str]:
@@ -185,10 +196,13 @@ def publish(run: Run) -> None:
 
 
 def png_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso", rail: bool = True,
-           graph_type: str = "bussiness", landscape: bool = False) -> bytes:  # fmt: skip
+           graph_type: str = "bussiness", landscape: bool = False,
+           expand: Sequence[str] = ()) -> bytes:  # fmt: skip
     """The published diagram as PNG, made on first request and kept."""
     from analytics_maestro.render import exports
 
+    if expand:  # an opened landscape, drawn each time
+        return exports.png(diagram_of(artifacts, graph_id, run, style, rail, graph_type, landscape, expand).decode())
     path = artifacts.path(graph_id, run, diagram_file(style, rail, landscape).replace(".svg", ".png"))
     if not path.exists():
         svg = diagram_of(artifacts, graph_id, run, style, rail, graph_type, landscape).decode()

@@ -17,6 +17,7 @@ import msgspec
 from analytics_maestro.domain import Node
 from analytics_maestro.layout.grid import Grid, Route
 from analytics_maestro.layout.rail import holder
+from analytics_maestro.render.labels import width
 from analytics_maestro.render.symbols import symbol_id
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
@@ -147,6 +148,13 @@ def element_ids(app_ids: Iterable[str]) -> dict[str, str]:
 # Each row of an application's tooltip: the class its value carries and the value. The classes are
 # those Maestro's front reads as the rows' names (its spelling and case); viewers show the rows as
 # "<name>: <value>", the first (`name`) as the title. Rows without a value are left out.
+def node_data(node: Node, family: str | None = None) -> str:
+    """The data attributes of a node's group: its id, family (`family`: already quoted) and, for a
+    system's box in the landscape, the system (the viewer opens it on a click)."""
+    box = f" data-system={attr(node.system_box)}" if node.system_box is not None else ""
+    return f"data-app-id={attr(node.id)} data-family={family or attr(node.family)}{box}"
+
+
 def tooltip_rows(node: Node, servers: Sequence[Server]) -> list[tuple[str, str]]:
     datacenters = sorted({_datacenter(s) for s in servers if s.datacenter} - {""})
     rows = [
@@ -258,14 +266,46 @@ def badge(route: Route, nodes: Mapping[str, Node], rail: Collection[str], x: flo
     )  # fmt: skip
 
 
-def legend(families: Sequence[str], grid: Grid, x: float, y: float) -> tuple[str, int]:
-    """The legend at (x, y): each family's symbol, then what else the drawing shows (entry markers,
-    return routes, badges) when it shows it. Returns its group and its number of rows."""
+PROVIDER_NAMES = {"unknown": "other or none"}
+
+
+def _swatch(x: float, w: float, fill: str, stroke: str) -> str:
+    return f'<rect x="{x:.1f}" y="{{m:.1f}}" width="{w:.0f}" height="12" rx="2" fill="{fill}" stroke="{stroke}"/>'
+
+
+def _legend_text(x: float, words: str) -> str:
+    return f'<text x="{x:.1f}" y="{{t:.1f}}">{words}</text>'
+
+
+def legend(
+    families: Sequence[str], grid: Grid, x: float, y: float, themes: Sequence[str] = (), servers: str = ""
+) -> tuple[str, int, float]:
+    """The legend at (x, y): each family's symbol, then what else the drawing shows when it shows
+    it: the colours of the providers `themes` (when they tell some apart), entry markers, return
+    routes, badges, and `servers` ("iso": the cubes of the servers an application runs on, "flat":
+    their count). Returns its group, its number of rows and the width of its widest row of colours
+    (0 without one)."""
+    widest = 0.0
     rows = [
         f'<use href="#{symbol_id(f)}" x="{x:.1f}" y="{{y:.1f}}" width="16" height="16" color="#37474f"/>'
         f'<text x="{x + 22:.1f}" y="{{t:.1f}}">{text(f)}</text>'
         for f in families
     ]
+    shown = [t for t in THEMES if t in themes]
+    if shown and shown != ["unknown"]:
+        row, at = [_swatch(x, 16, "#eceff1", "#607d8b"), _legend_text(x + 22, "colour: the provider")], x + 150
+        for theme in shown:
+            name = PROVIDER_NAMES.get(theme, theme)
+            row += [_swatch(at, 12, THEMES[theme].left, THEMES[theme].right), _legend_text(at + 16, name)]
+            at += 16 + width(name, 11) + 12
+        rows.append("".join(row))
+        widest = at - x
+    if servers == "iso":
+        rows.append(f'<path class="server-sample" d="M{x + 8:.1f},{{m:.1f}}l6,3.5v7l-6,3.5l-6,-3.5v-7z"/>'
+                    f'<text x="{x + 22:.1f}" y="{{t:.1f}}">a cube: a server it runs on</text>')  # fmt: skip
+    elif servers == "flat":
+        rows.append(f'<text class="servers" x="{x:.1f}" y="{{t:.1f}}">2 srv</text>'
+                    f'<text x="{x + 30:.1f}" y="{{t:.1f}}">the servers it runs on</text>')  # fmt: skip
     if grid.entries:
         rows.append(f'<path class="entry" d="M{x + 1:.1f},{{m:.1f}}l14,7l-14,7z"/><text x="{x + 22:.1f}" y="{{t:.1f}}">'
                     "an entry point: where the diagram starts</text>")  # fmt: skip
@@ -280,7 +320,7 @@ def legend(families: Sequence[str], grid: Grid, x: float, y: float) -> tuple[str
     drawn = "".join(
         row.format(y=y + 20 * i, t=y + 20 * i + 12, m=y + 20 * i + 1, c=y + 20 * i + 8) for i, row in enumerate(rows)
     )
-    return f'<g class="legend">{drawn}</g>', len(rows)
+    return f'<g class="legend">{drawn}</g>', len(rows), widest
 
 
 def python_path_data(points: Iterable[tuple[float, float]]) -> str:
@@ -405,6 +445,7 @@ svg{font-family:sans-serif}
 .app .badge{font-size:9px;fill:#fff}
 .entry{fill:#2e7d32}
 .edge.shared circle,.badge-sample{fill:#fff;stroke:#546e7a;stroke-width:1}
+.server-sample{fill:#cfd8dc;stroke:#78909c;stroke-width:1}
 .edge.shared:hover circle{stroke-width:2.5}
 .rail rect,.rail path{fill:#f4f6f7;stroke:#b0bec5;stroke-dasharray:4 3}
 .rail text{font-size:11px;fill:#607d8b;font-style:italic}

@@ -13,12 +13,12 @@ from analytics_maestro.render.common import (
     STYLE,
     THEMES,
     Projection,
-    attr,
     badge,
     edge_groups,
     element_ids,
     legend,
     line_text,
+    node_data,
     text,
     theme_name,
     tooltip,
@@ -66,16 +66,19 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
     """The flat SVG of `grid`; `nodes` give names, families and providers, `servers` the enrichment."""
     sids = element_ids(sorted(nodes))
     families = sorted({nodes[c.id].family for c in grid.cells}, key=family_rank)
-    _, count = legend(families, grid, 0.0, 0.0)
+    themes = sorted({theme_name(nodes[c.id].provider) for c in grid.cells})
+    served = "flat" if any(servers.get(c.id) for c in grid.cells) else ""
+    _, count, widest = legend(families, grid, 0.0, 0.0, themes, served)
     height_of_legend = 20 * count + 10
     top = -UNIT_Y * 0.25 - height_of_legend
-    width, height = max(grid.width * UNIT_X, LEGEND_WIDTH), (grid.height + 0.5) * UNIT_Y + height_of_legend
+    width = max(grid.width * UNIT_X, LEGEND_WIDTH, widest + 20)
+    height = (grid.height + 0.5) * UNIT_Y + height_of_legend
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="graph" class="flat" width="{width:.0f}" height="{height:.0f}"'
         f' viewBox="0 {top:.0f} {width:.0f} {height:.0f}">',
         f"<style>{STYLE}{FLAT_STYLE}</style>",
         f"<defs>{MARKERS}{symbol_defs(families)}</defs>",
-        legend(families, grid, 10.0, top + 6)[0],
+        legend(families, grid, 10.0, top + 6, themes, served)[0],
     ]
     lines = [r for r in grid.routes if r.kind != "shared"]
     if grid.rail:
@@ -102,7 +105,7 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
         elif cell.id in entries:
             marker = f'<path class="entry" d="M{x0 - 24:.1f},{y0 + h / 2 - 7:.1f}l14,7l-14,7z"/>'
         out.append(
-            f'<g id="node-{sid}" class="app" data-app-id={attr(node.id)} data-family={attr(node.family)}>'
+            f'<g id="node-{sid}" class="app" {node_data(node)}>'
             f"<title>{text(label)}</title>"
             f'<rect class="box" x="{x0:.1f}" y="{y0:.1f}" width="{w:.1f}" height="{h:.1f}" rx="4"/>'
             f'<rect x="{x0:.1f}" y="{y0:.1f}" width="5" height="{h:.1f}" fill="{theme.right}"/>'

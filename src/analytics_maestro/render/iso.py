@@ -32,6 +32,7 @@ from analytics_maestro.render.common import (
     element_ids,
     legend,
     line_text,
+    node_data,
     num,
     path_data,
     text,
@@ -236,7 +237,7 @@ def _application(
     cx, cy = project(x + 0.1, y + h / 6, TILE)
     label = node.name or node.id
     group = (
-        f'<g id="node-{sid}" class="app theme-{theme}" data-app-id={attr(node.id)} data-family={family}>'
+        f'<g id="node-{sid}" class="app theme-{theme}" {node_data(node, family)}>'
         f"<title>{text(label)}</title>{tile}{_servers(cell, servers, shapes) if node.family in SERVED else ''}"
         f'<use id="{sid}" class="boundaries" href="{href}" x="{num(cx - size / 2)}" y="{num(cy - size * 0.8)}"'
         f' width="{size_text}" height="{size_text}" color="{ink}"/>'
@@ -334,9 +335,12 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
     body.extend(tooltips)
     body.append("</g>")
 
-    legend_height = 20 * legend(families, grid, 0.0, 0.0)[1] + 20
+    themes = sorted({theme_name(nodes[c.id].provider) for c in grid.cells})
+    served = "iso" if any(servers.get(c.id) and nodes[c.id].family in SERVED for c in grid.cells) else ""
+    _, count, widest = legend(families, grid, 0.0, 0.0, themes, served)
+    legend_height = 20 * count + 20
     min_x = min(xs, default=0.0) - 10
-    max_x = max([*xs, min_x + LEGEND_WIDTH]) + 10
+    max_x = max([*xs, min_x + LEGEND_WIDTH, min_x + 16 + widest]) + 10
     min_y = min(ys, default=0.0) - 50 - legend_height
     max_y = max(ys, default=0.0) + 10
     width, height = max_x - min_x, max_y - min_y
@@ -345,6 +349,6 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
         f' viewBox="{min_x:.1f} {min_y:.1f} {width:.1f} {height:.1f}">',
         f"<style>{STYLE}{theme_style()}</style>",
         f"<defs>{MARKERS}{symbol_defs(families)}{''.join(shapes.defs[k] for k in sorted(shapes.defs))}</defs>",
-        legend(families, grid, min_x + 16, min_y + 16)[0],
+        legend(families, grid, min_x + 16, min_y + 16, themes, served)[0],
     ]
     return "\n".join([*head, *body, "</svg>"]) + "\n"

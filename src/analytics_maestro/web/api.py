@@ -16,7 +16,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 from pydantic import BaseModel, ValidationError
@@ -226,6 +226,13 @@ def _unstorable(path: dict[str, Any]) -> list[dict]:
     return [{"field": p.path, "message": p.message} for p in found]
 
 
+def _query_args(model: type[BaseModel]) -> dict[str, Any]:
+    """The query string for `model`: a parameter its model lists (`list[...]`) with every value it
+    is given (OpenAPI's default: `?a=1&a=2`), any other with its first."""
+    lists = {name for name, field in model.model_fields.items() if get_origin(field.annotation) is list}
+    return {key: request.args.getlist(key) if key in lists else request.args[key] for key in request.args}
+
+
 def operation(
     blueprint: Blueprint,
     method: str,
@@ -253,7 +260,7 @@ def operation(
             problems = _unstorable(path)
             if query is not None:
                 try:
-                    kwargs["query"] = query.model_validate(request.args.to_dict())
+                    kwargs["query"] = query.model_validate(_query_args(query))
                 except ValidationError as exc:
                     problems += _problems(exc, "query")
             if body is not None and not raw_body:

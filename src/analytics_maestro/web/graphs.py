@@ -29,7 +29,7 @@ from analytics_maestro.inventory.sql import SqlInventory
 from analytics_maestro.model import Id, Text
 from analytics_maestro.pipeline import links, records
 from analytics_maestro.pipeline.diagram import PRODUCTS
-from analytics_maestro.pipeline.stages import diagram_of, png_of, read_product, system_names
+from analytics_maestro.pipeline.stages import NoSuchSystem, diagram_of, png_of, read_product, system_names
 from analytics_maestro.web.api import ApiError, current_user, dump, not_found, operation
 from analytics_maestro.web.owners import ADMIN, MAX_OFFSET, READ, WRITE, OwnerQuery, owner_of, require_in
 
@@ -136,6 +136,9 @@ class GraphQuery(OwnerQuery):
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
+MAX_EXPANDED = 50  # systems opened at once in a landscape
+
+
 class DiagramQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -145,19 +148,35 @@ class DiagramQuery(BaseModel):
         None, description="systems: the landscape of the applications' systems (drawn on first request); "
         "absent: the level the graph was drawn at"
     )  # fmt: skip
+    expand: list[Id] = Field([], max_length=MAX_EXPANDED, description="in the landscape, systems opened in place to "
+                             "their applications (repeatable; drawn each time)")  # fmt: skip
     download: bool = Field(False, description="ask the browser to save it under the graph's name")
 
 
 def landscape_asked(graph: records.GraphRecord, query: DiagramQuery) -> bool:
-    """Whether the query asks for the landscape of a graph drawn at the applications level; 409
-    for a level the graph cannot be drawn at."""
+    """Whether the query asks for a landscape drawn from the applications: of a graph drawn at the
+    applications level, or with systems opened; 409 for a level the graph cannot be drawn at."""
     own = graph.request.level
     if query.level is None or query.level == own:
-        return False
+        if query.expand and own != "systems":
+            raise ApiError(409, "no_such_level", "expand: systems are opened in the landscape (level=systems)")
+        return bool(query.expand)
     if query.level == "applications" or graph.type == "infra":
         raise ApiError(409, "no_such_level", f"level {query.level!r}: this graph is drawn at the {own} level only "
                        "(the landscape is of a business graph's applications)")  # fmt: skip
     return True
+
+
+def _drawn(make: Callable, graph: records.GraphRecord, query: DiagramQuery) -> tuple[bytes, bool]:
+    """The diagram the query asks of a graph's published run, made by `make` (`diagram_of`,
+    `png_of`), and whether it is a landscape."""
+    landscape = landscape_asked(graph, query)
+    try:
+        data = make(_artifacts(), graph.id, _published(graph), query.style, query.rail, graph.type, landscape,
+                    query.expand)  # fmt: skip
+    except NoSuchSystem as exc:
+        raise ApiError(400, "invalid", f"expand: {exc.args[0]!r} is not a system of this diagram") from None
+    return data, landscape
 
 
 class FileQuery(BaseModel):
@@ -336,8 +355,7 @@ def _diagram(graph_id: str, query: DiagramQuery, make: Callable, mimetype: str, 
     """The published diagram in the asked style, made by `make(artifacts, graph id, run, style, rail,
     graph type, landscape)`."""
     graph = visible(graph_id)
-    landscape = landscape_asked(graph, query)
-    data = make(_artifacts(), graph.id, _published(graph), query.style, query.rail, graph.type, landscape)
+    data, landscape = _drawn(make, graph, query)
     suffix = "".join(("-systems" if landscape else "", "-flat" if query.style == "flat" else "",
                       "" if query.rail else "-lines", extension))  # fmt: skip
     return _file(data, mimetype, graph, suffix, query.download)
@@ -728,8 +746,7 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 def public_svg(token, query: DiagramQuery):
     """The diagram of a public link, and nothing else; 404 once revoked or expired."""
     graph = shared_graph(token)
-    landscape = landscape_asked(graph, query)
-    data = diagram_of(_artifacts(), graph.id, graph.published_run, query.style, query.rail, graph.type, landscape)
+    data, _ = _drawn(diagram_of, graph, query)
     response = Response(data, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"

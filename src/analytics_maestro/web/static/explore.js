@@ -4,7 +4,7 @@
 import { api, el } from "./api.js";
 
 const FIELDS = ["system", "environment", "provider", "family"];
-const KEYS = ["style", "rail", "level", ...FIELDS, "focus", "hops", "direction"];
+const KEYS = ["style", "rail", "level", "expand", ...FIELDS, "focus", "hops", "direction"];
 
 // `handle`: the page's viewer (`viewerIn`); `levels`: the Systems/Applications group, absent where
 // the graph has one level; `noun`: what the nodes are ("applications", "servers").
@@ -31,6 +31,7 @@ export function explorer(handle, { graphId, levels, noun = "applications" }) {
       style: ["iso", "flat"].includes(q.get("style")) ? q.get("style") : styleOf(level),
       rail: q.get("rail") !== "false",
       level,
+      expand: level === "systems" ? [...new Set(q.getAll("expand"))] : [],
       filters: Object.fromEntries(FIELDS.map((f) => [f, q.get(f) || ""])),
       focus: q.get("focus") || "",
       hops: /^[0-5]$/.test(q.get("hops") || "") ? q.get("hops") : "2",
@@ -45,7 +46,8 @@ export function explorer(handle, { graphId, levels, noun = "applications" }) {
     if (state.style !== styleOf(state.level)) q.set("style", state.style);
     if (!state.rail) q.set("rail", "false");
     if (levels && state.level !== opensOn) q.set("level", state.level);
-    if (state.level !== "systems") {
+    if (state.level === "systems") for (const system of state.expand) q.append("expand", system);
+    else {
       for (const f of FIELDS) if (state.filters[f]) q.set(f, state.filters[f]);
       if (state.focus) { q.set("focus", state.focus); q.set("hops", state.hops); q.set("direction", state.direction); }
     }
@@ -72,7 +74,15 @@ export function explorer(handle, { graphId, levels, noun = "applications" }) {
       button.setAttribute("aria-pressed", String(button.dataset.level === state.level));
     }
     if (state.level === "systems") {
-      crumbs.replaceChildren(el("b", {}, "All systems"), el("span", { class: "muted" }, " · click a system to open it"));
+      // each opened system: close it, or see it in the whole diagram of applications
+      const opened = state.expand.map((system) => el("span", { class: "chip opened", "data-system": system },
+        names.get(system) || system,
+        el("button", { type: "button", class: "link", title: "Show it in the diagram of every application",
+          onclick: () => go({ level: "applications", expand: [], filters: { system }, focus: "" }) }, "applications"),
+        el("button", { type: "button", class: "link close-system", "aria-label": `Close ${names.get(system) || system}`,
+          onclick: () => go({ expand: state.expand.filter((s) => s !== system) }, { fit: false }) }, "×")));
+      crumbs.replaceChildren(el("b", {}, "All systems"), ...opened,
+        el("span", { class: "muted" }, state.expand.length ? " · click another system to open it too" : " · click a system to open it"));
       return;
     }
     const system = state.filters.system;
@@ -87,6 +97,12 @@ export function explorer(handle, { graphId, levels, noun = "applications" }) {
     const viewer = handle.current;
     drawCrumbs();
     form.hidden = state.level === "systems" || !facets;
+    if (viewer && state.level === "systems" && fit && state.expand.length && facets) {
+      // the last system opened, in view
+      const last = state.expand[state.expand.length - 1];
+      viewer.fitTo(new Set(facets.items.filter((item) => viewer.apps.has(item.id) && !viewer.apps.get(item.id).dataset.system
+        && item.system[0] === last).map((item) => item.id)));
+    }
     if (!viewer || state.level === "systems" || !facets) return;
     for (const f of FIELDS) selects[f].value = state.filters[f];
     const chosen = FIELDS.filter((f) => state.filters[f]);
@@ -117,9 +133,10 @@ export function explorer(handle, { graphId, levels, noun = "applications" }) {
     const before = state;
     state = { ...state, ...change, filters: { ...state.filters, ...(change.filters || {}) } };
     if (state.level !== before.level && before.style === styleOf(before.level)) state.style = styleOf(state.level);
-    write(change.level !== undefined && change.level !== before.level);
-    if (state.level !== before.level || state.style !== before.style || state.rail !== before.rail) {
-      await handle.load(state.style, state.rail, levels ? state.level : null); // onLoad calls `loaded`
+    const moved = state.level !== before.level || state.expand.join() !== before.expand.join();
+    write(moved);
+    if (moved || state.style !== before.style || state.rail !== before.rail) {
+      await handle.load(state.style, state.rail, levels ? state.level : null, state.expand); // onLoad calls `loaded`
     } else {
       apply(fit);
     }
@@ -140,26 +157,29 @@ export function explorer(handle, { graphId, levels, noun = "applications" }) {
   window.addEventListener("popstate", async () => {
     const before = state;
     state = read();
-    if (state.level !== before.level || state.style !== before.style || state.rail !== before.rail) {
-      await handle.load(state.style, state.rail, levels ? state.level : null);
+    if (state.level !== before.level || state.expand.join() !== before.expand.join()
+        || state.style !== before.style || state.rail !== before.rail) {
+      await handle.load(state.style, state.rail, levels ? state.level : null, state.expand);
     } else apply(true);
   });
 
   return {
     get level() { return state.level; },
     // The first picture, as the address asks
-    start: () => handle.load(state.style, state.rail, levels ? state.level : null),
+    start: () => handle.load(state.style, state.rail, levels ? state.level : null, state.expand),
     // After every load (the style and rail buttons load too)
     async loaded(style, rail) {
       state = { ...state, style, rail };
       write();
-      if (state.level !== "systems") await ensureFacets();
+      await ensureFacets();
       apply(true);
     },
-    // A click on a node: in the landscape, open that system; true when the click was taken
-    select(id) {
-      if (state.level !== "systems") return false;
-      go({ level: "applications", filters: { system: id }, focus: "" });
+    // A click on a node: on a system's box in the landscape, open that system in place; true when
+    // the click was taken (an application's opens its details)
+    select(id, node) {
+      const system = node?.dataset.system;
+      if (state.level !== "systems" || !system) return false;
+      go({ expand: [...state.expand, system] });
       return true;
     },
     focusOn(id) { go({ focus: id }); },

@@ -83,7 +83,7 @@ if (viewerBox) {
       await explore.loaded(style, rail);
     },
     onSelect: async (id, node) => {
-      if (explore.select(id)) return;
+      if (explore.select(id, node)) return;
       const viewer = handle.current;
       selected = id;
       details.hidden = false;

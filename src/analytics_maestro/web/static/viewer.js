@@ -21,20 +21,22 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
   });
   const styles = [...document.querySelectorAll("[data-style]")];
   const railButton = document.getElementById("rail");
-  const state = { style: "iso", rail: true, level: null };
+  const state = { style: "iso", rail: true, level: null, expand: [] };
   const handle = {
     get current() { return current; },
     get state() { return { ...state }; },
-    // `level`: "systems" for the landscape of the diagram's systems; null for the graph's own
-    async load(style = state.style, rail = state.rail, level = state.level) {
+    // `level`: "systems" for the landscape of the diagram's systems (those in `expand` opened in
+    // place to their applications); null for the graph's own
+    async load(style = state.style, rail = state.rail, level = state.level, expand = state.expand) {
       const params = new URLSearchParams();
       if (style === "flat") params.set("style", "flat");
       if (!rail) params.set("rail", "false");
       if (level) params.set("level", level);
+      if (level === "systems") for (const system of expand) params.append("expand", system);
       const src = container.dataset.src + (params.size ? `?${params}` : "");
       current?.zoom.destroy();
       current = await openViewer(container, src, { onSelect, overview: level === "systems" });
-      Object.assign(state, { style, rail, level });
+      Object.assign(state, { style, rail, level, expand });
       for (const button of styles) button.setAttribute("aria-pressed", String(button.dataset.style === style));
       if (railButton) {
         // offered where the diagram has a rail, or was drawn without the one it has
@@ -63,6 +65,8 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
 
 const SVG = "http://www.w3.org/2000/svg";
 const READABLE = 48; // pixels across an application's tile, for its name to be read
+const TEXT = 11; // the drawing's text size, in drawing units
+const LEGIBLE = 3; // pixels: smaller text is not drawn
 const MOST = 160; // pixels across a tile, at most, when a few applications are fitted to the view
 
 // The rows of an application's tooltip, as the drawing keeps them (`tool-<id>`: one tspan a row, its
@@ -126,6 +130,7 @@ async function openViewer(container, src, { onSelect, overview = false } = {}) {
   // tree of thousands of shapes and names would be built again on every change of the page
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", "Architecture diagram");
+  legendOutside(svg, container);
   svg.removeAttribute("width");
   svg.removeAttribute("height");
   svg.style.width = "100%";
@@ -277,7 +282,9 @@ async function openViewer(container, src, { onSelect, overview = false } = {}) {
     // Zoom and pan so that the applications `ids` fill the view, their tiles never wider than
     // MOST pixels
     fitTo(ids) {
-      const boxes = [...ids].flatMap((id) => [apps.get(id), captions.get(id)]).filter(Boolean).map((n) => n.getBBox());
+      // (a caption not drawn, culled or too small, has an empty box)
+      const boxes = [...ids].flatMap((id) => [apps.get(id), captions.get(id)]).filter(Boolean).map((n) => n.getBBox())
+        .filter((box) => box.width > 0);
       if (!boxes.length) return false;
       const x0 = Math.min(...boxes.map((b) => b.x)), x1 = Math.max(...boxes.map((b) => b.x + b.width));
       const y0 = Math.min(...boxes.map((b) => b.y)), y1 = Math.max(...boxes.map((b) => b.y + b.height));
@@ -297,9 +304,45 @@ async function openViewer(container, src, { onSelect, overview = false } = {}) {
     look(zoom, first, 0.25);
   }
 
-  cullOffscreen(svg, zoom, container);
+  const cull = cullOffscreen(svg, zoom, container);
+  // Level of detail: text too small to read is not drawn (nor its halo), nor are family symbols,
+  // which is most of what a frame of a large diagram costs; they come back once they would be legible
+  let pending = false;
+  const detail = () => {
+    pending = false;
+    svg.classList.toggle("far", zoom.getSizes().realZoom * TEXT < LEGIBLE);
+    cull?.();
+  };
+  zoom.setOnUpdatedCTM(() => {
+    if (!pending) { pending = true; requestAnimationFrame(detail); }
+  });
+  detail();
 
   return controls;
+}
+
+// The drawing's legend, taken out of what pans and zooms into a panel of its own in the viewer's
+// corner (folded away with a click): it explains the drawing at every zoom. Its symbols are the
+// drawing's own, and so are its styles (an inline SVG's styles are the page's).
+function legendOutside(svg, container) {
+  container.parentElement.querySelector(".legend-panel")?.remove();
+  const drawn = svg.querySelector("g.legend");
+  if (!drawn) return;
+  const box = drawn.getBBox();
+  const panel = document.createElement("details");
+  panel.className = "legend-panel";
+  panel.open = !matchMedia("(max-width: 800px)").matches;
+  const title = document.createElement("summary");
+  title.textContent = "Legend";
+  const mini = document.createElementNS(SVG, "svg");
+  mini.setAttribute("viewBox", `${box.x - 4} ${box.y - 4} ${box.width + 8} ${box.height + 8}`);
+  mini.setAttribute("width", String(Math.ceil(box.width + 8)));
+  mini.setAttribute("height", String(Math.ceil(box.height + 8)));
+  mini.setAttribute("role", "img");
+  mini.setAttribute("aria-label", drawn.textContent.trim());
+  mini.append(drawn);
+  panel.append(title, mini);
+  container.after(panel);
 }
 
 // Pan so that `node` is at `where` (a fraction of the width and height) of the view. From its box in
@@ -317,7 +360,8 @@ function lookAt(zoom, box, where) {
 
 // Panning a drawing of thousands of applications repaints all of them at every frame. Past a few
 // thousand elements, those outside the view (with a margin) are taken out of rendering, found
-// through a grid of cells over the drawing, and put back as the view moves.
+// through a grid of cells over the drawing, and put back as the view moves (`update`, returned: on
+// every change of the view; nothing for a smaller drawing).
 const CULL_FROM = 3000;
 const CELL = 400; // drawing units
 
@@ -339,9 +383,7 @@ function cullOffscreen(svg, zoom, container) {
   });
   const viewport = svg.querySelector(".svg-pan-zoom_viewport");
   let shown = new Set(items.keys());
-  let pending = false;
   function update() {
-    pending = false;
     const frame = container.getBoundingClientRect();
     const toDrawing = viewport.getScreenCTM().inverse();
     const a = new DOMPoint(frame.left - frame.width / 2, frame.top - frame.height / 2).matrixTransform(toDrawing);
@@ -361,8 +403,5 @@ function cullOffscreen(svg, zoom, container) {
     for (const index of visible) if (!shown.has(index)) items[index].style.display = "";
     shown = visible;
   }
-  zoom.setOnUpdatedCTM(() => {
-    if (!pending) { pending = true; requestAnimationFrame(update); }
-  });
-  update();
+  return update;
 }
