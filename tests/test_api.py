@@ -422,12 +422,18 @@ def test_a_graph_names_its_rail_or_draws_every_edge_as_a_line(world):
     error_of(alice.post("/graphs", json={"systems": ["shop"], "shared": "everything"}), 400)
 
 
-def test_the_landscape_of_an_applications_graph_on_request(world):
+def applications_and_landscape(world):
+    """Alice's client, her systems, and a finished graph of them at each level."""
     alice = world.client("alice")
     systems = sorted(s["id"] for s in alice.get("/systems").get_json()["items"])
     graph = alice.post("/graphs", json={"systems": systems}).get_json()
     landscape = alice.post("/graphs", json={"systems": systems, "level": "systems"}).get_json()
     world.wait("alice", graph["id"]), world.wait("alice", landscape["id"])
+    return alice, systems, graph, landscape
+
+
+def test_the_landscape_of_an_applications_graph_on_request(world):
+    alice, systems, graph, landscape = applications_and_landscape(world)
     # drawn on request from the run's artefacts, it is the diagram a graph drawn at that level has
     for style in ("iso", "flat"):
         asked = alice.get(f"/graphs/{graph['id']}.svg", query_string={"style": style, "level": "systems"})
@@ -450,11 +456,7 @@ def test_the_landscape_of_an_applications_graph_on_request(world):
 
 
 def test_a_system_opened_in_place_in_the_landscape(world):
-    alice = world.client("alice")
-    systems = sorted(s["id"] for s in alice.get("/systems").get_json()["items"])
-    graph = alice.post("/graphs", json={"systems": systems}).get_json()
-    landscape = alice.post("/graphs", json={"systems": systems, "level": "systems"}).get_json()
-    world.wait("alice", graph["id"]), world.wait("alice", landscape["id"])
+    alice, systems, graph, landscape = applications_and_landscape(world)
     layout = alice.get(f"/graphs/{graph['id']}/layout.json").get_json()
     apps = {a["id"]: a for a in alice.get("/applications", query_string={"limit": 200}).get_json()["items"]}
     shop = {
