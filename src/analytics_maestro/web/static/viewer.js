@@ -322,7 +322,7 @@ async function openViewer(container, src, { onSelect, overview = false } = {}) {
 }
 
 // The drawing's legend, taken out of what pans and zooms into a panel of its own in the viewer's
-// corner (folded away with a click): it explains the drawing at every zoom. Its symbols are the
+// corner (unfolded with a click): it explains the drawing at every zoom. Its symbols are the
 // drawing's own, and so are its styles (an inline SVG's styles are the page's).
 function legendOutside(svg, container) {
   container.parentElement.querySelector(".legend-panel")?.remove();
@@ -331,7 +331,7 @@ function legendOutside(svg, container) {
   const box = drawn.getBBox();
   const panel = document.createElement("details");
   panel.className = "legend-panel";
-  panel.open = !matchMedia("(max-width: 800px)").matches;
+  panel.open = false; // folded: open, it would cover a corner of the diagram
   const title = document.createElement("summary");
   title.textContent = "Legend";
   const mini = document.createElementNS(SVG, "svg");
