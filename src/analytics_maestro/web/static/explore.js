@@ -109,15 +109,14 @@ export function explorer(handle, { graphId, levels, noun = "applications" }) {
     let kept = null;
     if (chosen.length) {
       kept = new Set(facets.items.filter((item) => chosen.every((f) =>
-        f === "system" ? (item.system || []).includes(state.filters.system) : item[f] === state.filters[f])).map((item) => item.id));
+        f === "system" ? item.system.includes(state.filters.system) : item[f] === state.filters[f])).map((item) => item.id));
     }
     const focused = state.focus && viewer.apps.has(state.focus);
     focusChip.hidden = !focused;
     if (focused) {
       hops.value = state.hops;
       direction.value = state.direction;
-      document.getElementById("focus-name").textContent = facets.items.find((i) => i.id === state.focus)
-        ? (viewer.apps.get(state.focus).querySelector("title")?.textContent || state.focus) : state.focus;
+      document.getElementById("focus-name").textContent = viewer.apps.get(state.focus).querySelector("title")?.textContent || state.focus;
       const near = viewer.around(state.focus, Number(state.hops), state.direction);
       kept = kept ? new Set([...near].filter((id) => kept.has(id) || id === state.focus)) : near;
     }
@@ -164,7 +163,6 @@ export function explorer(handle, { graphId, levels, noun = "applications" }) {
   });
 
   return {
-    get level() { return state.level; },
     // The first picture, as the address asks
     start: () => handle.load(state.style, state.rail, levels ? state.level : null, state.expand),
     // After every load (the style and rail buttons load too)
