@@ -27,9 +27,13 @@ from analytics_maestro.inventory.generate import generate
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TARGETS = {  # seconds
-    "first picture": 2.0, "open a system": 1.0, "applications": 2.0, "style switch": 1.0, "fit": 0.1,
+    "first picture": 2.0, "open a system": 1.0, "applications": 2.0, "style switch": 1.0, "fit": 0.1, "fit again": 0.1,
     "png": 3.0, "png again": 3.0,
 }  # fmt: skip
+
+
+IN_PAGE_FIT = """() => new Promise((done) => { const t = performance.now(); document.getElementById('fit').click();
+    requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t))); })"""
 
 
 def _drawn(page, selector: str) -> None:
@@ -78,7 +82,12 @@ def measure(n: int, seed: int) -> dict[str, float]:
                     timed("applications", lambda: page.click("[data-level=applications]"),
                           "[data-level=applications][aria-pressed=true]")  # fmt: skip
                 timed("style switch", lambda: page.click("[data-style=flat]"), "#viewer svg.flat g.app")
-                timed("fit", lambda: page.click("#fit"), "#viewer svg")
+                # Fit, timed in the page from the click to the frame after the one it shows in
+                # (Playwright's own round trips would be most of a tenth of a second)
+                for name in ("fit", "fit again"):
+                    page.wait_for_timeout(3000)  # (idle: the sketch of the drawing is made)
+                    times[name] = page.evaluate(IN_PAGE_FIT) / 1000
+                    page.click("#zoom-in")
                 href = page.get_attribute("#export-png", "href")
                 for name in ("png", "png again"):
                     t = time.monotonic()

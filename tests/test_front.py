@@ -386,11 +386,16 @@ def test_panning_a_five_thousand_application_diagram(browser, server):
     page.wait_for_selector("#viewer svg.flat g.app")
     assert 2 <= page.locator("#viewer g.app").count() <= len(systems) + 1
     shot(page, "7a-large-landscape")
+    # a drawing that takes more than a moment to come says so (seen as it is said: the page is busy)
+    page.evaluate("""() => { const v = document.getElementById('viewer'); window.busySaid = false;
+        new MutationObserver(() => { window.busySaid ||= v.getAttribute('aria-busy') === 'true'; })
+            .observe(v, { attributes: true }); }""")  # fmt: skip
     started = time.monotonic()
     page.click("#levels [data-level=applications]")
     # its applications open on the first entry; tiles far from it are culled, the first in the document may be
     page.wait_for_selector("#levels [data-level=applications][aria-pressed=true]", timeout=180000)
     page.wait_for_selector("#viewer svg.iso g.app:has(path.entry)")  # in Maestro's look, unless asked
+    assert page.evaluate("window.busySaid") is True and page.get_attribute("#viewer", "aria-busy") is None
     opened = time.monotonic() - started
     nodes = page.locator("#viewer g.app").count()
     assert nodes >= 5000
@@ -411,12 +416,37 @@ def test_panning_a_five_thousand_application_diagram(browser, server):
         assert len(frames) > 30
         p50, p95 = statistics.median(frames), sorted(frames)[int(len(frames) * 0.95)]
         report.append(f"  {view:7} {len(frames)} frames, p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(frames):.1f} ms")
+    page.click("#fit")  # (the drag moved it)
     # level of detail: fitted whole, names would be specks and are not drawn, nor the symbols
     far = "document.querySelector('#viewer svg').classList.contains('far')"
     assert page.evaluate(far) is True
     a_name = "getComputedStyle(document.querySelector('#viewer g.app text, #viewer g.labels text')).display"
     assert page.evaluate(a_name) == "none"
+    # further out, a sketch in cheap shapes stands for the drawing, whose own shapes are not drawn
+    assert page.evaluate("document.querySelector('#viewer svg').classList.contains('sketched')") is True
+    expect(page.locator("#viewer canvas.sketch")).to_be_visible()
+    expect(page.locator("#viewer g.apps")).to_have_css("display", "none")
+    # it has the drawing's colours where the drawing has its tiles, and none elsewhere
+    painted = page.evaluate("""() => { const c = document.querySelector('#viewer canvas.sketch');
+        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+        return n / (data.length / 4); }""")  # fmt: skip
+    assert 0.005 < painted < 0.9, painted
+    expect(page.locator(".viewer-wrap canvas.minimap")).to_be_hidden()  # all of it is in view
     shot(page, "8-large-diagram-fitted")
+    # an application of the sketch is found under the pointer: its tooltip, and a click for details
+    target = page.evaluate("""() => { const v = window.viewer, id = [...v.apps.keys()][7], b = v.box(id);
+        const f = v.svg.getBoundingClientRect(), z = v.zoom.getSizes().realZoom, p = v.zoom.getPan();
+        return { id, x: f.left + p.x + z * (b.x + b.width / 2),
+                 y: f.top + p.y + z * (b.y + b.height / 2) }; }""")  # fmt: skip
+    page.mouse.move(target["x"], target["y"])
+    expect(page.locator("#app-tip")).to_be_visible()
+    page.mouse.click(target["x"], target["y"])
+    expect(page.locator("#details")).to_be_visible()
+    named = {a["id"]: a.get("name") or a["id"] for a in doc["applications"]}
+    expect(page.locator("#details-name")).to_have_text(named[target["id"]])
+    expect(page.locator("#app-tip strong")).to_have_text(named[target["id"]])
+    page.click("#details-close")
     # after Fit, find by a server's address: its applications are suggested, Enter zooms to a readable size
     drawn = set(page.evaluate("[...document.querySelectorAll('#viewer g.app')].map((g) => g.dataset.appId)"))
     server_ = next(s for s in doc["servers"] if s.get("ipv4_private") and set(s["applications"]) & drawn)
@@ -560,10 +590,23 @@ def test_keys_the_favicon_and_a_long_selection_summarised(browser, server):
     zoom = lambda: page.evaluate("window.viewer.zoom.getZoom()")  # noqa: E731
     before = zoom()
     page.locator("#viewer").hover()
+    minimap = page.locator(".viewer-wrap canvas.minimap")
+    expect(minimap).to_be_hidden()  # the whole diagram is in view
     page.keyboard.press("+")
     page.wait_for_function(f"window.viewer.zoom.getZoom() > {before}")
+    page.keyboard.press("+")
+    # zoomed in, the minimap shows where the view is; a click there takes the view to that place
+    expect(minimap).to_be_visible()
+    shot(page, "11a-minimap")
+    pan = lambda: page.evaluate("window.viewer.zoom.getPan()")  # noqa: E731
+    started = pan()
+    box = minimap.bounding_box()
+    page.mouse.click(box["x"] + 3, box["y"] + 3)  # the drawing's top left corner
+    page.wait_for_function(f"window.viewer.zoom.getPan().x > {started['x'] + 20}")  # the drawing moved right
+    assert pan()["y"] > started["y"]
     page.keyboard.press("0")  # fit again
     page.wait_for_function(f"Math.abs(window.viewer.zoom.getZoom() - {before}) < 1e-6")
+    expect(minimap).to_be_hidden()
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "find"
     page.keyboard.type("+")  # typed into the field, not a zoom

@@ -1,6 +1,7 @@
 // The diagram viewer: pan and zoom (svg-pan-zoom), fit, reset, fullscreen, isometric or flat; hover an
 // application for its tooltip and its links; hover a link for its protocol; click for details;
-// impact; find and centre; what changed since an earlier run.
+// impact; find and centre; what changed since an earlier run; far out, a sketch of cheap shapes; a minimap.
+import { sketchOf } from "./sketch.js";
 
 // One viewer in `container`, its toolbar bound once; `load(style, rail)` (re)draws it in a style, with
 // its rail of shared infrastructure or every edge a line.
@@ -9,16 +10,17 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
   const on = (id, action) => document.getElementById(id)?.addEventListener("click", () => current && action(current.zoom));
   on("zoom-in", (zoom) => zoom.zoomIn());
   on("zoom-out", (zoom) => zoom.zoomOut());
-  on("fit", (zoom) => { zoom.resize(); zoom.fit(); zoom.center(); });
-  on("reset", (zoom) => { zoom.resize(); zoom.reset(); });
+  on("fit", (zoom) => { current.resize(); zoom.resize(); zoom.fit(); zoom.center(); });
+  on("reset", (zoom) => { current.resize(); zoom.resize(); zoom.reset(); });
   on("fullscreen", () => {
     const target = container.closest(".viewer-card") || container;
     if (document.fullscreenElement) document.exitFullscreen();
     else target.requestFullscreen?.();
   });
   document.addEventListener("fullscreenchange", () => {
-    if (current) { current.zoom.resize(); current.zoom.fit(); current.zoom.center(); }
+    if (current) { current.resize(); current.zoom.resize(); current.zoom.fit(); current.zoom.center(); }
   });
+  window.addEventListener("resize", () => current?.resize());
   const styles = [...document.querySelectorAll("[data-style]")];
   const railButton = document.getElementById("rail");
   const state = { style: "iso", rail: true, level: null, expand: [] };
@@ -34,8 +36,18 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
       if (level) params.set("level", level);
       if (level === "systems") for (const system of expand) params.append("expand", system);
       const src = container.dataset.src + (params.size ? `?${params}` : "");
-      current?.zoom.destroy();
-      current = await openViewer(container, src, { onSelect, overview: level === "systems" });
+      current?.destroy();
+      // what takes longer than a moment says so: a wait for the server past BUSY_AFTER, or a drawing
+      // large enough to take that long to lay out (the page cannot paint meanwhile: it is said first)
+      const saying = () => container.setAttribute("aria-busy", "true");
+      const busy = setTimeout(saying, BUSY_AFTER);
+      const heavy = () => { saying(); return new Promise((done) => requestAnimationFrame(() => setTimeout(done))); };
+      try {
+        current = await openViewer(container, src, { onSelect, heavy, overview: level === "systems" });
+      } finally {
+        clearTimeout(busy);
+        container.removeAttribute("aria-busy");
+      }
       Object.assign(state, { style, rail, level, expand });
       for (const button of styles) button.setAttribute("aria-pressed", String(button.dataset.style === style));
       if (railButton) {
@@ -64,6 +76,8 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
 }
 
 const SVG = "http://www.w3.org/2000/svg";
+const BUSY_AFTER = 300; // ms
+const HEAVY = 400_000; // characters of drawing: about what takes BUSY_AFTER to lay out
 const READABLE = 48; // pixels across an application's tile, for its name to be read
 const TEXT = 11; // the drawing's text size, in drawing units
 const LEGIBLE = 3; // pixels: smaller text is not drawn
@@ -120,21 +134,39 @@ function hideTip() {
   if (box) box.hidden = true;
 }
 
-async function openViewer(container, src, { onSelect, overview = false } = {}) {
+async function openViewer(container, src, { onSelect, heavy, overview = false } = {}) {
   const response = await fetch(src, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`the diagram did not load (HTTP ${response.status})`);
+  const markup = await response.text();
+  if (markup.length > HEAVY) await heavy?.();
   hideTip(); // its node is gone with the drawing it was in
-  container.innerHTML = await response.text(); // our own renderer's SVG: every name in it is escaped
-  const svg = container.querySelector("svg");
+  // Made ready out of the document (an inert template), then put in once: laying out the text of a
+  // large drawing takes seconds, and it is laid out once, as it will be seen
+  const holder = document.createElement("template");
+  holder.innerHTML = markup; // our own renderer's SVG: every name in it is escaped
+  const svg = holder.content.querySelector("svg");
+  container.replaceChildren();
   // one image to assistive technology (its names are in the find box and the details panel): a
   // tree of thousands of shapes and names would be built again on every change of the page
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", "Architecture diagram");
   legendOutside(svg, container);
+  const { x, y, width, height } = svg.viewBox.baseVal; // the whole drawing, in its own units
+  const bounds = { x, y, width, height };
   svg.removeAttribute("width");
   svg.removeAttribute("height");
   svg.style.width = "100%";
   svg.style.height = "100%";
+  // what pans and zooms: all but the definitions (svg-pan-zoom would otherwise move it all in the page)
+  const viewport = document.createElementNS(SVG, "g");
+  viewport.setAttribute("class", "svg-pan-zoom_viewport");
+  viewport.append(...[...svg.childNodes].filter((node) => node.localName !== "defs"));
+  svg.append(viewport);
+  container.append(svg);
+  // Where each link, application and caption is, in drawing units, read once while all are drawn:
+  // later, off-screen ones are culled and far out the drawing gives way to its sketch
+  const items = [...svg.querySelectorAll("g.edges > g, g.apps > g, g.labels > *")];
+  const boxes = new Map([...items, ...svg.querySelectorAll("g.app[data-app-id]")].map((item) => [item, item.getBBox()]));
   const zoom = window.svgPanZoom(svg, {
     zoomEnabled: true, panEnabled: true, controlIconsEnabled: false, dblClickZoomEnabled: false,
     fit: true, center: true, minZoom: 0.02, maxZoom: 50, zoomScaleSensitivity: 0.25,
@@ -160,6 +192,7 @@ async function openViewer(container, src, { onSelect, overview = false } = {}) {
   }
 
   let pinned = null; // a shown impact stays until cleared
+  let marked = () => {}; // (once the sketch is there: it is painted again)
   for (const [id, node] of apps) {
     node.addEventListener("mousemove", (event) => showTip(tooltipRows(svg, node), event));
     node.addEventListener("mouseenter", (event) => {
@@ -195,13 +228,20 @@ async function openViewer(container, src, { onSelect, overview = false } = {}) {
       }
       pinned = reached;
       mark(reached, (edge) => reached.has(edge.dataset.source) && reached.has(edge.dataset.target));
+      marked();
       return reached;
     },
-    clear() { pinned = null; mark(null); },
+    clear() {
+      if (pinned === null) return;
+      pinned = null;
+      mark(null);
+      marked();
+    },
     // What changed since an earlier run: added and changed applications marked, removed ones drawn as
     // ghosts where that run drew them (`ghosts`: id, name, outline points on this style's page).
     showChanges({ added = [], changed = [], ghosts = [] }) {
       this.clearChanges();
+      marked();
       for (const id of added) apps.get(id)?.classList.add("added");
       for (const { id } of changed) apps.get(id)?.classList.add("changed");
       const layer = document.createElementNS(SVG, "g");
@@ -225,15 +265,18 @@ async function openViewer(container, src, { onSelect, overview = false } = {}) {
       (svg.querySelector(".svg-pan-zoom_viewport") || svg).append(layer);
     },
     clearChanges() {
-      for (const node of apps.values()) node.classList.remove("added", "changed");
+      const shown = svg.querySelectorAll("g.app.added, g.app.changed, g.ghosts");
+      if (!shown.length) return;
+      for (const node of shown) node.classList.remove("added", "changed");
       svg.querySelector("g.ghosts")?.remove();
+      marked();
     },
     // Pan to a removed application's ghost, as `centre` does to an application.
     centreGhost(id) {
       const ghost = svg.querySelector(`g.ghosts g.ghost[data-app-id="${CSS.escape(id)}"]`);
       if (!ghost) return false;
       if (zoom.getZoom() < 1) zoom.zoom(1);
-      look(zoom, ghost, 0.5);
+      lookAt(zoom, ghost.getBBox(), 0.5);
       return true;
     },
     // Pan to an application and mark it until the next find (or `unmark`); `readable`: zoom in until its tile is
@@ -241,14 +284,16 @@ async function openViewer(container, src, { onSelect, overview = false } = {}) {
     centre(id, { readable = false } = {}) {
       const node = apps.get(id);
       if (!node) return false;
-      const across = node.getBBox().width * zoom.getSizes().realZoom;
+      const across = boxes.get(node).width * zoom.getSizes().realZoom;
       if (readable && across < READABLE) zoom.zoom((zoom.getZoom() * READABLE) / Math.max(across, 0.01));
       else if (zoom.getZoom() < 1) zoom.zoom(1);
-      look(zoom, node, 0.5);
+      lookAt(zoom, boxes.get(node), 0.5);
       this.unmark();
       node.classList.add("found");
       return true;
     },
+    // Where application `id` is, in drawing units (whether it is drawn now or not)
+    box(id) { return apps.has(id) ? boxes.get(apps.get(id)) : null; },
     unmark() { for (const other of svg.querySelectorAll("g.app.found")) other.classList.remove("found"); },
     // What is within `hops` links of `id` (0: any number), following links `down` (what it uses),
     // `up` (what uses it) or both ways
@@ -269,6 +314,8 @@ async function openViewer(container, src, { onSelect, overview = false } = {}) {
     // Keep `ids` (a Set) and dim the rest, their links and captions with them; null keeps everything.
     // A badge of shared infrastructure stays with the application that carries it.
     keep(ids) {
+      if (ids === null && !svg.classList.contains("filtered")) return;
+      marked();
       svg.classList.toggle("filtered", ids !== null);
       const kept = (id) => ids !== null && ids.has(id);
       for (const [id, node] of apps) node.classList.toggle("kept", kept(id));
@@ -283,13 +330,13 @@ async function openViewer(container, src, { onSelect, overview = false } = {}) {
     // MOST pixels
     fitTo(ids) {
       // (a caption not drawn, culled or too small, has an empty box)
-      const boxes = [...ids].flatMap((id) => [apps.get(id), captions.get(id)]).filter(Boolean).map((n) => n.getBBox())
+      const kept = [...ids].flatMap((id) => [apps.get(id), captions.get(id)]).filter(Boolean).map((n) => boxes.get(n))
         .filter((box) => box.width > 0);
-      if (!boxes.length) return false;
-      const x0 = Math.min(...boxes.map((b) => b.x)), x1 = Math.max(...boxes.map((b) => b.x + b.width));
-      const y0 = Math.min(...boxes.map((b) => b.y)), y1 = Math.max(...boxes.map((b) => b.y + b.height));
+      if (!kept.length) return false;
+      const x0 = Math.min(...kept.map((b) => b.x)), x1 = Math.max(...kept.map((b) => b.x + b.width));
+      const y0 = Math.min(...kept.map((b) => b.y)), y1 = Math.max(...kept.map((b) => b.y + b.height));
       const sizes = zoom.getSizes();
-      const widest = Math.max(...[...ids].map((id) => apps.get(id)?.getBBox().width || 0));
+      const widest = Math.max(...[...ids].map((id) => (apps.has(id) ? boxes.get(apps.get(id)).width : 0)));
       const scale = Math.min(0.9 * sizes.width / (x1 - x0), 0.9 * sizes.height / (y1 - y0), MOST / Math.max(widest, 1));
       zoom.zoom((zoom.getZoom() * scale) / sizes.realZoom);
       lookAt(zoom, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, 0.5);
@@ -299,26 +346,180 @@ async function openViewer(container, src, { onSelect, overview = false } = {}) {
   // A large diagram fitted whole shows specks: start instead at a readable size, on the first entry
   // (but an overview, the landscape of the systems, whole)
   const first = svg.querySelector("g.app:has(path.entry)") || svg.querySelector("g.app");
-  if (!overview && first && first.getBoundingClientRect().width < READABLE / 4) {
-    zoom.zoom((zoom.getZoom() * READABLE) / first.getBoundingClientRect().width);
-    look(zoom, first, 0.25);
+  if (!overview && first && boxes.get(first).width * zoom.getSizes().realZoom < READABLE / 4) {
+    zoom.zoom((zoom.getZoom() * READABLE) / (boxes.get(first).width * zoom.getSizes().realZoom));
+    lookAt(zoom, boxes.get(first), 0.25);
   }
 
-  const cull = cullOffscreen(svg, zoom, container);
+  const cull = cullOffscreen(items, boxes, zoom);
   // Level of detail: text too small to read is not drawn (nor its halo), nor are family symbols,
-  // which is most of what a frame of a large diagram costs; they come back once they would be legible
-  let pending = false;
+  // which is most of what a frame of a large diagram costs; they come back once they would be
+  // legible. Further out still, the sketch is shown instead of the drawing.
+  const far = farOut(svg, container, zoom, bounds, {
+    apps, boxes, onSelect, onReady: () => redraw(),
+    hovering: () => pinned === null && svg.classList.contains("focus"), rest: () => mark(null),
+  });
+  const map = minimap(container, zoom, bounds, far);
+  let pending = false, gone = false;
   const detail = () => {
     pending = false;
-    svg.classList.toggle("far", zoom.getSizes().realZoom * TEXT < LEGIBLE);
-    cull?.();
+    if (gone) return; // (a frame asked for before the drawing was replaced)
+    const away = zoom.getSizes().realZoom * TEXT < LEGIBLE;
+    svg.classList.toggle("far", away);
+    if (!far.show(away && items.length >= CULL_FROM)) cull?.(); // (a smaller drawing is quick to paint)
+    far.settle();
+    map.update();
   };
-  zoom.setOnUpdatedCTM(() => {
+  const redraw = () => {
     if (!pending) { pending = true; requestAnimationFrame(detail); }
-  });
+  };
+  zoom.setOnUpdatedCTM(redraw);
   detail();
-
+  // what marks applications (impact, filters, changes) is seen in the sketch once painted again
+  marked = () => { far.stale(); redraw(); };
+  controls.resize = () => { far.resize(); redraw(); };
+  controls.destroy = () => { gone = true; far.stop(); map.remove(); zoom.destroy(); };
   return controls;
+}
+
+// Far out, the drawing is replaced by its sketch (`sketch.js`), painted in a canvas under the
+// drawing's own element (which keeps the pointer: dragging and zooming work as before; a hover or a
+// click finds the application under the pointer from its box). The sketch is made when the page is
+// idle after loading, and again after anything marks the drawing.
+const whenIdle = window.requestIdleCallback || ((task) => setTimeout(task, 200));
+
+function farOut(svg, container, zoom, bounds, { apps, boxes, onSelect, onReady, hovering, rest }) {
+  const canvas = document.createElement("canvas");
+  canvas.className = "sketch";
+  canvas.setAttribute("aria-hidden", "true");
+  container.prepend(canvas);
+  const context = canvas.getContext("2d");
+  let sketch = null, shown = false, idle = null, stopped = false;
+  const ratio = () => window.devicePixelRatio || 1;
+  // (a hover's marks are not the drawing's: gone before it is sketched, and never waited for)
+  const make = () => {
+    if (!sketch && hovering()) rest();
+    sketch ??= sketchOf(svg, bounds, (ratio() * LEGIBLE) / TEXT);
+    return sketch;
+  };
+  const later = () => {
+    if (idle !== null || sketch) return;
+    idle = whenIdle(() => {
+      idle = null;
+      if (stopped) return;
+      if (hovering()) { later(); return; }
+      make().warm(context); // (a first paint costs more than the next ones: not when it is waited for)
+      onReady();
+    }, { timeout: 3000 });
+  };
+  const size = () => {
+    const { width: wide, height: high } = zoom.getSizes();
+    const width = Math.round(wide * ratio()), height = Math.round(high * ratio());
+    if (canvas.width !== width || canvas.height !== height) Object.assign(canvas, { width, height });
+  };
+  const paint = () => {
+    const { realZoom } = zoom.getSizes(), pan = zoom.getPan();
+    make().paint(context, realZoom * ratio(), { x: pan.x * ratio(), y: pan.y * ratio() });
+  };
+  const under = (event) => {
+    const frame = svg.getBoundingClientRect(), { realZoom } = zoom.getSizes(), pan = zoom.getPan();
+    const x = (event.clientX - frame.left - pan.x) / realZoom, y = (event.clientY - frame.top - pan.y) / realZoom;
+    const slack = 3 / realZoom; // a tile a few pixels across is hard to hit
+    let best = null, nearest = Infinity; // (boxes overlap: the one whose middle is nearest)
+    for (const [id, node] of apps) {
+      const box = boxes.get(node);
+      if (x < box.x - slack || x > box.x + box.width + slack || y < box.y - slack || y > box.y + box.height + slack) continue;
+      const away = Math.hypot(x - box.x - box.width / 2, y - box.y - box.height / 2);
+      if (away < nearest) { best = id; nearest = away; }
+    }
+    return best;
+  };
+  let down = null;
+  svg.addEventListener("pointerdown", (event) => { down = { x: event.clientX, y: event.clientY }; });
+  svg.addEventListener("mousemove", (event) => {
+    if (!shown) return;
+    const id = under(event);
+    svg.style.cursor = id ? "pointer" : "";
+    if (id) showTip(tooltipRows(svg, apps.get(id)), event);
+    else hideTip();
+  });
+  svg.addEventListener("click", (event) => {
+    const still = down && Math.hypot(event.clientX - down.x, event.clientY - down.y) < 4;
+    const id = shown && still ? under(event) : null;
+    if (id) onSelect?.(id, apps.get(id));
+  });
+  size();
+  later();
+  return {
+    get sketch() { return sketch; },
+    make,
+    // Show the sketch (`away`: names too small to read) or the drawing; true when the sketch is shown
+    show(away) {
+      if (away) { paint(); shown = true; } else if (shown) { shown = false; hideTip(); svg.style.cursor = ""; }
+      return shown;
+    },
+    // (after the drawing's culling has run: what comes back into view is then only what is seen)
+    settle() { svg.classList.toggle("sketched", shown); canvas.hidden = !shown; },
+    stale() { sketch = null; if (!shown) later(); },
+    resize() { size(); },
+    stop() { stopped = true; },
+  };
+}
+
+// A small picture of the whole drawing in the viewer's corner, with the view's rectangle on it:
+// shown while the view holds only part of the drawing; a click or a drag there moves the view.
+const MAP_WIDE = 200, MAP_HIGH = 140; // pixels, at most
+
+function minimap(container, zoom, bounds, far) {
+  container.parentElement.querySelector(".minimap")?.remove();
+  const scale = Math.min(MAP_WIDE / bounds.width, MAP_HIGH / bounds.height);
+  const canvas = document.createElement("canvas");
+  canvas.className = "minimap";
+  canvas.title = "The whole diagram: click or drag to move the view";
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", "Minimap of the whole diagram");
+  const ratio = window.devicePixelRatio || 1;
+  canvas.width = Math.round(bounds.width * scale * ratio);
+  canvas.height = Math.round(bounds.height * scale * ratio);
+  canvas.style.width = `${Math.round(bounds.width * scale)}px`;
+  canvas.style.height = `${Math.round(bounds.height * scale)}px`;
+  canvas.hidden = true;
+  container.after(canvas);
+  const context = canvas.getContext("2d");
+  const moveTo = (event) => {
+    const frame = canvas.getBoundingClientRect();
+    const x = bounds.x + (event.clientX - frame.left) / scale, y = bounds.y + (event.clientY - frame.top) / scale;
+    const sizes = zoom.getSizes();
+    zoom.pan({ x: sizes.width / 2 - x * sizes.realZoom, y: sizes.height / 2 - y * sizes.realZoom });
+  };
+  canvas.addEventListener("pointerdown", (event) => {
+    canvas.setPointerCapture(event.pointerId);
+    moveTo(event);
+    const drag = (e) => moveTo(e);
+    canvas.addEventListener("pointermove", drag);
+    canvas.addEventListener("pointerup", () => canvas.removeEventListener("pointermove", drag), { once: true });
+  });
+  return {
+    remove() { canvas.remove(); },
+    update() {
+      // (fitted, the view holds the drawing's shapes, not quite the margins around them)
+      const seen = viewOf(zoom), mx = 0.05 * bounds.width, my = 0.05 * bounds.height;
+      const whole = seen.x <= bounds.x + mx && seen.y <= bounds.y + my
+        && seen.x + seen.width >= bounds.x + bounds.width - mx && seen.y + seen.height >= bounds.y + bounds.height - my;
+      canvas.hidden = whole;
+      if (whole) return;
+      if (!far.sketch) { context.clearRect(0, 0, canvas.width, canvas.height); return; } // until it is made
+      far.sketch.paint(context, scale * ratio, { x: -bounds.x * scale * ratio, y: -bounds.y * scale * ratio });
+      context.setTransform(scale * ratio, 0, 0, scale * ratio, -bounds.x * scale * ratio, -bounds.y * scale * ratio);
+      context.lineWidth = 2 / (scale * ratio);
+      context.strokeStyle = "#e76f51";
+      // (within the map: a view wider than the drawing still shows its sides)
+      const x0 = Math.max(seen.x, bounds.x), y0 = Math.max(seen.y, bounds.y);
+      const x1 = Math.min(seen.x + seen.width, bounds.x + bounds.width), y1 = Math.min(seen.y + seen.height, bounds.y + bounds.height);
+      const inset = context.lineWidth / 2;
+      context.strokeRect(x0 + inset, y0 + inset, Math.max(x1 - x0 - 2 * inset, 0), Math.max(y1 - y0 - 2 * inset, 0));
+    },
+  };
 }
 
 // The drawing's legend, taken out of what pans and zooms into a panel of its own in the viewer's
@@ -328,28 +529,36 @@ function legendOutside(svg, container) {
   container.parentElement.querySelector(".legend-panel")?.remove();
   const drawn = svg.querySelector("g.legend");
   if (!drawn) return;
-  const box = drawn.getBBox();
   const panel = document.createElement("details");
   panel.className = "legend-panel";
-  panel.open = false; // folded: open, it would cover a corner of the diagram
+  panel.open = true; // (to measure it)
   const title = document.createElement("summary");
   title.textContent = "Legend";
   const mini = document.createElementNS(SVG, "svg");
+  mini.append(drawn);
+  panel.append(title, mini);
+  container.after(panel);
+  // measured in the panel, apart from the drawing, whose symbols it uses: those by their place
+  const boxes = [...drawn.children].map((shape) => (shape.localName === "use"
+    ? ["x", "y", "width", "height"].reduce((box, name) => ({ ...box, [name]: parseFloat(shape.getAttribute(name)) || 0 }), {})
+    : shape.getBBox()));
+  const box = { x: Math.min(...boxes.map((b) => b.x)), y: Math.min(...boxes.map((b) => b.y)) };
+  box.width = Math.max(...boxes.map((b) => b.x + b.width)) - box.x;
+  box.height = Math.max(...boxes.map((b) => b.y + b.height)) - box.y;
+  panel.open = false; // folded: open, it would cover a corner of the diagram
   mini.setAttribute("viewBox", `${box.x - 4} ${box.y - 4} ${box.width + 8} ${box.height + 8}`);
   mini.setAttribute("width", String(Math.ceil(box.width + 8)));
   mini.setAttribute("height", String(Math.ceil(box.height + 8)));
   mini.setAttribute("role", "img");
   mini.setAttribute("aria-label", drawn.textContent.trim());
-  mini.append(drawn);
-  panel.append(title, mini);
-  container.after(panel);
 }
 
-// Pan so that `node` is at `where` (a fraction of the width and height) of the view. From its box in
-// drawing units, through the viewer's own state: the node may be culled, and the view's transform
-// reaches the page only at the next frame.
-function look(zoom, node, where) {
-  lookAt(zoom, node.getBBox(), where);
+// Pan so that `box` (drawing units) is at `where` (a fraction of the width and height) of the view,
+// through the viewer's own state: the view's transform reaches the page only at the next frame.
+// What the view shows, in drawing units (from the viewer's own state: nothing is laid out for it)
+function viewOf(zoom) {
+  const sizes = zoom.getSizes(), pan = zoom.getPan();
+  return { x: -pan.x / sizes.realZoom, y: -pan.y / sizes.realZoom, width: sizes.width / sizes.realZoom, height: sizes.height / sizes.realZoom };
 }
 
 function lookAt(zoom, box, where) {
@@ -365,13 +574,12 @@ function lookAt(zoom, box, where) {
 const CULL_FROM = 3000;
 const CELL = 400; // drawing units
 
-function cullOffscreen(svg, zoom, container) {
-  const items = [...svg.querySelectorAll("g.edges > g, g.apps > g, g.labels > *")];
+function cullOffscreen(items, boxes, zoom) {
   if (items.length < CULL_FROM) return;
   const cells = new Map();
   const always = [];
   items.forEach((item, index) => {
-    const box = item.getBBox();
+    const box = boxes.get(item);
     const x0 = Math.floor(box.x / CELL), x1 = Math.floor((box.x + box.width) / CELL);
     const y0 = Math.floor(box.y / CELL), y1 = Math.floor((box.y + box.height) / CELL);
     if ((x1 - x0 + 1) * (y1 - y0 + 1) > 64) { always.push(index); return; }
@@ -381,15 +589,12 @@ function cullOffscreen(svg, zoom, container) {
       cells.get(key).push(index);
     }
   });
-  const viewport = svg.querySelector(".svg-pan-zoom_viewport");
   let shown = new Set(items.keys());
   function update() {
-    const frame = container.getBoundingClientRect();
-    const toDrawing = viewport.getScreenCTM().inverse();
-    const a = new DOMPoint(frame.left - frame.width / 2, frame.top - frame.height / 2).matrixTransform(toDrawing);
-    const b = new DOMPoint(frame.right + frame.width / 2, frame.bottom + frame.height / 2).matrixTransform(toDrawing);
-    const x0 = Math.floor(Math.min(a.x, b.x) / CELL), x1 = Math.floor(Math.max(a.x, b.x) / CELL);
-    const y0 = Math.floor(Math.min(a.y, b.y) / CELL), y1 = Math.floor(Math.max(a.y, b.y) / CELL);
+    // the view and half of it around each side
+    const seen = viewOf(zoom);
+    const x0 = Math.floor((seen.x - seen.width / 2) / CELL), x1 = Math.floor((seen.x + 1.5 * seen.width) / CELL);
+    const y0 = Math.floor((seen.y - seen.height / 2) / CELL), y1 = Math.floor((seen.y + 1.5 * seen.height) / CELL);
     let visible;
     if ((x1 - x0 + 1) * (y1 - y0 + 1) > cells.size) {
       visible = new Set(items.keys()); // the whole drawing is in view
