@@ -487,6 +487,37 @@ def test_a_system_opened_in_place_in_the_landscape(world):
     error_of(alice.get(f"/graphs/{graph['id']}.svg", query_string=many), 400)
 
 
+def test_tiles_coloured_by_system_or_environment(world):
+    alice, _, graph, _ = applications_and_landscape(world)
+    apps = {a["id"]: a for a in alice.get("/applications", query_string={"limit": 200}).get_json()["items"]}
+    names = {s["id"]: s["name"] for s in alice.get("/systems").get_json()["items"]}
+    for style in ("iso", "flat"):
+        own = alice.get(f"/graphs/{graph['id']}.svg", query_string={"style": style}).data
+        assert alice.get(f"/graphs/{graph['id']}.svg", query_string={"style": style, "colour": "provider"}).data == own
+        by = alice.get(f"/graphs/{graph['id']}.svg", query_string={"style": style, "colour": "system"}).data.decode()
+        assert "colour: the system" in by and "colour: the system" not in own.decode()
+        # the applications of one system share a colour, and two systems' colours differ
+        colour_of: dict[str, set[str]] = {}
+        if style == "iso":
+            for app, theme in re.findall(r'class="app theme-(\w+)" data-app-id="([^"]+)"', by):
+                colour_of.setdefault(apps[theme]["systems"][0], set()).add(app)
+        else:
+            for app, fill in re.findall(r'data-app-id="([^"]+)".*?<rect [^>]*width="5" [^>]*fill="([^"]+)"', by):
+                colour_of.setdefault(apps[app]["systems"][0], set()).add(fill)
+        assert len(colour_of) >= 2 and all(len(colours) == 1 for colours in colour_of.values()), colour_of
+        assert len({next(iter(c)) for c in colour_of.values()}) == len(colour_of)
+        for system in colour_of:  # the legend names them
+            assert names[system] in by
+    by_env = alice.get(f"/graphs/{graph['id']}.svg", query_string={"colour": "environment"}).data.decode()
+    assert "colour: the environment" in by_env
+    download = alice.get(f"/graphs/{graph['id']}.png", query_string={"colour": "system", "download": "1"})
+    assert download.data[:4] == b"\x89PNG" and download.headers["Content-Disposition"].endswith('-by-system.png"')
+    boxes = alice.get(f"/graphs/{graph['id']}.svg", query_string={"level": "systems", "colour": "system"}).data
+    assert len(set(re.findall(rb'class="app theme-(\w+)"', boxes))) >= 2  # a colour per system's box
+    refused = error_of(alice.get(f"/graphs/{graph['id']}.svg", query_string={"colour": "team"}), 400)
+    assert [d["field"] for d in refused["details"]] == ["query.colour"]
+
+
 def test_what_a_diagram_can_be_filtered_by(world):
     alice = world.client("alice")
     systems = {s["id"]: s["name"] for s in alice.get("/systems").get_json()["items"]}

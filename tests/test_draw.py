@@ -4,6 +4,7 @@ warnings and errors, and nothing from the inventory reaching the SVG unescaped."
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -58,6 +59,26 @@ def test_draw_the_landscape_and_a_chosen_aspect(tmp_path):
         result = draw(tmp_path, SHOP, "--system", "shop", "--aspect", bad, "-o", tmp_path / "s.svg")
         assert result.exit_code == 2 and "--aspect" in result.output and repr(bad) in result.output
     assert draw(tmp_path, SHOP, "--system", "shop", "--aspect", "4:3", "-o", tmp_path / "s.svg").exit_code == 0
+
+
+def test_draw_coloured_by_environment_or_system(tmp_path):
+    doc = json.loads(json.dumps(SHOP))
+    for app, env in zip(doc["applications"], ("prod", "prod", "staging", None), strict=True):
+        if env:
+            app["environment"] = env
+    out = tmp_path / "c.svg"
+    result = draw(tmp_path, doc, "--system", "shop", "--colour", "environment", "-o", out, "--png", tmp_path / "c.png")
+    assert result.exit_code == 0, result.output
+    drawn = out.read_text()
+    themes = {app: theme for theme, app in re.findall(r'class="app theme-(\w+)" data-app-id="([^"]+)"', drawn)}
+    assert themes == {"cdn": "c0", "web": "c0", "db": "c1", "cache": "unknown"}  # the most common first
+    assert "colour: the environment" in drawn and ">prod<" in drawn and ">staging<" in drawn
+    assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+    plain = tmp_path / "p.svg"
+    assert draw(tmp_path, doc, "--system", "shop", "-o", plain).exit_code == 0
+    assert "theme-c0" not in plain.read_text() and "colour: the environment" not in plain.read_text()
+    refused = draw(tmp_path, doc, "--system", "shop", "--colour", "team", "-o", out)
+    assert refused.exit_code == 2 and "--colour" in refused.output
 
 
 def test_draw_writes_svg_layout_and_png(tmp_path):

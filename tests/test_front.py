@@ -783,6 +783,25 @@ def test_the_landscape_a_system_opened_filters_and_focus_kept_in_the_address(bro
     shot(page, "13d-focus-one-hop-down")
     page.click("#focus-clear")
     page.wait_for_function("!document.querySelector('#viewer svg.filtered')")
+    # colour by system: each system's tiles in a colour of their own, said in the legend and the address
+    page.select_option("#colour-by", "system")
+    page.wait_for_selector("#viewer g.app.theme-c1")
+    expect(page.locator(".legend-panel")).to_contain_text("colour: the system")
+    assert "colour=system" in page.url and "colour=system" in page.get_attribute("#export-png", "href")
+    themes = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#viewer g.app')]
+        .map((g) => [g.dataset.appId, [...g.classList].find((c) => c.startsWith('theme-'))]))""")  # fmt: skip
+    by_system: dict[str, set[str]] = {}
+    for item in facets["items"]:
+        if item["id"] in themes and item["system"]:
+            by_system.setdefault(item["system"][0], set()).add(themes[item["id"]])
+    assert all(len(t) == 1 for t in by_system.values()) and len(set().union(*by_system.values())) >= 2
+    shot(page, "13e-colour-by-system")
+    page.reload()
+    page.wait_for_selector("#viewer g.app.theme-c1")
+    assert page.input_value("#colour-by") == "system"
+    page.select_option("#colour-by", "provider")
+    page.wait_for_function("() => !document.querySelector('#viewer g.app.theme-c1')")
+    assert "colour=" not in page.url
     # Back returns to the landscape the system was opened from, as it was
     page.go_back()
     page.wait_for_selector("#viewer svg.flat g.app[data-app-id=platform]")

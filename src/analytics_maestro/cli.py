@@ -17,7 +17,7 @@ import click
 import msgspec
 
 from analytics_maestro.config import Settings
-from analytics_maestro.domain import GraphRequest
+from analytics_maestro.domain import COLOURINGS, GraphRequest
 from analytics_maestro.errors import MaestroError
 from analytics_maestro.gcpause import paused_gc
 from analytics_maestro.inventory.files import load_inventory
@@ -243,18 +243,23 @@ ASPECT_RATIO = AspectRatio()
     "--previous", "previous_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="An earlier layout of this diagram (--layout-json): what did not change stays where it was.",
 )  # fmt: skip
+@click.option(
+    "--colour", type=click.Choice(COLOURINGS), default="provider", show_default=True,
+    help="What the tiles' colours tell: the provider (Maestro's), the system (an application's first) or the "
+    "environment.",
+)  # fmt: skip
 @click.option("--png", "png_path", type=OUTPUT, help="Also write a PNG.")
 @click.option("--layout-json", "layout_path", type=OUTPUT, help="Also write the layout as JSON.")
 @click.option("--stats", "stats_path", type=OUTPUT, help="Also write the statistics as JSON.")
 @click.pass_obj
 def draw(
     settings, inventory, source, apps, systems, clients, all_systems, owner, principals, max_depth, style, view,
-    output, fmt, shared, level, aspect, previous_path, png_path, layout_path, stats_path,
+    output, fmt, shared, level, aspect, previous_path, colour, png_path, layout_path, stats_path,
 ) -> None:  # fmt: skip
     """Draw the diagram of INVENTORY (JSON or YAML; with --from, the files of that tool) from the chosen
     entry points; no server needed."""
     from analytics_maestro.inventory.memory import MemoryInventory
-    from analytics_maestro.pipeline.diagram import make_diagram
+    from analytics_maestro.pipeline import diagram as pipeline
     from analytics_maestro.render import exports
 
     # Almost everything the command makes lives until the drawing is written: the cyclic collector
@@ -273,9 +278,13 @@ def draw(
         depth = settings.max_depth if max_depth is None else max_depth
         drawn = fmt == "svg" or png_path
         previous = _layout_file(previous_path) if previous_path else None
-        diagram = make_diagram(MemoryInventory(report.inventory, request.owner), request, view, depth,
-                               style if drawn else None, statistics=stats_path is not None,
-                               previous=previous)  # fmt: skip
+        diagram = pipeline.make_diagram(MemoryInventory(report.inventory, request.owner), request, view, depth,
+                                        style if drawn and colour == "provider" else None,
+                                        statistics=stats_path is not None, previous=previous)  # fmt: skip
+        if drawn and colour != "provider":
+            ctx = pipeline.Context(None, request, style=style)
+            svg = pipeline.draw(ctx, diagram.view, diagram.layout, diagram.servers, colour, diagram.systems)
+            diagram = msgspec.structs.replace(diagram, svg=svg)
         _report_lookup(diagram.entries, diagram.applications, depth)
         _write(output, (diagram.svg if fmt == "svg" else exports.FORMATS[fmt](diagram.view)).encode())
         if layout_path:

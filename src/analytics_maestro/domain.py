@@ -122,6 +122,10 @@ class GraphRequest(msgspec.Struct, frozen=True):
         )  # fmt: skip
 
 
+# What the colours of a diagram's tiles can tell (`render.common.Colouring`)
+COLOURINGS = ("provider", "system", "environment")
+
+
 class Node(msgspec.Struct, frozen=True, gc=False):
     """An application reached by the lookup, at its minimum dependency depth from the entries.
 

@@ -119,8 +119,10 @@ def clients(ctx: Context, applications: Subgraph) -> tuple[str, ...]:
     return tuple(sorted({c for s in ctx.catalogue.systems(ctx.request, systems) for c in s.clients}))
 
 
-def draw(ctx: Context, view: Subgraph, grid: Grid, servers: Servers) -> str:
-    return exports.svg(grid, {n.id: n for n in view.nodes}, servers, ctx.style)
+def draw(ctx: Context, view: Subgraph, grid: Grid, servers: Servers, colour: str = "provider",
+         names: Mapping[str, str] | None = None) -> str:  # fmt: skip
+    """The diagram in the context's style, its tiles coloured by `colour` (`render.common.Colouring`)."""
+    return exports.svg(grid, {n.id: n for n in view.nodes}, servers, ctx.style, colour, names)
 
 
 def _servers_of(ctx: Context, graph: Subgraph) -> dict[str, tuple[Server, ...]]:

@@ -123,22 +123,23 @@ def changes_of(artifacts: Artifacts, graph_id: str, old: int | None, new: int) -
 # The diagram in each style: isometric (Maestro's look, drawn by the run) and flat (for very large
 # diagrams and print), with and without the rail, and the landscape of the applications' systems:
 # all but the run's own drawn from the same artefacts when first asked for
-def diagram_file(style: str, rail: bool, landscape: bool = False) -> str:
-    if (style, rail, landscape) == ("iso", True, False):
+def diagram_file(style: str, rail: bool, landscape: bool = False, colour: str = "provider") -> str:
+    if (style, rail, landscape, colour) == ("iso", True, False, "provider"):
         return PRODUCTS["svg"].file
     return "".join(("landscape" if landscape else "diagram", "-flat" if style == "flat" else "",
-                    "" if rail else "-lines", ".svg"))  # fmt: skip
+                    "" if rail else "-lines", "" if colour == "provider" else f"-by-{colour}", ".svg"))  # fmt: skip
 
 
 def diagram_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso", rail: bool = True,
                graph_type: str = "bussiness", landscape: bool = False,
-               expand: Sequence[str] = ()) -> bytes:  # fmt: skip
+               expand: Sequence[str] = (), colour: str = "provider") -> bytes:  # fmt: skip
     """A published run's diagram in `style`, with its rail of shared infrastructure or (`rail`
     false) every edge a line, laid out again for it; with `landscape`, the systems of its
     applications (`diagram.landscape_of`), those in `expand` opened in place (NoSuchSystem for one
-    that is not there). Any but the run's own is drawn on first request and kept, but for an opened
-    landscape, drawn each time. A diagram without a rail is the same either way."""
-    path = artifacts.path(graph_id, run, diagram_file(style, rail, landscape))
+    that is not there); its tiles coloured by `colour` (`render.common.Colouring`). Any but the
+    run's own is drawn on first request and kept, but for an opened landscape, drawn each time. A
+    diagram without a rail is the same either way."""
+    path = artifacts.path(graph_id, run, diagram_file(style, rail, landscape, colour))
     if expand or not path.exists():
         if landscape:
             applications = read_product(artifacts, graph_id, run, "applications")
@@ -152,7 +153,8 @@ def diagram_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso"
             view, grid, servers = (read_product(artifacts, graph_id, run, p) for p in ("view", "layout", "servers"))
         if not rail and grid.rail:
             grid = diagram.without_rail(view, graph_type)
-        drawn = diagram.draw(Context(None, None, style=style), view, grid, servers)
+        names = system_names(artifacts, graph_id, run) if colour == "system" else None
+        drawn = diagram.draw(Context(None, None, style=style), view, grid, servers, colour, names)
         if expand:
             return drawn.encode()
         artifacts.write(graph_id, run, path.name, drawn)
@@ -197,15 +199,16 @@ def publish(run: Run) -> None:
 
 def png_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso", rail: bool = True,
            graph_type: str = "bussiness", landscape: bool = False,
-           expand: Sequence[str] = ()) -> bytes:  # fmt: skip
+           expand: Sequence[str] = (), colour: str = "provider") -> bytes:  # fmt: skip
     """The published diagram as PNG, made on first request and kept."""
     from analytics_maestro.render import exports
 
+    asked = (artifacts, graph_id, run, style, rail, graph_type, landscape, expand, colour)
     if expand:  # an opened landscape, drawn each time
-        return exports.png(diagram_of(artifacts, graph_id, run, style, rail, graph_type, landscape, expand).decode())
-    path = artifacts.path(graph_id, run, diagram_file(style, rail, landscape).replace(".svg", ".png"))
+        return exports.png(diagram_of(*asked).decode())
+    path = artifacts.path(graph_id, run, diagram_file(style, rail, landscape, colour).replace(".svg", ".png"))
     if not path.exists():
-        svg = diagram_of(artifacts, graph_id, run, style, rail, graph_type, landscape).decode()
+        svg = diagram_of(*asked).decode()
         artifacts.write(graph_id, run, path.name, exports.png(svg))
     return path.read_bytes()
 

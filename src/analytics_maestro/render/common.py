@@ -45,6 +45,23 @@ THEMES: dict[str, Theme] = {
 }
 
 
+# Themes for colouring by system or environment: the most common values take them in turn, the
+# rest share `unknown`'s grey.
+PALETTE: dict[str, Theme] = {
+    "c0": Theme("#bbdefb", "#64b5f6", "#1976d2", "#0d3c75"),
+    "c1": Theme("#ffe0b2", "#ffb74d", "#f57c00", "#8a4b00"),
+    "c2": Theme("#c8e6c9", "#81c784", "#388e3c", "#1b5e20"),
+    "c3": Theme("#ffcdd2", "#e57373", "#c62828", "#7f1717"),
+    "c4": Theme("#e1bee7", "#ba68c8", "#7b1fa2", "#4a148c"),
+    "c5": Theme("#b2dfdb", "#4db6ac", "#00796b", "#004d40"),
+    "c6": Theme("#fff9c4", "#fff176", "#fbc02d", "#6d5200"),
+    "c7": Theme("#f8bbd0", "#f06292", "#c2185b", "#880e4f"),
+    "c8": Theme("#d7ccc8", "#a1887f", "#5d4037", "#3e2723"),
+    "c9": Theme("#c5cae9", "#7986cb", "#303f9f", "#1a237e"),
+}
+ALL_THEMES = {**THEMES, **PALETTE}
+
+
 def theme_name(provider: str | None) -> str:
     """The theme of a provider; anything unlisted (or none) is `unknown`.
 
@@ -269,6 +286,59 @@ def badge(route: Route, nodes: Mapping[str, Node], rail: Collection[str], x: flo
 PROVIDER_NAMES = {"unknown": "other or none"}
 
 
+class Colouring:
+    """What the colour of a tile tells (`by`): its provider (the default, Maestro's), its system or
+    its environment. An application in several systems takes the colour of its first; a system's
+    box in the landscape, its own. By system or environment, the values most common in the diagram
+    take the PALETTE's themes in turn (ties by value), and the others, or none, `unknown`'s grey.
+    `names`: the systems' names, for the legend.
+
+    >>> nodes = [Node("a", 0, systems=("shop",)), Node("b", 0, systems=("shop", "erp")), Node("c", 0, systems=("erp",)),
+    ...          Node("d", 0, systems=("shop",)), Node("e", 0)]
+    >>> by = Colouring("system", nodes, {"shop": "Shop"})
+    >>> [by.theme(n) for n in nodes]
+    ['c0', 'c0', 'c1', 'c0', 'unknown']
+    >>> by.legend({"c0", "c1", "unknown"})
+    ('the system', [('Shop', 'c0'), ('erp', 'c1'), ('other or none', 'unknown')])
+    >>> Colouring("provider", nodes).legend({"unknown"})
+    ('the provider', [])
+    """
+
+    def __init__(self, by: str = "provider", nodes: Iterable[Node] = (), names: Mapping[str, str] | None = None):
+        self.by = by
+        self.names = names or {}
+        self._values: dict[str, str] = {}
+        if by != "provider":
+            counted: dict[str, int] = {}
+            for node in nodes:
+                value = self._value(node)
+                if value:
+                    counted[value] = counted.get(value, 0) + 1
+            ranked = sorted(counted, key=lambda value: (-counted[value], value))
+            self._values = dict(zip(ranked, PALETTE, strict=False))
+
+    def _value(self, node: Node) -> str | None:
+        if self.by == "system":
+            return node.system_box or (node.systems[0] if node.systems else None)
+        return node.environment
+
+    def theme(self, node: Node) -> str:
+        if self.by == "provider":
+            return theme_name(node.provider)
+        return self._values.get(self._value(node) or "", "unknown")
+
+    def legend(self, used: Collection[str]) -> tuple[str, list[tuple[str, str]]]:
+        """What the colours tell, and each colour `used` with what it stands for; none where
+        every tile is grey."""
+        if self.by == "provider":
+            shown = [(PROVIDER_NAMES.get(t, t), t) for t in THEMES if t in used]
+        else:
+            named = self.names if self.by == "system" else {}
+            shown = [(fit(named.get(v, v), 160), t) for v, t in self._values.items() if t in used]
+            shown += [(PROVIDER_NAMES["unknown"], "unknown")] if "unknown" in used else []
+        return f"the {self.by}", shown if [t for _, t in shown] != ["unknown"] else []
+
+
 def _swatch(x: float, w: float, fill: str, stroke: str) -> str:
     return f'<rect x="{x:.1f}" y="{{m:.1f}}" width="{w:.0f}" height="12" rx="2" fill="{fill}" stroke="{stroke}"/>'
 
@@ -278,25 +348,29 @@ def _legend_text(x: float, words: str) -> str:
 
 
 def legend(
-    families: Sequence[str], grid: Grid, x: float, y: float, themes: Sequence[str] = (), servers: str = ""
+    families: Sequence[str],
+    grid: Grid,
+    x: float,
+    y: float,
+    colours: tuple[str, Sequence[tuple[str, str]]] = ("", ()),
+    servers: str = "",
 ) -> tuple[str, int, float]:
     """The legend at (x, y): each family's symbol, then what else the drawing shows when it shows
-    it: the colours of the providers `themes` (when they tell some apart), entry markers, return
-    routes, badges, and `servers` ("iso": the cubes of the servers an application runs on, "flat":
-    their count). Returns its group, its number of rows and the width of its widest row of colours
-    (0 without one)."""
+    it: the `colours` (what they tell, and each theme with what it stands for: `Colouring.legend`),
+    entry markers, return routes, badges, and `servers` ("iso": the cubes of the servers an
+    application runs on, "flat": their count). Returns its group, its number of rows and the width
+    of its widest row of colours (0 without one)."""
     widest = 0.0
     rows = [
         f'<use href="#{symbol_id(f)}" x="{x:.1f}" y="{{y:.1f}}" width="16" height="16" color="#37474f"/>'
         f'<text x="{x + 22:.1f}" y="{{t:.1f}}">{text(f)}</text>'
         for f in families
     ]
-    shown = [t for t in THEMES if t in themes]
-    if shown and shown != ["unknown"]:
-        row, at = [_swatch(x, 16, "#eceff1", "#607d8b"), _legend_text(x + 22, "colour: the provider")], x + 150
-        for theme in shown:
-            name = PROVIDER_NAMES.get(theme, theme)
-            row += [_swatch(at, 12, THEMES[theme].left, THEMES[theme].right), _legend_text(at + 16, name)]
+    told, shown = colours
+    if shown:
+        row, at = [_swatch(x, 16, "#eceff1", "#607d8b"), _legend_text(x + 22, text(f"colour: {told}"))], x + 150
+        for name, theme in shown:
+            row += [_swatch(at, 12, ALL_THEMES[theme].left, ALL_THEMES[theme].right), _legend_text(at + 16, text(name))]
             at += 16 + width(name, 11) + 12
         rows.append("".join(row))
         widest = at - x

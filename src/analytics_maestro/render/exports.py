@@ -10,20 +10,25 @@ from typing import TYPE_CHECKING
 
 from analytics_maestro.domain import Node, Subgraph
 from analytics_maestro.layout.grid import Cell, Grid
-from analytics_maestro.render.common import attr, text
+from analytics_maestro.render.common import Colouring, attr, text
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
     from analytics_maestro.model import Server
 
 
-def svg(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Server]], style: str) -> str:
+def svg(
+    grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Server]], style: str,
+    colour: str = "provider", names: Mapping[str, str] | None = None,
+) -> str:  # fmt: skip
+    """The diagram in `style`, its tiles coloured by `colour` (`Colouring`; `names`: the systems')."""
+    colouring = Colouring(colour, nodes.values(), names)
     if style == "flat":
         from analytics_maestro.render.flat import render_flat
 
-        return render_flat(grid, nodes, servers)
+        return render_flat(grid, nodes, servers, colouring)
     from analytics_maestro.render.iso import render_iso
 
-    return render_iso(grid, nodes, servers)
+    return render_iso(grid, nodes, servers, colouring)
 
 
 _HREF = re.compile(r' href="([^"]*)"')

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 from analytics_maestro.domain import Node, family_rank
 from analytics_maestro.layout.grid import Grid
 from analytics_maestro.render.common import (
+    ALL_THEMES,
     MARKERS,
     STYLE,
-    THEMES,
+    Colouring,
     Projection,
     badge,
     edge_groups,
@@ -20,7 +21,6 @@ from analytics_maestro.render.common import (
     line_text,
     node_data,
     text,
-    theme_name,
     tooltip,
 )
 from analytics_maestro.render.labels import BOX_PADDING, ROW, UNIT, lines
@@ -62,13 +62,17 @@ def _rail(grid: Grid) -> str:
     )
 
 
-def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Server]]) -> str:
-    """The flat SVG of `grid`; `nodes` give names, families and providers, `servers` the enrichment."""
+def render_flat(
+    grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Server]], colouring: Colouring | None = None
+) -> str:
+    """The flat SVG of `grid`; `nodes` give names, families and providers, `servers` the enrichment,
+    `colouring` what the boxes' colours tell (their provider, by default)."""
+    colouring = colouring or Colouring()
     sids = element_ids(sorted(nodes))
     families = sorted({nodes[c.id].family for c in grid.cells}, key=family_rank)
-    themes = sorted({theme_name(nodes[c.id].provider) for c in grid.cells})
+    colours = colouring.legend({colouring.theme(nodes[c.id]) for c in grid.cells})
     served = "flat" if any(servers.get(c.id) for c in grid.cells) else ""
-    _, count, widest = legend(families, grid, 0.0, 0.0, themes, served)
+    _, count, widest = legend(families, grid, 0.0, 0.0, colours, served)
     height_of_legend = 20 * count + 10
     top = -UNIT_Y * 0.25 - height_of_legend
     width = max(grid.width * UNIT_X, LEGEND_WIDTH, widest + 20)
@@ -78,7 +82,7 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
         f' viewBox="0 {top:.0f} {width:.0f} {height:.0f}">',
         f"<style>{STYLE}{FLAT_STYLE}</style>",
         f"<defs>{MARKERS}{symbol_defs(families)}</defs>",
-        legend(families, grid, 10.0, top + 6, themes, served)[0],
+        legend(families, grid, 10.0, top + 6, colours, served)[0],
     ]
     lines = [r for r in grid.routes if r.kind != "shared"]
     if grid.rail:
@@ -97,7 +101,7 @@ def render_flat(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Seq
         mine = servers.get(cell.id, ())
         x0, y0 = FLAT.at(cell.x - cell.w / 2, cell.y - cell.h / 2)
         w, h = cell.w * UNIT_X, cell.h * UNIT_Y
-        theme = THEMES[theme_name(node.provider)]
+        theme = ALL_THEMES[colouring.theme(node)]
         label = node.name or node.id
         marker = ""  # inside the application's group, as in the isometric style: dimmed and found with it
         if cell.id in entries and cell.id in called:

@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from analytics_maestro.domain import SIZES, Node, family_rank
 from analytics_maestro.layout.grid import Cell, Grid
 from analytics_maestro.render.captions import LINE, Caption, place
 from analytics_maestro.render.common import (
+    ALL_THEMES,
     MARKERS,
     STYLE,
     THEMES,
+    Colouring,
     Projection,
     attr,
     badge,
@@ -36,7 +38,6 @@ from analytics_maestro.render.common import (
     num,
     path_data,
     text,
-    theme_name,
     tooltip,
 )
 from analytics_maestro.render.labels import BOX_PADDING, MAX_BOX, lines
@@ -157,17 +158,15 @@ class _Looks:
     """What applications share, worked out once per provider, family and size rather than once per
     application: a large diagram has thousands of applications and a few dozen of each."""
 
-    def __init__(self) -> None:
-        self.themes: dict[str | None, tuple[str, str]] = {}
+    def __init__(self, colouring: Colouring) -> None:
+        self.colouring = colouring
         self.families: dict[str, tuple[str, str]] = {}
         self.sizes: dict[str, tuple[float, str]] = {}
 
-    def theme(self, provider: str | None) -> tuple[str, str]:
+    def theme(self, node: Node) -> tuple[str, str]:
         """The theme's name and its symbol colour."""
-        if provider not in self.themes:
-            name = theme_name(provider)
-            self.themes[provider] = (name, THEMES[name].ink)
-        return self.themes[provider]
+        name = self.colouring.theme(node)
+        return name, ALL_THEMES[name].ink
 
     def family(self, family: str) -> tuple[str, str]:
         """The quoted `data-family` value and the symbol's reference."""
@@ -229,7 +228,7 @@ def _application(
 ) -> str:
     """The application's group: tile, servers, symbol, entry marker."""
     x, y, w, h = cell.x, cell.y, cell.w, cell.h
-    theme, ink = looks.theme(node.provider)
+    theme, ink = looks.theme(node)
     family, href = looks.family(node.family)
     size, size_text = looks.size(node.size)
     tile = shapes.tile(theme, cell)
@@ -280,10 +279,12 @@ def _rail(grid: Grid) -> str:
     return f'<g class="rail"><path d="{path_data(corners)}Z"/></g>'
 
 
-def theme_style() -> str:
+def theme_style(used: Collection[str] = ()) -> str:
+    """The themes' colours: the providers', and those of the PALETTE `used`."""
     return "".join(
         f".theme-{name} .top{{fill:{t.top}}}.theme-{name} .left{{fill:{t.left}}}.theme-{name} .right{{fill:{t.right}}}"
-        for name, t in THEMES.items()
+        for name, t in ALL_THEMES.items()
+        if name in THEMES or name in used
     ) + (
         ".tile path{stroke:#263238;stroke-width:.6;stroke-linejoin:round}"
         ".server path{fill:#eceff1;stroke:#455a64;stroke-width:.5}.more circle{fill:#455a64}"
@@ -292,8 +293,12 @@ def theme_style() -> str:
     )
 
 
-def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Server]]) -> str:
-    """The iso SVG of `grid`; `nodes` give names, families and providers, `servers` the enrichment."""
+def render_iso(
+    grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Server]], colouring: Colouring | None = None
+) -> str:
+    """The iso SVG of `grid`; `nodes` give names, families and providers, `servers` the enrichment,
+    `colouring` what the tiles' colours tell (their provider, by default)."""
+    colouring = colouring or Colouring()
     sids = element_ids(sorted(nodes))
     families = sorted({nodes[c.id].family for c in grid.cells}, key=family_rank)
     lines = [r for r in grid.routes if r.kind != "shared"]
@@ -310,7 +315,7 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
     body.append('</g><g class="apps">')
     entries = set(grid.entries)
     tooltips = []
-    shapes, looks = _Shapes(), _Looks()
+    shapes, looks = _Shapes(), _Looks(colouring)
     order = _drawing_order(grid)
     for cell in order:
         node, sid = nodes[cell.id], sids[cell.id]
@@ -335,9 +340,10 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
     body.extend(tooltips)
     body.append("</g>")
 
-    themes = sorted({theme_name(nodes[c.id].provider) for c in grid.cells})
+    used = {colouring.theme(nodes[c.id]) for c in grid.cells}
+    colours = colouring.legend(used)
     served = "iso" if any(servers.get(c.id) and nodes[c.id].family in SERVED for c in grid.cells) else ""
-    _, count, widest = legend(families, grid, 0.0, 0.0, themes, served)
+    _, count, widest = legend(families, grid, 0.0, 0.0, colours, served)
     legend_height = 20 * count + 20
     min_x = min(xs, default=0.0) - 10
     max_x = max([*xs, min_x + LEGEND_WIDTH, min_x + 16 + widest]) + 10
@@ -347,8 +353,8 @@ def render_iso(grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequ
     head = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="graph" class="iso" width="{width:.0f}" height="{height:.0f}"'
         f' viewBox="{min_x:.1f} {min_y:.1f} {width:.1f} {height:.1f}">',
-        f"<style>{STYLE}{theme_style()}</style>",
+        f"<style>{STYLE}{theme_style(used)}</style>",
         f"<defs>{MARKERS}{symbol_defs(families)}{''.join(shapes.defs[k] for k in sorted(shapes.defs))}</defs>",
-        legend(families, grid, min_x + 16, min_y + 16, themes, served)[0],
+        legend(families, grid, min_x + 16, min_y + 16, colours, served)[0],
     ]
     return "\n".join([*head, *body, "</svg>"]) + "\n"

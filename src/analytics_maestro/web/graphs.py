@@ -22,7 +22,7 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analytics_maestro.config import REQUEST_THREADS
-from analytics_maestro.domain import GraphRequest
+from analytics_maestro.domain import COLOURINGS, GraphRequest
 from analytics_maestro.errors import RunnerUnavailable
 from analytics_maestro.inventory.entry import resolve
 from analytics_maestro.inventory.sql import SqlInventory
@@ -150,6 +150,9 @@ class DiagramQuery(BaseModel):
     )  # fmt: skip
     expand: list[Id] = Field([], max_length=MAX_EXPANDED, description="in the landscape, systems opened in place to "
                              "their applications (repeatable; drawn each time)")  # fmt: skip
+    colour: Literal[COLOURINGS] = Field(  # type: ignore[valid-type]
+        "provider", description="what the tiles' colours tell: the provider (Maestro's), the system or the environment"
+    )  # fmt: skip
     download: bool = Field(False, description="ask the browser to save it under the graph's name")
 
 
@@ -173,7 +176,7 @@ def _drawn(make: Callable, graph: records.GraphRecord, query: DiagramQuery) -> t
     landscape = landscape_asked(graph, query)
     try:
         data = make(_artifacts(), graph.id, _published(graph), query.style, query.rail, graph.type, landscape,
-                    query.expand)  # fmt: skip
+                    query.expand, query.colour)  # fmt: skip
     except NoSuchSystem as exc:
         raise ApiError(400, "invalid", f"expand: {exc.args[0]!r} is not a system of this diagram") from None
     return data, landscape
@@ -353,11 +356,12 @@ def _file(data: bytes, mimetype: str, graph: records.GraphRecord, suffix: str, d
 
 def _diagram(graph_id: str, query: DiagramQuery, make: Callable, mimetype: str, extension: str) -> Response:
     """The published diagram in the asked style, made by `make(artifacts, graph id, run, style, rail,
-    graph type, landscape)`."""
+    graph type, landscape, expand, colour)`."""
     graph = visible(graph_id)
     data, landscape = _drawn(make, graph, query)
     suffix = "".join(("-systems" if landscape else "", "-flat" if query.style == "flat" else "",
-                      "" if query.rail else "-lines", extension))  # fmt: skip
+                      "" if query.rail else "-lines", "" if query.colour == "provider" else f"-by-{query.colour}",
+                      extension))  # fmt: skip
     return _file(data, mimetype, graph, suffix, query.download)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from analytics_maestro.domain import COLOURINGS
 from analytics_maestro.pipeline import records
 from analytics_maestro.web import auth
 from analytics_maestro.web.api import ApiError
@@ -95,6 +96,7 @@ def graph(graph_id: str):
         can_share=user.role_in(found.owner) >= 7,
         servers=_servers(found),
         opens_on=_opens_on(found),
+        colourings=COLOURINGS,
     )
 
 

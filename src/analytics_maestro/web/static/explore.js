@@ -4,7 +4,7 @@
 import { api, el } from "./api.js";
 
 const FIELDS = ["system", "environment", "provider", "family"];
-const KEYS = ["style", "rail", "level", "expand", ...FIELDS, "focus", "hops", "direction"];
+const KEYS = ["style", "rail", "colour", "level", "expand", ...FIELDS, "focus", "hops", "direction"];
 
 // `handle`: the page's viewer (`viewerIn`); `levels`: the Systems/Applications group, absent where
 // the graph has one level; `noun`: what the nodes are ("applications", "servers").
@@ -16,6 +16,8 @@ export function explorer(handle, { graphId, levels, noun = "applications" }) {
   const focusChip = document.getElementById("focus");
   const hops = document.getElementById("focus-hops");
   const direction = document.getElementById("focus-direction");
+  const colourBy = document.getElementById("colour-by");
+  const COLOURS = [...colourBy.options].map((option) => option.value); // what tiles' colours can tell
   const selects = Object.fromEntries(FIELDS.map((f) => [f, form.querySelector(`select[data-field="${f}"]`)]));
   const opensOn = levels?.dataset.opensOn || null;
   // the landscape reads better packed flat than as an isometric streak; applications, in Maestro's look
@@ -30,6 +32,7 @@ export function explorer(handle, { graphId, levels, noun = "applications" }) {
     return {
       style: ["iso", "flat"].includes(q.get("style")) ? q.get("style") : styleOf(level),
       rail: q.get("rail") !== "false",
+      colour: COLOURS.includes(q.get("colour")) ? q.get("colour") : "provider",
       level,
       expand: level === "systems" ? [...new Set(q.getAll("expand"))] : [],
       filters: Object.fromEntries(FIELDS.map((f) => [f, q.get(f) || ""])),
@@ -45,6 +48,7 @@ export function explorer(handle, { graphId, levels, noun = "applications" }) {
     for (const key of KEYS) q.delete(key);
     if (state.style !== styleOf(state.level)) q.set("style", state.style);
     if (!state.rail) q.set("rail", "false");
+    if (state.colour !== "provider") q.set("colour", state.colour);
     if (levels && state.level !== opensOn) q.set("level", state.level);
     if (state.level === "systems") for (const system of state.expand) q.append("expand", system);
     else {
@@ -134,13 +138,19 @@ export function explorer(handle, { graphId, levels, noun = "applications" }) {
     if (state.level !== before.level && before.style === styleOf(before.level)) state.style = styleOf(state.level);
     const moved = state.level !== before.level || state.expand.join() !== before.expand.join();
     write(moved);
-    if (moved || state.style !== before.style || state.rail !== before.rail) {
-      await handle.load(state.style, state.rail, levels ? state.level : null, state.expand); // onLoad calls `loaded`
+    if (moved || drawnOtherwise(before)) {
+      await handle.load(asked()); // onLoad calls `loaded`
     } else {
       apply(fit);
     }
   }
 
+  // What the viewer is asked to draw, and whether it is drawn otherwise than it was `before`
+  const asked = () => ({ style: state.style, rail: state.rail, colour: state.colour, level: levels ? state.level : null,
+                         expand: state.expand });
+  const drawnOtherwise = (before) => ["style", "rail", "colour"].some((key) => state[key] !== before[key]);
+  colourBy.value = state.colour;
+  colourBy.addEventListener("change", () => go({ colour: colourBy.value }));
   for (const f of FIELDS) selects[f].addEventListener("change", () => go({ filters: { [f]: selects[f].value } }));
   hops.addEventListener("change", () => go({ hops: hops.value }));
   direction.addEventListener("change", () => go({ direction: direction.value }));
@@ -156,18 +166,18 @@ export function explorer(handle, { graphId, levels, noun = "applications" }) {
   window.addEventListener("popstate", async () => {
     const before = state;
     state = read();
-    if (state.level !== before.level || state.expand.join() !== before.expand.join()
-        || state.style !== before.style || state.rail !== before.rail) {
-      await handle.load(state.style, state.rail, levels ? state.level : null, state.expand);
+    if (state.level !== before.level || state.expand.join() !== before.expand.join() || drawnOtherwise(before)) {
+      await handle.load(asked());
     } else apply(true);
   });
 
   return {
     // The first picture, as the address asks
-    start: () => handle.load(state.style, state.rail, levels ? state.level : null, state.expand),
+    start: () => handle.load(asked()),
     // After every load (the style and rail buttons load too)
-    async loaded(style, rail) {
+    async loaded({ style, rail }) {
       state = { ...state, style, rail };
+      colourBy.value = state.colour;
       write();
       await ensureFacets();
       apply(true);

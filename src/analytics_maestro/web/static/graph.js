@@ -70,17 +70,18 @@ if (viewerBox) {
   const details = document.getElementById("details");
   let selected = null;
   const handle = viewerIn(viewerBox, {
-    onLoad: async (style, _viewer, rail, level) => {
+    onLoad: async (_viewer, { style, rail, level }, params) => {
       details.hidden = true;
       resetImpact();
       if (changesShown && level === "systems") hideChanges(); // the changes are of applications
       else if (changesShown) showChanges(style, rail);
       changesButton.disabled = level === "systems";
-      const asked = `${style === "flat" ? "&style=flat" : ""}${rail ? "" : "&rail=false"}${level ? `&level=${level}` : ""}`;
+      // the exports are what is shown, but for the systems opened in place
+      const asked = new URLSearchParams([["download", "1"], ...[...params].filter(([key]) => key !== "expand")]);
       for (const [id, suffix] of [["export-svg", ".svg"], ["export-png", ".png"]]) {
-        document.getElementById(id).href = `/graphs/${graphId}${suffix}?download=1${asked}`;
+        document.getElementById(id).href = `/graphs/${graphId}${suffix}?${asked}`;
       }
-      await explore.loaded(style, rail);
+      await explore.loaded(handle.state);
     },
     onSelect: async (id, node) => {
       if (explore.select(id, node)) return;

@@ -1,3 +1,3 @@
 import { viewerIn } from "./viewer.js";
 
-viewerIn(document.getElementById("viewer")).load("iso");
+viewerIn(document.getElementById("viewer")).load();

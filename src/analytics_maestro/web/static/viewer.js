@@ -3,8 +3,9 @@
 // impact; find and centre; what changed since an earlier run; far out, a sketch of cheap shapes; a minimap.
 import { sketchOf } from "./sketch.js";
 
-// One viewer in `container`, its toolbar bound once; `load(style, rail)` (re)draws it in a style, with
-// its rail of shared infrastructure or every edge a line.
+// One viewer in `container`, its toolbar bound once; `load({ style, rail, level, expand, colour })`
+// (re)draws it as asked (what is not said, as before): in a style, with its rail of shared
+// infrastructure or every edge a line, at a level, its tiles coloured by provider, system or environment.
 export function viewerIn(container, { onSelect, onLoad } = {}) {
   let current = null;
   const on = (id, action) => document.getElementById(id)?.addEventListener("click", () => current && action(current.zoom));
@@ -23,18 +24,20 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
   window.addEventListener("resize", () => current?.resize());
   const styles = [...document.querySelectorAll("[data-style]")];
   const railButton = document.getElementById("rail");
-  const state = { style: "iso", rail: true, level: null, expand: [] };
+  const state = { style: "iso", rail: true, level: null, expand: [], colour: "provider" };
   const handle = {
     get current() { return current; },
     get state() { return { ...state }; },
     // `level`: "systems" for the landscape of the diagram's systems (those in `expand` opened in
     // place to their applications); null for the graph's own
-    async load(style = state.style, rail = state.rail, level = state.level, expand = state.expand) {
+    async load(asked = {}) {
+      const { style, rail, level, expand, colour } = { ...state, ...asked };
       const params = new URLSearchParams();
       if (style === "flat") params.set("style", "flat");
       if (!rail) params.set("rail", "false");
       if (level) params.set("level", level);
       if (level === "systems") for (const system of expand) params.append("expand", system);
+      if (colour !== "provider") params.set("colour", colour);
       const src = container.dataset.src + (params.size ? `?${params}` : "");
       current?.destroy();
       // what takes longer than a moment says so: a wait for the server past BUSY_AFTER, or a drawing
@@ -48,7 +51,7 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
         clearTimeout(busy);
         container.removeAttribute("aria-busy");
       }
-      Object.assign(state, { style, rail, level, expand });
+      Object.assign(state, { style, rail, level, expand, colour });
       for (const button of styles) button.setAttribute("aria-pressed", String(button.dataset.style === style));
       if (railButton) {
         // offered where the diagram has a rail, or was drawn without the one it has
@@ -56,11 +59,11 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
         railButton.setAttribute("aria-pressed", String(rail));
       }
       window.viewer = current; // for the browser console, and the tests
-      onLoad?.(style, current, rail, level);
+      onLoad?.(current, { ...state }, params);
       return current;
     },
   };
-  for (const button of styles) button.addEventListener("click", () => handle.load(button.dataset.style));
+  for (const button of styles) button.addEventListener("click", () => handle.load({ style: button.dataset.style }));
   // Keys, as in most viewers: `/` find, `+` `-` zoom, `0` fit, `f` fullscreen (Esc: the page's own)
   document.addEventListener("keydown", (event) => {
     if (!current || event.ctrlKey || event.metaKey || event.altKey || event.target.closest?.("input, select, textarea")) return;
@@ -71,7 +74,7 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
     else if (event.key === "0") press("fit");
     else if (event.key === "f") press("fullscreen");
   });
-  railButton?.addEventListener("click", () => handle.load(state.style, !state.rail));
+  railButton?.addEventListener("click", () => handle.load({ rail: !state.rail }));
   return handle;
 }
 
