@@ -37,7 +37,7 @@ IN_PAGE_FIT = """() => new Promise((done) => { const t = performance.now(); docu
 
 
 def _drawn(page, selector: str) -> None:
-    page.wait_for_selector(selector)
+    page.wait_for_selector(selector, state="attached")  # (culled, the first of them may not be displayed)
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
