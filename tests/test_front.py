@@ -465,6 +465,8 @@ def test_panning_a_five_thousand_application_diagram(browser, server):
     page.wait_for_function("(n) => n.getBoundingClientRect().width >= 40", arg=hit.element_handle(), timeout=5000)
     assert "found" in hit.get_attribute("class")
     page.wait_for_function(f"!{far}")  # readable again, so drawn again
+    expect(page.locator("#viewer canvas.sketch")).to_be_hidden()
+    expect(page.locator("#viewer g.apps")).to_have_css("display", "inline")
     shot(page, "8d-large-found")
     # by name, and a clear word when nothing matches
     named = next(a for a in doc["applications"] if a["id"] in drawn and a.get("name") and a["name"] != a["id"])

@@ -462,7 +462,8 @@ function farOut(svg, container, zoom, bounds, { apps, boxes, onSelect, onReady, 
       return shown;
     },
     // (after the drawing's culling has run: what comes back into view is then only what is seen)
-    settle() { svg.classList.toggle("sketched", shown); canvas.hidden = !shown; },
+    // (hidden, not undisplayed: a canvas out of the layout costs a restyle of the page at its first paint)
+    settle() { svg.classList.toggle("sketched", shown); canvas.style.visibility = shown ? "" : "hidden"; },
     stale() { sketch = null; if (!shown) later(); },
     resize() { size(); },
     stop() { stopped = true; },
