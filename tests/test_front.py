@@ -620,6 +620,17 @@ def test_keys_the_favicon_and_a_long_selection_summarised(browser, server):
     page.keyboard.press("Escape")
     expect(page.locator("#details")).to_be_hidden()
     shot(page, "11-keys-after-escape")
+    # an export that fails says why, beside the graph's name; the link is as it was
+    page.route("**/*.png?*", lambda route: route.fulfill(status=503, content_type="application/json",
+                                                         body='{"error": "busy", "message": "try again"}'))  # fmt: skip
+    page.click("#export-png")
+    expect(page.locator("#graph-error")).to_have_text("PNG: try again")
+    expect(page.locator("#export-png")).to_have_text("PNG")
+    page.unroute("**/*.png?*")
+    with page.expect_download() as download:
+        page.click("#export-png")
+    assert download.value.suggested_filename == "keys.png"
+    expect(page.locator("#graph-error")).to_have_text("")
     context.close()
 
 

@@ -65,6 +65,35 @@ document.getElementById("delete").addEventListener("click", async () => {
   }
 });
 
+// Exports are fetched, then saved: a large diagram's first PNG takes seconds to make, and the link
+// says so meanwhile (past a moment), and says what went wrong if it did
+for (const link of document.querySelectorAll("#export-svg, #export-png, #export-layout")) {
+  link.addEventListener("click", async (event) => {
+    event.preventDefault();
+    if (link.getAttribute("aria-busy") === "true") return;
+    const label = link.textContent;
+    const busy = setTimeout(() => { link.setAttribute("aria-busy", "true"); link.textContent = `${label}…`; }, 300);
+    graphError.textContent = "";
+    try {
+      const response = await fetch(link.href, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(`${label}: ${(await response.json().catch(() => ({}))).message || `HTTP ${response.status}`}`);
+      const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || label;
+      const url = URL.createObjectURL(await response.blob());
+      const save = Object.assign(document.createElement("a"), { href: url, download: name });
+      document.body.append(save);
+      save.click();
+      save.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    } catch (error) {
+      graphError.textContent = error.message;
+    } finally {
+      clearTimeout(busy);
+      link.removeAttribute("aria-busy");
+      link.textContent = label;
+    }
+  });
+}
+
 const viewerBox = document.getElementById("viewer");
 if (viewerBox) {
   const details = document.getElementById("details");
