@@ -8,6 +8,7 @@ const NOT_DRAWN = new Set(["text", "title", "desc", "defs", "style", "marker", "
 const NOT_SKETCHED = ".labels, .tooltips, .ghosts, .legend, .conector_h, use.boundaries";
 const MOST_PIXELS = 8e6; // the largest bitmap (32 MB)
 const LEAST = 128; // pixels across the smallest half
+const THINNEST = 1.2; // pixels: a line of the largest bitmap is at least this wide
 const CLEAR = (colour) => !colour || colour === "none" || colour.startsWith("url(") || /,\s*0\)$/.test(colour);
 
 // The shapes of `svg`, within `bounds` (drawing units), painted at `scale` pixels a unit at most.
@@ -89,7 +90,8 @@ export function sketchOf(svg, bounds, scale) {
     if (paint.stroke) {
       context.globalAlpha = alpha * paint.strokeOpacity;
       context.strokeStyle = paint.stroke;
-      context.lineWidth = paint.width;
+      // (a line alone, a link, is kept visible; the outline of a shape stays as fine as it is)
+      context.lineWidth = paint.fill ? paint.width : Math.max(paint.width, THINNEST / first);
       context.setLineDash(paint.dash || []);
       context.stroke(path);
     }
