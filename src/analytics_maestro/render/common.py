@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -46,13 +47,9 @@ THEMES: dict[str, Theme] = {
 
 
 # Themes for colouring by system or environment: the most common values take them in turn, the
-# rest share `unknown`'s grey.
+# rest share `unknown`'s grey. The providers' colours first, then five more.
 PALETTE: dict[str, Theme] = {
-    "c0": Theme("#bbdefb", "#64b5f6", "#1976d2", "#0d3c75"),
-    "c1": Theme("#ffe0b2", "#ffb74d", "#f57c00", "#8a4b00"),
-    "c2": Theme("#c8e6c9", "#81c784", "#388e3c", "#1b5e20"),
-    "c3": Theme("#ffcdd2", "#e57373", "#c62828", "#7f1717"),
-    "c4": Theme("#e1bee7", "#ba68c8", "#7b1fa2", "#4a148c"),
+    **{f"c{i}": THEMES[name] for i, name in enumerate(("azure", "aws", "gcp", "openstack", "on-premise"))},
     "c5": Theme("#b2dfdb", "#4db6ac", "#00796b", "#004d40"),
     "c6": Theme("#fff9c4", "#fff176", "#fbc02d", "#6d5200"),
     "c7": Theme("#f8bbd0", "#f06292", "#c2185b", "#880e4f"),
@@ -309,11 +306,7 @@ class Colouring:
         self.names = names or {}
         self._values: dict[str, str] = {}
         if by != "provider":
-            counted: dict[str, int] = {}
-            for node in nodes:
-                value = self._value(node)
-                if value:
-                    counted[value] = counted.get(value, 0) + 1
+            counted = Counter(value for value in map(self._value, nodes) if value)
             ranked = sorted(counted, key=lambda value: (-counted[value], value))
             self._values = dict(zip(ranked, PALETTE, strict=False))
 

@@ -11,15 +11,15 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
   const on = (id, action) => document.getElementById(id)?.addEventListener("click", () => current && action(current.zoom));
   on("zoom-in", (zoom) => zoom.zoomIn());
   on("zoom-out", (zoom) => zoom.zoomOut());
-  on("fit", (zoom) => { current.resize(); zoom.resize(); zoom.fit(); zoom.center(); });
-  on("reset", (zoom) => { current.resize(); zoom.resize(); zoom.reset(); });
+  on("fit", (zoom) => { current.resize(); zoom.fit(); zoom.center(); });
+  on("reset", (zoom) => { current.resize(); zoom.reset(); });
   on("fullscreen", () => {
     const target = container.closest(".viewer-card") || container;
     if (document.fullscreenElement) document.exitFullscreen();
     else target.requestFullscreen?.();
   });
   document.addEventListener("fullscreenchange", () => {
-    if (current) { current.resize(); current.zoom.resize(); current.zoom.fit(); current.zoom.center(); }
+    if (current) { current.resize(); current.zoom.fit(); current.zoom.center(); }
   });
   window.addEventListener("resize", () => current?.resize());
   const styles = [...document.querySelectorAll("[data-style]")];
@@ -380,7 +380,8 @@ async function openViewer(container, src, { onSelect, heavy, overview = false } 
   detail();
   // what marks applications (impact, filters, changes) is seen in the sketch once painted again
   marked = () => { far.stale(); redraw(); };
-  controls.resize = () => { far.resize(); redraw(); };
+  // (the viewer's size, as the page now has it: the pan-zoom's, then the sketch's canvas)
+  controls.resize = () => { zoom.resize(); far.resize(); redraw(); };
   controls.destroy = () => { gone = true; far.stop(); map.remove(); zoom.destroy(); };
   return controls;
 }
@@ -455,7 +456,6 @@ function farOut(svg, container, zoom, bounds, { apps, boxes, onSelect, onReady, 
   later();
   return {
     get sketch() { return sketch; },
-    make,
     // Show the sketch (`away`: names too small to read) or the drawing; true when the sketch is shown
     show(away) {
       if (away) { paint(); shown = true; } else if (shown) { shown = false; hideTip(); svg.style.cursor = ""; }
