@@ -569,6 +569,31 @@ def test_what_depends_on_an_application_of_a_graph(world):
     error_of(alice.get(f"/graphs/{graph['id']}/impact", query_string={"server": "no-such-host"}), 404)
 
 
+def test_systems_in_containers_unless_asked_not_to(world):
+    alice, systems, graph, _ = applications_and_landscape(world)
+    names = {s["id"]: s["name"] for s in alice.get("/systems").get_json()["items"]}
+    assert graph["containers"] is True
+    layout = alice.get(f"/graphs/{graph['id']}/layout.json").get_json()
+    drawn = {n["id"] for n in layout["nodes"]} - set(layout.get("rail", ()))
+    apps = {a["id"]: a for a in alice.get("/applications", query_string={"limit": 200}).get_json()["items"]}
+    assert {b["group"] for b in layout["containers"]} == {apps[i]["systems"][0] for i in drawn if apps[i]["systems"]}
+    for style in ("iso", "flat"):
+        svg = alice.get(f"/graphs/{graph['id']}.svg", query_string={"style": style}).data.decode()
+        for box in layout["containers"]:  # captioned with the system's name
+            assert re.search(rf'data-group="{box["group"]}"><title>[^<]*</title><(rect|path) [^>]*/><text [^>]*>'
+                             rf"{re.escape(names[box['group']])}</text>", svg), box["group"]  # fmt: skip
+        # opened in place in the landscape, a system's applications stand in its container
+        asked = {"style": style, "level": "systems", "expand": systems[0]}
+        opened = alice.get(f"/graphs/{graph['id']}.svg", query_string=asked).data.decode()
+        assert re.findall(r'class="container" data-group="([^"]+)"', opened) == [systems[0]]
+    plain = alice.post("/graphs", json={"systems": systems, "containers": False}).get_json()
+    assert plain["containers"] is False
+    world.wait("alice", plain["id"])
+    assert "containers" not in alice.get(f"/graphs/{plain['id']}/layout.json").get_json()
+    assert 'class="container"' not in alice.get(f"/graphs/{plain['id']}.svg").data.decode()
+    error_of(alice.post("/graphs", json={"systems": systems, "containers": "sometimes"}), 400)
+
+
 def test_a_graph_of_the_systems_landscape_packed_to_an_aspect(world):
     alice = world.client("alice")
     graph = alice.post("/graphs", json={"systems": ["shop"], "level": "systems", "aspect": 1.0}).get_json()

@@ -81,6 +81,43 @@ def test_draw_coloured_by_environment_or_system(tmp_path):
     assert refused.exit_code == 2 and "--colour" in refused.output
 
 
+def test_draw_puts_each_system_in_a_container_named_after_it(tmp_path):
+    doc = json.loads(json.dumps(SHOP))
+    doc["systems"] = [
+        {"id": "shop", "name": "Shop <front> & co", "entries": ["cdn"]},
+        {"id": "data", "name": "Data", "entries": []},
+    ]
+    for app in doc["applications"]:
+        app["systems"] = ["data"] if app["id"] in ("db", "cache") else ["shop"]
+    doc["applications"][1]["systems"] = ["shop", "data"]  # web: drawn in shop, marked in data
+    for style in ("flat", "iso"):
+        out = tmp_path / f"{style}.svg"
+        layout_json = tmp_path / f"{style}.json"
+        result = draw(tmp_path, doc, "--system", "shop", "--style", style, "-o", out, "--layout-json", layout_json)
+        assert result.exit_code == 0, result.output
+        root = ET.parse(out).getroot()  # the name with markup in it is escaped: the SVG parses
+        boxes = {g.get("data-group"): g for g in root.iter(f"{SVG}g") if g.get("class") == "container"}
+        assert set(boxes) == {"shop", "data"}
+        captions = {group: "".join(g.find(f"{SVG}text").itertext()) for group, g in boxes.items()}
+        assert captions == {"shop": "Shop <front> & co", "data": "Data"}
+        assert boxes["data"].find(f"{SVG}title").text == "Data · also: web (drawn in Shop <front> & co)"
+        laid = json.loads(layout_json.read_text())
+        cells = {n["id"]: n for n in laid["nodes"]}
+        for box in laid["containers"]:
+            inside = {
+                i for i, c in cells.items()
+                if abs(c["x"] - box["x"]) <= (box["w"] - c["w"]) / 2
+                and abs(c["y"] - box["y"]) <= (box["h"] - c["h"]) / 2
+            }  # fmt: skip
+            assert inside == ({"cdn", "web"} if box["group"] == "shop" else {"db", "cache"})
+    plain = tmp_path / "plain.svg"
+    assert draw(tmp_path, doc, "--system", "shop", "--no-containers", "-o", plain).exit_code == 0
+    assert 'class="container"' not in plain.read_text()
+    one = tmp_path / "one.svg"  # one system: no box around everything
+    assert draw(tmp_path, SHOP, "--system", "shop", "-o", one).exit_code == 0
+    assert 'class="container"' not in one.read_text()
+
+
 def test_draw_writes_svg_layout_and_png(tmp_path):
     out = tmp_path / "shop.svg"
     result = draw(tmp_path, SHOP, "--system", "shop", "-o", out, "--layout-json", tmp_path / "l.json",

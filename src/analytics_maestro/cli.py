@@ -248,13 +248,18 @@ ASPECT_RATIO = AspectRatio()
     help="What the tiles' colours tell: the provider (Maestro's), the system (an application's first) or the "
     "environment.",
 )  # fmt: skip
+@click.option(
+    "--containers/--no-containers", default=True, show_default=True,
+    help="A box around each system's applications (each place's servers, with --type infra), where there are two "
+    "or more.",
+)  # fmt: skip
 @click.option("--png", "png_path", type=OUTPUT, help="Also write a PNG.")
 @click.option("--layout-json", "layout_path", type=OUTPUT, help="Also write the layout as JSON.")
 @click.option("--stats", "stats_path", type=OUTPUT, help="Also write the statistics as JSON.")
 @click.pass_obj
 def draw(
     settings, inventory, source, apps, systems, clients, all_systems, owner, principals, max_depth, style, view,
-    output, fmt, shared, level, aspect, previous_path, colour, png_path, layout_path, stats_path,
+    output, fmt, shared, level, aspect, previous_path, colour, containers, png_path, layout_path, stats_path,
 ) -> None:  # fmt: skip
     """Draw the diagram of INVENTORY (JSON or YAML; with --from, the files of that tool) from the chosen
     entry points; no server needed."""
@@ -266,7 +271,7 @@ def draw(
     # would only scan it (each full pass over a large inventory costs tens of milliseconds).
     with paused_gc(freeze=True):
         request = _request(settings, apps, systems, clients, all_systems, owner, principals)
-        request = msgspec.structs.replace(request, level=level, aspect=aspect)
+        request = msgspec.structs.replace(request, level=level, aspect=aspect, containers=containers)
         if shared:
             request = msgspec.structs.replace(request, shared=tuple(s for s in shared if s != "none"))
         inventory, more = _paths(inventory, source)
@@ -283,7 +288,7 @@ def draw(
                                         statistics=stats_path is not None, previous=previous)  # fmt: skip
         if drawn and colour != "provider":
             ctx = pipeline.Context(None, request, style=style)
-            svg = pipeline.draw(ctx, diagram.view, diagram.layout, diagram.servers, colour, diagram.systems)
+            svg = pipeline.draw(ctx, diagram.view, diagram.layout, diagram.servers, diagram.systems, colour)
             diagram = msgspec.structs.replace(diagram, svg=svg)
         _report_lookup(diagram.entries, diagram.applications, depth)
         _write(output, (diagram.svg if fmt == "svg" else exports.FORMATS[fmt](diagram.view)).encode())

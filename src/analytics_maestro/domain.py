@@ -87,6 +87,8 @@ class GraphRequest(msgspec.Struct, frozen=True):
     the inventory and the rail's rule, and an empty tuple puts nothing there. `level` is what the
     diagram shows: `applications`, or `systems` (the landscape: one node per system). `aspect` is
     the width over the height that the parts of the drawing are packed to (None: 16:10).
+    `containers`: a box around each system's applications (each place's servers, in the infra
+    view), where the diagram has two or more.
     """
 
     owner: str
@@ -98,6 +100,7 @@ class GraphRequest(msgspec.Struct, frozen=True):
     shared: tuple[str, ...] | None = None
     level: str = "applications"
     aspect: float | None = None
+    containers: bool = True
 
     def readers(self) -> tuple[str, ...]:
         return tuple(sorted(set(self.principals))) if self.principals else (self.owner,)
@@ -109,7 +112,9 @@ class GraphRequest(msgspec.Struct, frozen=True):
             "systems": list(self.systems), "clients": list(self.clients), "all_systems": self.all_systems,
         } | ({} if self.shared is None else {"shared": list(self.shared)}) | (
             {} if self.level == "applications" else {"level": self.level}
-        ) | ({} if self.aspect is None else {"aspect": self.aspect})  # fmt: skip
+        ) | ({} if self.aspect is None else {"aspect": self.aspect}) | (
+            {} if self.containers else {"containers": False}
+        )  # fmt: skip
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> GraphRequest:
@@ -119,6 +124,7 @@ class GraphRequest(msgspec.Struct, frozen=True):
             all_systems=bool(doc.get("all_systems", False)),
             shared=None if doc.get("shared") is None else tuple(doc["shared"]),
             level=doc.get("level", "applications"), aspect=doc.get("aspect"),
+            containers=bool(doc.get("containers", True)),
         )  # fmt: skip
 
 

@@ -83,22 +83,18 @@ def infra_view(subgraph: Subgraph, servers: Mapping[str, Sequence[Server]]) -> S
     )
 
 
-def groups(view: Subgraph) -> dict[str, str]:
-    """Each server's group, for `layout(view, groups)` to keep groups together."""
-    return {node.id: node.systems[0] for node in view.nodes if node.systems}
-
-
 def view_of(
-    subgraph: Subgraph, servers: Mapping[str, Sequence[Server]], graph_type: str
+    subgraph: Subgraph, servers: Mapping[str, Sequence[Server]], graph_type: str, containers: bool = True
 ) -> tuple[Subgraph, dict[str, str] | None]:
-    """What a diagram of `graph_type` draws, and the groups its layout keeps together: the
-    applications themselves (no groups), or for `infra` their servers grouped by place."""
-    if graph_type != "infra":
-        return subgraph, None
-    view = infra_view(subgraph, servers)
-    return view, groups_of(view, graph_type)
+    """What a diagram of `graph_type` draws, and the groups its layout puts in containers: the
+    applications themselves, each in its first system, or for `infra` their servers, by place.
+    None without `containers` or where there are not two groups to tell apart."""
+    view = subgraph if graph_type != "infra" else infra_view(subgraph, servers)
+    groups = groups_of(view) if containers else {}
+    return view, groups if len(set(groups.values())) >= 2 else None
 
 
-def groups_of(view: Subgraph, graph_type: str) -> dict[str, str] | None:
-    """The groups a view's layout keeps together: servers by place in the `infra` view, none else."""
-    return groups(view) if graph_type == "infra" else None
+def groups_of(view: Subgraph) -> dict[str, str]:
+    """Each node's group: its first system (for a server, its place). The landscape's system
+    boxes have none: there, the applications of an opened system are its group."""
+    return {node.id: node.systems[0] for node in view.nodes if node.systems and node.system_box is None}

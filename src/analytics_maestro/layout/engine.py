@@ -19,16 +19,19 @@ import msgspec
 
 from analytics_maestro.domain import Edge, Subgraph
 from analytics_maestro.layout.acyclic import back_edges
+from analytics_maestro.layout.containers import banded_rows, containers
 from analytics_maestro.layout.coordinates import assign_rows
 from analytics_maestro.layout.grid import (
     NODE_WIDTH,
     ROW_MARGIN,
     Cell,
+    Container,
     Grid,
     Route,
     column_x,
     route_key,
     shifted,
+    shifted_containers,
     snap,
 )  # fmt: skip
 from analytics_maestro.layout.layering import assign_columns
@@ -132,6 +135,9 @@ def layout(
     # the rest is laid out as if the rail's nodes were not there, each part on its own
     main_ids = [i for i in ids if i not in rail]
     main_edges = [e for e in edges if e.source not in rail and e.target not in rail]
+    # containers only where they tell groups apart: two groups, or one and nodes of none
+    if groups is not None and len({groups.get(i, "") for i in main_ids}) < 2:
+        groups = None
     stable = Previous(previous) if previous is not None else None
     main = _packed(
         main_ids, [ids[e] for e in entries if ids[e] not in rail], main_edges, groups, widths, aspect, stable
@@ -142,10 +148,13 @@ def layout(
     loops = [e for e in edges if e.source == e.target and e.source in rail]
     depth = {node.id: node.depth for node in subgraph.nodes}
     placed = sorted(rail, key=lambda i: (depth.get(i, 0), i))
-    cells, routes, rows = place_rail(main.cells, main.routes, main.rows, placed, widths, rail_edges, loops)
+    # a container's caption stands above its first row: a row between it and the rail
+    gap = 1 if main.containers else 0
+    cells, routes, rows = place_rail(main.cells, main.routes, main.rows, placed, widths, rail_edges, loops, gap)
     cells.sort(key=lambda c: c.id)
     routes.sort(key=route_key)
-    return Grid(tuple(cells), tuple(routes), main.columns, rows, main.entries, tuple(sorted(rail)))
+    boxes = shifted_containers(main.containers, 0.0, rows - main.rows)
+    return Grid(tuple(cells), tuple(routes), main.columns, rows, main.entries, tuple(sorted(rail)), boxes)
 
 
 def _packed(
@@ -163,7 +172,8 @@ def _packed(
     index = {ident: i for i, ident in enumerate(ids)}
     split = parts(len(ids), [(index[e.source], index[e.target]) for e in edges])
     if len(split) <= 1 and (stable is None or not split):
-        return _widened(_laid_out([_Layout(ids, index, [index[e] for e in entries], edges, groups)])[0], widths)
+        grid = _widened(_laid_out([_Layout(ids, index, [index[e] for e in entries], edges, groups)])[0], widths)
+        return msgspec.structs.replace(grid, containers=containers(grid.cells, groups)) if groups else grid
     part_of = [0] * len(ids)
     for k, members in enumerate(split):
         for i in members:
@@ -194,9 +204,16 @@ def _packed(
             )
     laid_out = iter(_widened(grid, widths) for grid in _laid_out(layouts))
     grids = [next(laid_out) if found is None else found[0] for found in kept]
-    if lone:
-        kept.append(stable.reused(lone, loops, set(lone) & set(entries), widths) if stable else None)
-        grids.append(matrix(lone, widths, loops, aspect * ROW / UNIT) if kept[-1] is None else kept[-1][0])
+    # with groups, one matrix per group, each in its container
+    by_group: dict[str, list[str]] = {}
+    for ident in lone:
+        by_group.setdefault(groups.get(ident, "") if groups else "", []).append(ident)
+    for _, members in sorted(by_group.items()):
+        held = [e for e in loops if e.source in set(members)]
+        kept.append(stable.reused(members, held, set(members) & set(entries), widths) if stable else None)
+        grids.append(matrix(members, widths, held, aspect * ROW / UNIT) if kept[-1] is None else kept[-1][0])
+    if groups:
+        grids = [msgspec.structs.replace(g, containers=containers(g.cells, groups)) for g in grids]
     sizes = [(g.width, g.rows) for g in grids]
     if stable is None:
         corners = pack(sizes, aspect * ROW / UNIT)
@@ -205,18 +222,22 @@ def _packed(
         corners = place(sizes, anchors, [found is not None for found in kept], aspect * ROW / UNIT)
     cells: list[Cell] = []
     routes: list[Route] = []
+    boxes: list[Container] = []
     for grid, (dx, dy) in zip(grids, corners, strict=True):
         moved, moved_routes = shifted(grid.cells, grid.routes, dx, dy)
         cells += moved
         routes += moved_routes
+        boxes += shifted_containers(grid.containers, dx, dy)
     cells.sort(key=lambda c: c.id)
     routes.sort(key=route_key)
+    boxes.sort(key=lambda b: (b.group, b.y, b.x))
     return Grid(
         cells=tuple(cells),
         routes=tuple(routes),
         columns=max(g.columns for g in grids),
         rows=max(dy + g.rows for g, (_, dy) in zip(grids, corners, strict=True)),
         entries=tuple(e for e in sorted(set(entries)) if e in index),
+        containers=tuple(boxes),
     )
 
 
@@ -314,9 +335,7 @@ class _Layout:
                 self.layer_of, self.up, self.down, self.entries, keep=CANDIDATES if choose else 1, known=known,
                 whole=whole,
             )  # fmt: skip
-        if self.groups:
-            orders = [self._grouped(layers) for layers in orders]
-        grids = [self._grid(layers) for layers in orders]
+        grids = [self._grid(*self._grouped(layers)) if self.groups else self._grid(layers) for layers in orders]
         if len(grids) == 1:
             return grids[0]
         return min(grids, key=lambda g: measure(*g.measurable()).crossings)
@@ -349,25 +368,37 @@ class _Layout:
         transposed(layers, self.up, self.down, [SEEDED_BUDGET])
         return layers
 
-    def _grouped(self, layers: list[list[int]]) -> list[list[int]]:
-        def group(item: int) -> str:
-            return self.groups.get(self.ids[self.lane_head.get(item, item)], "")
+    def _group(self, item: int) -> str:
+        """The group of a node, or of the node a lane leads to; "" for none."""
+        return self.groups.get(self.ids[self.lane_head.get(item, item)], "") if self.groups else ""
 
+    def _grouped(self, layers: list[list[int]]) -> tuple[list[list[int]], list[str]]:
+        """Each column sorted by group, the groups in the order of their mean position (the order
+        within a group kept), and the groups in that order."""
         spread: dict[str, list[float]] = {}
         for layer in layers:
             for i, item in enumerate(layer):
-                spread.setdefault(group(item), []).append(i / max(1, len(layer) - 1))
-        rank = {g: k for k, g in enumerate(sorted(spread, key=lambda g: (sum(spread[g]) / len(spread[g]), g)))}
-        return [
-            [item for _, _, item in sorted((rank[group(x)], i, x) for i, x in enumerate(layer))] for layer in layers
+                spread.setdefault(self._group(item), []).append(i / max(1, len(layer) - 1))
+        ranked = sorted(spread, key=lambda g: (sum(spread[g]) / len(spread[g]), g))
+        rank = {g: k for k, g in enumerate(ranked)}
+        grouped = [
+            [item for _, _, item in sorted((rank[self._group(x)], i, x) for i, x in enumerate(layer))]
+            for layer in layers
         ]
+        return grouped, ranked
 
-    def _grid(self, layers: list[list[int]]) -> Grid:
+    def _grid(self, layers: list[list[int]], ranked: Sequence[str] = ()) -> Grid:
+        """The grid of an order; with `ranked` (the groups, in order), each group in a band of rows
+        of its own (`containers.banded_rows`)."""
         n = len(self.ids)
         spans = self._spans() + [1] * (len(self.layer_of) - n)
-        columns = assign_rows(layers, self.up, self.down, self.is_lane, spans)
-        if self.seed:
-            kept_rows(columns, [self.seed.get(i) for i in self.ids] + [None] * (len(self.layer_of) - n))
+        earlier = [self.seed.get(i) for i in self.ids] + [None] * (len(self.layer_of) - n) if self.seed else None
+        if ranked:
+            columns = banded_rows(layers, self.up, self.down, self.is_lane, spans, self._group, ranked, earlier)
+        else:
+            columns = assign_rows(layers, self.up, self.down, self.is_lane, spans)
+            if earlier is not None:
+                kept_rows(columns, earlier)
         position = [0] * len(self.layer_of)
         for layer in layers:
             for i, item in enumerate(layer):

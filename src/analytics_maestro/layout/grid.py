@@ -50,9 +50,20 @@ class Route(msgspec.Struct, frozen=True, gc=False):
     points: tuple[tuple[float, float], ...]
 
 
+class Container(msgspec.Struct, frozen=True, gc=False):
+    """A labelled box drawn around a group's nodes (a system's applications, a place's servers):
+    the group's key, and the box (centre and size) in grid units."""
+
+    group: str
+    x: float
+    y: float
+    w: float
+    h: float
+
+
 class Grid(msgspec.Struct, frozen=True):
-    """Every node's cell, every edge's route, the grid's size, the entries, and the nodes on the
-    rail (shared infrastructure, in the rows above the rest)."""
+    """Every node's cell, every edge's route, the grid's size, the entries, the nodes on the
+    rail (shared infrastructure, in the rows above the rest) and the containers of groups."""
 
     cells: tuple[Cell, ...]
     routes: tuple[Route, ...]
@@ -60,6 +71,7 @@ class Grid(msgspec.Struct, frozen=True):
     rows: int
     entries: tuple[str, ...]
     rail: tuple[str, ...] = ()
+    containers: tuple[Container, ...] = ()
 
     @property
     def width(self) -> float:
@@ -96,6 +108,15 @@ class Grid(msgspec.Struct, frozen=True):
                 "rows": self.rows,
                 "entries": list(self.entries),
                 **({"rail": list(self.rail)} if self.rail else {}),
+                **(
+                    {
+                        "containers": [
+                            {"group": b.group, "x": b.x, "y": b.y, "w": b.w, "h": b.h} for b in self.containers
+                        ]
+                    }
+                    if self.containers
+                    else {}
+                ),
             },
             separators=(",", ":"),
             ensure_ascii=False,
@@ -111,6 +132,7 @@ class _Document(msgspec.Struct):
     rows: int
     entries: tuple[str, ...]
     rail: tuple[str, ...] = ()
+    containers: tuple[Container, ...] = ()
 
 
 def grid_from_json(text: str | bytes) -> Grid:
@@ -123,7 +145,7 @@ def grid_from_json(text: str | bytes) -> Grid:
     msgspec.ValidationError: Expected `float`, got `str` - at `$.nodes[0].x`
     """
     doc = msgspec.json.decode(text, type=_Document)
-    return Grid(doc.nodes, doc.edges, doc.columns, doc.rows, doc.entries, doc.rail)
+    return Grid(doc.nodes, doc.edges, doc.columns, doc.rows, doc.entries, doc.rail, doc.containers)
 
 
 def shifted(cells: Iterable[Cell], routes: Iterable[Route], dx: float, dy: int) -> tuple[list[Cell], list[Route]]:
@@ -132,6 +154,11 @@ def shifted(cells: Iterable[Cell], routes: Iterable[Route], dx: float, dy: int) 
     return moved, [
         msgspec.structs.replace(r, points=tuple((snap(x + dx), snap(y + dy)) for x, y in r.points)) for r in routes
     ]
+
+
+def shifted_containers(containers: Iterable[Container], dx: float, dy: int) -> tuple[Container, ...]:
+    """Containers moved as `shifted` moves cells."""
+    return tuple(msgspec.structs.replace(b, x=snap(b.x + dx), y=snap(b.y + dy)) for b in containers)
 
 
 def route_key(route: Route) -> tuple[str, str, str, str]:

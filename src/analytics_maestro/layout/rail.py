@@ -87,11 +87,12 @@ def place_rail(
     widths: Mapping[str, float],
     edges: Sequence[Edge],
     loops: Sequence[Edge],
+    gap: int = 0,
 ) -> tuple[list[Cell], list[Route], int]:
     """The rail's cells (`rail`: the shared nodes, in the order they stand) in rows above `main`,
-    which moves down below them, and a badge for each of `edges` with a shared end. Returns all
-    cells, all routes and the number of rows. `loops` are the shared nodes' self-loops, drawn over
-    their boxes as elsewhere."""
+    which moves down below them and `gap` rows more, and a badge for each of `edges` with a shared
+    end. Returns all cells, all routes and the number of rows. `loops` are the shared nodes'
+    self-loops, drawn over their boxes as elsewhere."""
     if not rail:
         return list(main), list(main_routes), main_rows
     span = max((c.x + c.w / 2 for c in main), default=0.0) - ENTRY_MARGIN
@@ -106,7 +107,7 @@ def place_rail(
         w = widths.get(ident, NODE_WIDTH)
         cells.append(Cell(ident, 0, row, 1, snap(x + w / 2), snap(row + 0.5), snap(w), snap(1 - 2 * ROW_MARGIN)))
         x += w + RAIL_GAP
-    shift = rows  # the rest starts in the row under the rail
+    shift = rows + gap  # the rest starts in the row under the rail
     moved, routes = shifted(main, main_routes, 0.0, shift)
     by_id = {c.id: c for c in (*moved, *cells)}
     on_rail = {c.id for c in cells}

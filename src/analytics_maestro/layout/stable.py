@@ -46,8 +46,9 @@ class Previous:
 
     def __init__(self, grid: Grid):
         rail = set(grid.rail)
-        shift = max((c.row for c in grid.cells if c.id in rail), default=-1) + 1
         cells = [c for c in grid.cells if c.id not in rail]
+        # the rows of the rail, and the one between it and containers
+        shift = min((c.row for c in cells), default=0) if rail else 0
         routes = [r for r in grid.routes if r.kind != "shared" and r.source not in rail and r.target not in rail]
         cells, routes = shifted(cells, routes, 0.0, -shift)
         self.cells = {c.id: c for c in cells}

@@ -77,7 +77,7 @@ def network(ctx: Context, applications: Subgraph) -> tuple[Subgraph, Grid, dict[
         view, grid = landscape_of(applications, names, ctx.request.shared, aspect, ctx.previous)
         return view, grid, names
     servers = _servers_of(ctx, applications) if ctx.graph_type == "infra" else {}
-    view, groups = view_of(applications, servers, ctx.graph_type)
+    view, groups = view_of(applications, servers, ctx.graph_type, ctx.request.containers)
     return view, layout(view, groups, ctx.request.shared, aspect, ctx.previous), names
 
 
@@ -90,14 +90,15 @@ def landscape_of(
     expanded: Collection[str] = (),
 ) -> tuple[Subgraph, Grid]:
     """The landscape of the applications (`analytics.landscape`), the systems `expanded` opened in
-    place, and its layout."""
+    place, each in its container, and its layout."""
     view = landscape(applications, names, expanded)
-    return view, layout(view, None, shared, aspect, previous)
+    return view, layout(view, groups_of(view), shared, aspect, previous)
 
 
-def without_rail(view: Subgraph, graph_type: str) -> Grid:
-    """The layout of a view with every edge a line (no rail), as `network` would have made it."""
-    return layout(view, groups_of(view, graph_type), ())
+def without_rail(view: Subgraph, grid: Grid) -> Grid:
+    """The layout of a view with every edge a line (no rail), as `network` would have made `grid`
+    so (with containers if it has them)."""
+    return layout(view, groups_of(view) if grid.containers else None, ())
 
 
 def enrichment(ctx: Context, view: Subgraph) -> Servers:
@@ -119,9 +120,10 @@ def clients(ctx: Context, applications: Subgraph) -> tuple[str, ...]:
     return tuple(sorted({c for s in ctx.catalogue.systems(ctx.request, systems) for c in s.clients}))
 
 
-def draw(ctx: Context, view: Subgraph, grid: Grid, servers: Servers, colour: str = "provider",
-         names: Mapping[str, str] | None = None) -> str:  # fmt: skip
-    """The diagram in the context's style, its tiles coloured by `colour` (`render.common.Colouring`)."""
+def draw(ctx: Context, view: Subgraph, grid: Grid, servers: Servers, names: Mapping[str, str] | None = None,
+         colour: str = "provider") -> str:  # fmt: skip
+    """The diagram in the context's style, its tiles coloured by `colour` (`render.common.Colouring`);
+    `names`: the systems', for the containers' captions and the legend."""
     return exports.svg(grid, {n.id: n for n in view.nodes}, servers, ctx.style, colour, names)
 
 

@@ -137,7 +137,7 @@ PIPELINE = Pipeline(
     Stage("enrichment", 60, ("network",), reads=("view",), writes=("servers",)),
     Stage("info", 65, ("network",), reads=("applications", "view"), writes=("info",)),
     Stage("clients", 70, ("info",), reads=("applications",), writes=("clients",)),
-    Stage("draw", 85, ("enrichment",), reads=("view", "layout", "servers"), writes=("svg",)),
+    Stage("draw", 85, ("enrichment",), reads=("view", "layout", "servers", "systems"), writes=("svg",)),
     Stage("publish", 95, ("draw",), reads=("svg", "layout", "view", "servers"), writes=("changes",)),
     Stage("notification", 100, ("publish", "clients"), reads=("entries", "applications", "info", "clients", "changes")),
 )

@@ -131,8 +131,7 @@ def diagram_file(style: str, rail: bool, landscape: bool = False, colour: str = 
 
 
 def diagram_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso", rail: bool = True,
-               graph_type: str = "bussiness", landscape: bool = False,
-               expand: Sequence[str] = (), colour: str = "provider") -> bytes:  # fmt: skip
+               landscape: bool = False, expand: Sequence[str] = (), colour: str = "provider") -> bytes:  # fmt: skip
     """A published run's diagram in `style`, with its rail of shared infrastructure or (`rail`
     false) every edge a line, laid out again for it; with `landscape`, the systems of its
     applications (`diagram.landscape_of`), those in `expand` opened in place (NoSuchSystem for one
@@ -152,9 +151,9 @@ def diagram_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso"
         else:
             view, grid, servers = (read_product(artifacts, graph_id, run, p) for p in ("view", "layout", "servers"))
         if not rail and grid.rail:
-            grid = diagram.without_rail(view, graph_type)
-        names = system_names(artifacts, graph_id, run) if colour == "system" else None
-        drawn = diagram.draw(Context(None, None, style=style), view, grid, servers, colour, names)
+            grid = diagram.without_rail(view, grid)
+        names = system_names(artifacts, graph_id, run)
+        drawn = diagram.draw(Context(None, None, style=style), view, grid, servers, names, colour)
         if expand:
             return drawn.encode()
         artifacts.write(graph_id, run, path.name, drawn)
@@ -198,12 +197,11 @@ def publish(run: Run) -> None:
 
 
 def png_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso", rail: bool = True,
-           graph_type: str = "bussiness", landscape: bool = False,
-           expand: Sequence[str] = (), colour: str = "provider") -> bytes:  # fmt: skip
+           landscape: bool = False, expand: Sequence[str] = (), colour: str = "provider") -> bytes:  # fmt: skip
     """The published diagram as PNG, made on first request and kept."""
     from analytics_maestro.render import exports
 
-    asked = (artifacts, graph_id, run, style, rail, graph_type, landscape, expand, colour)
+    asked = (artifacts, graph_id, run, style, rail, landscape, expand, colour)
     if expand:  # an opened landscape, drawn each time
         return exports.png(diagram_of(*asked).decode())
     path = artifacts.path(graph_id, run, diagram_file(style, rail, landscape, colour).replace(".svg", ".png"))

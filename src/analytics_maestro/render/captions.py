@@ -13,7 +13,7 @@ still is counted (`Caption.clear` false): the drawing's quality measure reports 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 import msgspec
 
@@ -109,10 +109,15 @@ def _places(outline: Sequence[Point], lines: Sequence[str]) -> list[tuple[float,
     ]
 
 
-def place(outlines: Mapping[str, Sequence[Point]], texts: Mapping[str, Sequence[Sequence[str]]]) -> dict[str, Caption]:
+def place(
+    outlines: Mapping[Hashable, Sequence[Point]],
+    texts: Mapping[Hashable, Sequence[Sequence[str]]],
+    spots: Mapping[Hashable, Sequence[tuple[float, float, str]]] | None = None,
+) -> dict[Hashable, Caption]:
     """Each tile's caption, tiles taken in the order of `outlines`; `texts` gives each caption's
     settings (its lines), in the order they are tried: every place with the first, then every
-    place with the next.
+    place with the next. `spots` are captions of no tile (a container's), each with its own places
+    (x, y, anchor), placed after the tiles' in the same way.
 
     >>> tile = ((0.0, 0.0), (40.0, 20.0), (40.0, 28.0), (0.0, 48.0), (-40.0, 28.0), (-40.0, 20.0))
     >>> other = tuple((x, y + 62.0) for x, y in tile)  # a tile right under the first one's caption
@@ -129,9 +134,14 @@ def place(outlines: Mapping[str, Sequence[Point]], texts: Mapping[str, Sequence[
     placed = _Index()
     boxes: list[tuple[float, float, float, float]] = []
     out = {}
-    for ident in ids:
+    spots = spots or {}
+    for ident in (*ids, *spots):
         best = None
-        tries = ((tuple(lines), place) for lines in texts[ident] for place in _places(outlines[ident], lines))
+        tries = (
+            (tuple(lines), place)
+            for lines in texts[ident]
+            for place in (spots[ident] if ident in spots else _places(outlines[ident], lines))
+        )
         for k, (lines, (x, y, anchor)) in enumerate(tries):
             box = _box(x, y, anchor, lines)
             hits = sum(not _separated(box, polygons[t], bounds[t]) for t in tiles.near(box))

@@ -162,6 +162,25 @@ def element_ids(app_ids: Iterable[str]) -> dict[str, str]:
 # Each row of an application's tooltip: the class its value carries and the value. The classes are
 # those Maestro's front reads as the rows' names (its spelling and case); viewers show the rows as
 # "<name>: <value>", the first (`name`) as the title. Rows without a value are left out.
+def container_title(group: str, nodes: Mapping[str, Node], names: Mapping[str, str]) -> str:
+    """A container's tooltip: its group's name and, where some of its applications are drawn in the
+    container of their first system, those (an application stands in its first system's box).
+
+    >>> nodes = {"sso": Node("sso", 0, systems=("platform", "shop")), "web": Node("web", 0, systems=("shop",))}
+    >>> container_title("shop", nodes, {"platform": "Platform"})
+    'shop · also: sso (drawn in Platform)'
+    """
+    name = names.get(group) or group
+    elsewhere = sorted(
+        (node.name or node.id, names.get(node.systems[0]) or node.systems[0])
+        for node in nodes.values()
+        if group in node.systems[1:]
+    )
+    if not elsewhere:
+        return name
+    return f"{name} · also: " + ", ".join(f"{app} (drawn in {home})" for app, home in elsewhere)
+
+
 def node_data(node: Node, family: str | None = None) -> str:
     """The data attributes of a node's group: its id, family (`family`: already quoted) and, for a
     system's box in the landscape, the system (the viewer opens it on a click)."""

@@ -14,9 +14,12 @@ from analytics_maestro.render.common import (
     STYLE,
     Colouring,
     Projection,
+    attr,
     badge,
+    container_title,
     edge_groups,
     element_ids,
+    fit,
     legend,
     line_text,
     node_data,
@@ -38,6 +41,11 @@ LEGEND_WIDTH = 360  # pixels the legend's longest line takes
 BADGE_RADIUS = 8
 RAIL_PAD = 0.1  # grid units between the rail's band and its boxes
 FLAT_STYLE = ".app rect.box{fill:#fff;stroke:#455a64}.app text.servers{font-size:9px;fill:#607d8b}"
+# Only in drawings that have containers, so that the others' bytes stay as they were.
+CONTAINER_STYLE = (
+    ".container rect{fill:#f5f8fa;stroke:#90a4ae;stroke-width:1}"
+    ".container text{font-size:12px;font-weight:bold;fill:#37474f}"
+)
 
 
 def _label(label: str, x: float, middle: float, room: float) -> str:
@@ -62,6 +70,23 @@ def _rail(grid: Grid) -> str:
     )
 
 
+def _containers(grid: Grid, nodes: Mapping[str, Node], names: Mapping[str, str]) -> str:
+    """A box around each group's boxes, captioned with the group's name (`names`: of systems)."""
+    out = ['<g class="containers">']
+    for box in grid.containers:
+        x0, y0 = FLAT.at(box.x - box.w / 2, box.y - box.h / 2)
+        w, h = box.w * UNIT_X, box.h * UNIT_Y
+        name = names.get(box.group) or box.group
+        out.append(
+            f'<g class="container" data-group={attr(box.group)}>'
+            f"<title>{text(container_title(box.group, nodes, names))}</title>"
+            f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6"/>'
+            f'<text x="{x0 + 8:.1f}" y="{y0 + 14:.1f}">{text(fit(name, w - 16))}</text></g>'
+        )
+    out.append("</g>")
+    return "".join(out)
+
+
 def render_flat(
     grid: Grid, nodes: Mapping[str, Node], servers: Mapping[str, Sequence[Server]], colouring: Colouring | None = None
 ) -> str:
@@ -74,19 +99,23 @@ def render_flat(
     served = "flat" if any(servers.get(c.id) for c in grid.cells) else ""
     _, count, widest = legend(families, grid, 0.0, 0.0, colours, served)
     height_of_legend = 20 * count + 10
-    top = -UNIT_Y * 0.25 - height_of_legend
+    # a container's caption may stand above the first row
+    above = -min([0.0, *(box.y - box.h / 2 for box in grid.containers)])
+    top = -UNIT_Y * (0.25 + above) - height_of_legend
     width = max(grid.width * UNIT_X, LEGEND_WIDTH, widest + 20)
-    height = (grid.height + 0.5) * UNIT_Y + height_of_legend
+    height = (grid.height + 0.5 + above) * UNIT_Y + height_of_legend
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="graph" class="flat" width="{width:.0f}" height="{height:.0f}"'
         f' viewBox="0 {top:.0f} {width:.0f} {height:.0f}">',
-        f"<style>{STYLE}{FLAT_STYLE}</style>",
+        f"<style>{STYLE}{FLAT_STYLE}{CONTAINER_STYLE if grid.containers else ''}</style>",
         f"<defs>{MARKERS}{symbol_defs(families)}</defs>",
         legend(families, grid, 10.0, top + 6, colours, served)[0],
     ]
     lines = [r for r in grid.routes if r.kind != "shared"]
     if grid.rail:
         out.append(_rail(grid))
+    if grid.containers:
+        out.append(_containers(grid, nodes, colouring.names))
     out.append('<g class="edges">')
     edges, _ = edge_groups(lines, sids, FLAT)
     if lines:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from analytics_maestro.domain import SIZES, Node, family_rank
-from analytics_maestro.layout.grid import Cell, Grid
-from analytics_maestro.render.captions import LINE, Caption, place
+from analytics_maestro.layout.grid import Cell, Container, Grid
+from analytics_maestro.render.captions import LINE, Caption, Point, place
 from analytics_maestro.render.common import (
     ALL_THEMES,
     MARKERS,
@@ -30,8 +30,10 @@ from analytics_maestro.render.common import (
     attr,
     badge,
     badge_holder,
+    container_title,
     edge_groups,
     element_ids,
+    fit,
     legend,
     line_text,
     node_data,
@@ -58,6 +60,12 @@ LEGEND_WIDTH = 370  # pixels the legend's longest line takes, from its left
 BADGES_DOWN = 3  # badges down a tile's right edge before they go along its far edge
 SERVED = ("Application", "Cache")
 
+
+CONTAINER_CAPTION = 300  # pixels a container's caption may take
+ISO_CONTAINER_STYLE = (
+    ".container path{fill:#eef2f5;stroke:#90a4ae;stroke-width:1}"
+    ".container text{font-size:12px;font-weight:bold;fill:#37474f;paint-order:stroke;stroke:#fff;stroke-width:3px}"
+)
 
 project = ISO.at
 
@@ -192,20 +200,57 @@ def outline(cell: Cell) -> tuple[tuple[float, float], ...]:
     )  # fmt: skip
 
 
-def _captions(cells: Sequence[Cell], nodes: Mapping[str, Node]) -> dict[str, Caption]:
-    """Each tile's caption, placed clear of tiles and other captions where it can be (`captions`)."""
-    texts = {}
+def _ground(box: Container) -> tuple[Point, Point, Point, Point]:
+    """A container's corners on the ground: far, right, front, left."""
+    x0, x1, y0, y1 = box.x - box.w / 2, box.x + box.w / 2, box.y - box.h / 2, box.y + box.h / 2
+    return project(x0, y0), project(x1, y0), project(x1, y1), project(x0, y1)
+
+
+def _captions(
+    cells: Sequence[Cell], nodes: Mapping[str, Node], containers: Sequence[Container] = (),
+    names: Mapping[str, str] | None = None,
+) -> dict[Hashable, Caption]:  # fmt: skip
+    """Each tile's caption, then each container's (keyed by the container), placed clear of tiles
+    and other captions where they can be (`captions`): a container's inside its far corner, else
+    over it, else beside its left or right corner."""
+    texts: dict[Hashable, list[tuple[str, ...]]] = {}
     for c in cells:
         label = nodes[c.id].name or c.id
         wide, narrow = lines(label, LABEL_WIDTH), lines(label, NARROW_LABEL)
         texts[c.id] = [wide] if narrow == wide or narrow[-1].endswith("…") else [wide, narrow]
-    return place({c.id: outline(c) for c in cells}, texts)
+    spots = {}
+    for box in containers:
+        far, right, _, left = _ground(box)
+        texts[box] = [(fit((names or {}).get(box.group) or box.group, CONTAINER_CAPTION),)]
+        spots[box] = [
+            (far[0], far[1] + 22, "middle"), (far[0], far[1] - 6, "middle"),
+            (left[0] - 6, left[1] + 4, "end"), (right[0] + 6, right[1] + 4, "start"),
+        ]  # fmt: skip
+    return place({c.id: outline(c) for c in cells}, texts, spots)
 
 
 def caption_collisions(grid: Grid, nodes: Mapping[str, Node]) -> int:
-    """How many captions of the iso drawing of `grid` touch a tile or another caption (0 is the
-    aim): the quality measure of the projected picture."""
-    return sum(not caption.clear for caption in _captions(_drawing_order(grid), nodes).values())
+    """How many captions of the iso drawing of `grid` (of tiles and containers) touch a tile or
+    another caption (0 is the aim): the quality measure of the projected picture."""
+    return sum(not caption.clear for caption in _captions(_drawing_order(grid), nodes, grid.containers).values())
+
+
+def _containers(
+    grid: Grid, nodes: Mapping[str, Node], captions: Mapping[Hashable, Caption], names: Mapping[str, str]
+) -> str:
+    """Each container's ground under its tiles, and its caption."""
+    out = ['<g class="containers">']
+    for box in grid.containers:
+        caption = captions[box]
+        anchor = f' text-anchor="{caption.anchor}"' if caption.anchor != "start" else ""
+        out.append(
+            f'<g class="container" data-group={attr(box.group)}>'
+            f"<title>{text(container_title(box.group, nodes, names))}</title>"
+            f'<path d="{path_data(_ground(box))}Z"/>'
+            f'<text x="{num(caption.x)}" y="{num(caption.y)}"{anchor}>{line_text(caption.lines[0])}</text></g>'
+        )
+    out.append("</g>")
+    return "".join(out)
 
 
 def _drawing_order(grid: Grid) -> list[Cell]:
@@ -303,6 +348,10 @@ def render_iso(
     families = sorted({nodes[c.id].family for c in grid.cells}, key=family_rank)
     lines = [r for r in grid.routes if r.kind != "shared"]
     body = [_rail(grid)] if grid.rail else []
+    order = _drawing_order(grid)
+    captions = _captions(order, nodes, grid.containers, colouring.names)
+    if grid.containers:
+        body.append(_containers(grid, nodes, captions, colouring.names))
     body.append('<g class="edges">')
     xs: list[float] = []
     ys: list[float] = []
@@ -316,7 +365,6 @@ def render_iso(
     entries = set(grid.entries)
     tooltips = []
     shapes, looks = _Shapes(), _Looks(colouring)
-    order = _drawing_order(grid)
     for cell in order:
         node, sid = nodes[cell.id], sids[cell.id]
         mine = servers.get(cell.id, ())
@@ -328,7 +376,10 @@ def render_iso(
         xs += (ax, bx)
         ys += (ay, by)
         tooltips.append(tooltip(sid, node, mine))
-    captions = _captions(order, nodes)
+    for box in grid.containers:
+        for x, y in _ground(box):
+            xs.append(x)
+            ys.append(y)
     for caption in captions.values():
         xs += (caption.box[0], caption.box[2])
         ys += (caption.box[1], caption.box[3])
@@ -353,7 +404,7 @@ def render_iso(
     head = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="graph" class="iso" width="{width:.0f}" height="{height:.0f}"'
         f' viewBox="{min_x:.1f} {min_y:.1f} {width:.1f} {height:.1f}">',
-        f"<style>{STYLE}{theme_style(used)}</style>",
+        f"<style>{STYLE}{theme_style(used)}{ISO_CONTAINER_STYLE if grid.containers else ''}</style>",
         f"<defs>{MARKERS}{symbol_defs(families)}{''.join(shapes.defs[k] for k in sorted(shapes.defs))}</defs>",
         legend(families, grid, min_x + 16, min_y + 16, colours, served)[0],
     ]

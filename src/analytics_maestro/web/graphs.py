@@ -75,6 +75,9 @@ class GraphCreate(BaseModel):
         "applications", description="applications, or the landscape: one box per system"
     )
     aspect: float | None = Field(None, ge=0.1, le=10, description="width over height the parts are packed to (1.6)")
+    containers: bool = Field(
+        True, description="a box around each system's applications (each place's servers, in the infra view)"
+    )
     all_systems: bool = Field(False, description="start from the entries of every system of the owner")
 
     @model_validator(mode="after")
@@ -110,6 +113,7 @@ class GraphOut(BaseModel):
     shared: list[str] | None = Field(None, description="as asked when the graph was created")
     level: Literal["applications", "systems"] = "applications"
     aspect: float | None = None
+    containers: bool = True
     run: int
     status: Status
     stage: str | None
@@ -175,8 +179,8 @@ def _drawn(make: Callable, graph: records.GraphRecord, query: DiagramQuery) -> t
     `png_of`), and whether it is a landscape."""
     landscape = landscape_asked(graph, query)
     try:
-        data = make(_artifacts(), graph.id, _published(graph), query.style, query.rail, graph.type, landscape,
-                    query.expand, query.colour)  # fmt: skip
+        data = make(_artifacts(), graph.id, _published(graph), query.style, query.rail, landscape, query.expand,
+                    query.colour)  # fmt: skip
     except NoSuchSystem as exc:
         raise ApiError(400, "invalid", f"expand: {exc.args[0]!r} is not a system of this diagram") from None
     return data, landscape
@@ -234,7 +238,7 @@ def graph_json(graph: records.GraphRecord) -> dict:
         "selection": {"systems": request_.systems, "clients": request_.clients, "apps": request_.apps,
                       "all_systems": request_.all_systems},
         "shared": None if request_.shared is None else list(request_.shared),
-        "level": request_.level, "aspect": request_.aspect,
+        "level": request_.level, "aspect": request_.aspect, "containers": request_.containers,
         "run": graph.run, "status": graph.status, "stage": graph.stage, "percent": graph.percent,
         "message": graph.message, "stats": graph.stats, "created_at": graph.created_at,
         "updated_at": graph.updated_at, "links": links,
@@ -276,7 +280,7 @@ def create(query, body: GraphCreate):
     request_ = GraphRequest(owner=owner, principals=current_user().principals, apps=tuple(body.apps),
                             systems=tuple(body.systems), clients=tuple(body.clients),
                             all_systems=body.all_systems, shared=None if body.shared is None else tuple(body.shared),
-                            level=body.level, aspect=body.aspect)  # fmt: skip
+                            level=body.level, aspect=body.aspect, containers=body.containers)  # fmt: skip
     with _engine().connect() as connection:
         entries = resolve(SqlInventory(connection), request_)
     if not entries.ids:
