@@ -107,6 +107,9 @@ def layout(
     With `groups` (node id to group name), the nodes of a group stand together in every column:
     after crossing minimisation each column is sorted by group, groups in the order of their mean
     position, the order within a group kept. A lane goes with the group of the node it leads to.
+    Each group then takes a band of rows of its own (`containers.py`), and the grid's `containers`
+    are the boxes around each group's nodes; none where fewer than two groups (nodes of none
+    counting as one) are drawn.
 
     `shared` names the nodes drawn on the rail (`rail.py`); by default (None) the rail's rule
     chooses them, and an empty collection puts none there. An entry that nothing calls never goes
