@@ -108,15 +108,7 @@ class Grid(msgspec.Struct, frozen=True):
                 "rows": self.rows,
                 "entries": list(self.entries),
                 **({"rail": list(self.rail)} if self.rail else {}),
-                **(
-                    {
-                        "containers": [
-                            {"group": b.group, "x": b.x, "y": b.y, "w": b.w, "h": b.h} for b in self.containers
-                        ]
-                    }
-                    if self.containers
-                    else {}
-                ),
+                **({"containers": [msgspec.structs.asdict(b) for b in self.containers]} if self.containers else {}),
             },
             separators=(",", ":"),
             ensure_ascii=False,

@@ -162,23 +162,25 @@ def element_ids(app_ids: Iterable[str]) -> dict[str, str]:
 # Each row of an application's tooltip: the class its value carries and the value. The classes are
 # those Maestro's front reads as the rows' names (its spelling and case); viewers show the rows as
 # "<name>: <value>", the first (`name`) as the title. Rows without a value are left out.
-def container_title(group: str, nodes: Mapping[str, Node], names: Mapping[str, str]) -> str:
-    """A container's tooltip: its group's name and, where some of its applications are drawn in the
-    container of their first system, those (an application stands in its first system's box).
+def container_titles(groups: Iterable[str], nodes: Mapping[str, Node], names: Mapping[str, str]) -> dict[str, str]:
+    """Each container's tooltip: its group's name and, where some of its applications are drawn in
+    the container of their first system, those (an application stands in its first system's box).
 
     >>> nodes = {"sso": Node("sso", 0, systems=("platform", "shop")), "web": Node("web", 0, systems=("shop",))}
-    >>> container_title("shop", nodes, {"platform": "Platform"})
-    'shop · also: sso (drawn in Platform)'
+    >>> container_titles(["shop", "platform"], nodes, {"platform": "Platform"})
+    {'shop': 'shop · also: sso (drawn in Platform)', 'platform': 'Platform'}
     """
-    name = names.get(group) or group
-    elsewhere = sorted(
-        (node.name or node.id, names.get(node.systems[0]) or node.systems[0])
-        for node in nodes.values()
-        if group in node.systems[1:]
-    )
-    if not elsewhere:
-        return name
-    return f"{name} · also: " + ", ".join(f"{app} (drawn in {home})" for app, home in elsewhere)
+    elsewhere: dict[str, list[tuple[str, str]]] = {}
+    for node in nodes.values():
+        for group in node.systems[1:]:
+            elsewhere.setdefault(group, []).append(
+                (node.name or node.id, names.get(node.systems[0]) or node.systems[0])
+            )
+    titles = {}
+    for group in groups:
+        also = ", ".join(f"{app} (drawn in {home})" for app, home in sorted(elsewhere.get(group, ())))
+        titles[group] = (names.get(group) or group) + (f" · also: {also}" if also else "")
+    return titles
 
 
 def node_data(node: Node, family: str | None = None) -> str:

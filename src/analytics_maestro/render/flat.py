@@ -16,7 +16,7 @@ from analytics_maestro.render.common import (
     Projection,
     attr,
     badge,
-    container_title,
+    container_titles,
     edge_groups,
     element_ids,
     fit,
@@ -73,13 +73,14 @@ def _rail(grid: Grid) -> str:
 def _containers(grid: Grid, nodes: Mapping[str, Node], names: Mapping[str, str]) -> str:
     """A box around each group's boxes, captioned with the group's name (`names`: of systems)."""
     out = ['<g class="containers">']
+    titles = container_titles({box.group for box in grid.containers}, nodes, names)
     for box in grid.containers:
         x0, y0 = FLAT.at(box.x - box.w / 2, box.y - box.h / 2)
         w, h = box.w * UNIT_X, box.h * UNIT_Y
         name = names.get(box.group) or box.group
         out.append(
             f'<g class="container" data-group={attr(box.group)}>'
-            f"<title>{text(container_title(box.group, nodes, names))}</title>"
+            f"<title>{text(titles[box.group])}</title>"
             f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6"/>'
             f'<text x="{x0 + 8:.1f}" y="{y0 + 14:.1f}">{text(fit(name, w - 16))}</text></g>'
         )

@@ -30,7 +30,7 @@ from analytics_maestro.render.common import (
     attr,
     badge,
     badge_holder,
-    container_title,
+    container_titles,
     edge_groups,
     element_ids,
     fit,
@@ -240,12 +240,13 @@ def _containers(
 ) -> str:
     """Each container's ground under its tiles, and its caption."""
     out = ['<g class="containers">']
+    titles = container_titles({box.group for box in grid.containers}, nodes, names)
     for box in grid.containers:
         caption = captions[box]
         anchor = f' text-anchor="{caption.anchor}"' if caption.anchor != "start" else ""
         out.append(
             f'<g class="container" data-group={attr(box.group)}>'
-            f"<title>{text(container_title(box.group, nodes, names))}</title>"
+            f"<title>{text(titles[box.group])}</title>"
             f'<path d="{path_data(_ground(box))}Z"/>'
             f'<text x="{num(caption.x)}" y="{num(caption.y)}"{anchor}>{line_text(caption.lines[0])}</text></g>'
         )
