@@ -113,13 +113,14 @@ def subgraph_dot(graph: Subgraph, first: Sequence[str] = ()) -> str:
 
 
 def cut_labels(svg: str) -> int:
-    """How many application labels of a drawing end in an ellipsis (tooltips aside)."""
+    """How many labels of a drawing (of applications, and of systems' cards) end in an ellipsis
+    (tooltips aside)."""
     root = ET.fromstring(svg)
     cut = 0
     for group in root.iter(f"{SVG}g"):
         if group.get("class") in ("apps", "labels"):
             for label in group.iter(f"{SVG}text"):
-                if label.get("class", "label") == "label" and "".join(label.itertext()).endswith("…"):
+                if label.get("class", "label") in ("label", "system") and "".join(label.itertext()).endswith("…"):
                     cut += 1
     return cut
 
@@ -220,8 +221,8 @@ def architectures(tmp: Path) -> list[dict]:
 
 
 def landscape_fit(n: int, seed: int) -> tuple[int, float]:
-    """The systems of the landscape of a generated inventory, and the font size of their names
-    (11 px at full size) when the whole flat drawing is fitted to 1440x900."""
+    """The systems of the landscape of a generated inventory, and the font size of the smallest of
+    their names when the whole flat drawing, legend included, is fitted to 1440x900."""
     from analytics_maestro.pipeline.diagram import make_diagram
 
     catalogue = MemoryInventory(validate(generate(n, seed)).inventory, "bench")
@@ -229,7 +230,8 @@ def landscape_fit(n: int, seed: int) -> tuple[int, float]:
     diagram = make_diagram(catalogue, request, style="flat")
     root = ET.fromstring(diagram.svg)
     _, _, width, height = (float(v) for v in root.get("viewBox").split())
-    return len(diagram.layout.cells), 11 * min(1440 / width, 900 / height)
+    sizes = [float(t.get("font-size")) for t in root.iter(f"{SVG}text") if t.get("class") == "system"]
+    return len(diagram.layout.cells), min(sizes) * min(1440 / width, 900 / height)
 
 
 def ratio(theirs: float | None, ours: float) -> str:

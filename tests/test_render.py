@@ -296,7 +296,18 @@ def test_the_landscape_draws_one_box_per_system_and_counted_links(style):
     apps = make_diagram(catalogue, GraphRequest(owner="t", systems=("shop",)), style=style)
     systems = make_diagram(catalogue, GraphRequest(owner="t", systems=("shop",), level="systems"), style=style)
     names = {n.id: n.name for n in systems.view.nodes}
-    assert names == {"shop": "Shop · 2 apps", "pay": "Payments · 2 apps", "ops": "Operations · 1 app"}
+    assert names == {"shop": "Shop", "pay": "Payments", "ops": "Operations"}
+    # each box shows its system's name and how many applications it holds
+    drawn = parse(systems.svg)
+    for ident, shown in (("shop", "Shop2 apps"), ("pay", "Payments2 apps"), ("ops", "Operations1 app")):
+        if style == "flat":
+            group = next(g for g in drawn.iter(f"{NS}g") if g.get("data-app-id") == ident)
+            texts = {t.get("class"): "".join(t.itertext()) for t in group.iter(f"{NS}text")}
+            assert texts["system"] + texts["count"] == shown
+            assert float(next(t for t in group.iter(f"{NS}text") if t.get("class") == "system").get("font-size")) > 20
+        else:
+            caption = next(t for t in drawn.iter(f"{NS}text") if t.get("data-for") == ident)
+            assert "".join(caption.itertext()).replace(" · ", "") == shown
     links = {(e.source, e.target): e.endpoint for e in systems.view.edges}
     # psp belongs to its first system (pay): web→psp and web→fraud are two shop→pay dependencies
     assert links == {("shop", "pay"): "2 dependencies", ("shop", "ops"): "2 dependencies",
@@ -535,3 +546,16 @@ def test_every_golden_file_has_its_case():
     expected = {f"{golden_name(p, v)}{suffix}" for p, v in GOLDEN_CASES for suffix in ("-iso.svg", "-flat.svg",
                                                                                       ".layout.json")}  # fmt: skip
     assert {p.name for p in GOLDEN.iterdir() if p.is_file()} == expected
+
+
+def test_the_landscape_of_3000_applications_fitted_to_a_screen_shows_every_system_name_at_10_px():
+    from analytics_maestro.pipeline.diagram import make_diagram
+
+    catalogue = MemoryInventory(validate(generate(3000, 1)).inventory, "t")
+    drawn = make_diagram(catalogue, GraphRequest(owner="t", all_systems=True, level="systems"), style="flat")
+    root = parse(drawn.svg)
+    _, _, width, height = (float(v) for v in root.get("viewBox").split())
+    names = [t for t in root.iter(f"{NS}text") if t.get("class") == "system"]
+    assert len(names) == len(drawn.layout.cells) > 200
+    assert all(not "".join(t.itertext()).endswith("…") for t in names)
+    assert min(float(t.get("font-size")) for t in names) * min(1440 / width, 900 / height) >= 10

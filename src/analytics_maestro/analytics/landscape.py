@@ -3,9 +3,9 @@
     landscape(subgraph, names) -> Subgraph
 
 Each application belongs to the first system it lists (its *home*); applications in no system
-belong to `NO_SYSTEM`. A system's node carries its name and application count as its label, the
-families of its applications (most common first) as its summary, its applications' ids as what it
-holds (`hosts`), the most common provider of its applications (for its colour), and the smallest
+belong to `NO_SYSTEM`. A system's node carries its name, its applications' ids as what it holds
+(`hosts`; their count is drawn with the name), the families of its applications (most common
+first) as its summary, the most common provider of its applications (for its colour), and the smallest
 depth among them. Dependencies between applications of two systems become one edge per ordered
 pair of systems, whose endpoint says how many there are; dependencies inside a system are not
 drawn. The entries are the homes of the entry applications. A system that as many other systems
@@ -20,6 +20,7 @@ from collections.abc import Collection, Mapping
 
 from analytics_maestro.domain import Edge, Node, Subgraph
 from analytics_maestro.layout.rail import users_needed
+from analytics_maestro.render.labels import counted
 
 NO_SYSTEM = "(no system)"
 FAMILY = "Corporate"  # the symbol a system is drawn with
@@ -28,10 +29,6 @@ FAMILY = "Corporate"  # the symbol a system is drawn with
 def home(node: Node) -> str:
     """The system an application is drawn in at the landscape level: the first it lists."""
     return node.systems[0] if node.systems else NO_SYSTEM
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def landscape(subgraph: Subgraph, names: Mapping[str, str], expanded: Collection[str] = ()) -> Subgraph:
@@ -47,7 +44,7 @@ def landscape(subgraph: Subgraph, names: Mapping[str, str], expanded: Collection
     >>> edges = (Edge("web", "db", "sql"), Edge("web", "pay", "http"), Edge("web", "psp", "https"))
     >>> view = landscape(Subgraph(entries=("web",), nodes=apps, edges=edges), {"shop": "Shop"})
     >>> [(n.id, n.name, n.summary) for n in view.nodes]
-    [('shop', 'Shop · 2 apps', 'Application 1, Database 1'), ('pay', 'pay · 2 apps', 'Application 2')]
+    [('shop', 'Shop', 'Application 1, Database 1'), ('pay', 'pay', 'Application 2')]
     >>> [(e.source, e.target, e.endpoint) for e in view.edges], view.entries
     ([('shop', 'pay', '2 dependencies')], ('shop',))
     >>> opened = landscape(Subgraph(entries=("web",), nodes=apps, edges=edges), {}, expanded={"shop"})
@@ -74,12 +71,11 @@ def landscape(subgraph: Subgraph, names: Mapping[str, str], expanded: Collection
         if system in expanded:
             nodes.extend(apps)
             continue
-        label = f"{names.get(system) or system} · {_count(len(apps), 'app', 'apps')}"
         families = Counter(app.family for app in apps)
         providers = Counter(app.provider for app in apps if app.provider)
         nodes.append(
             Node(
-                box[system], min(app.depth for app in apps), label,
+                box[system], min(app.depth for app in apps), names.get(system) or system,
                 FAMILY, provider=min(providers, key=lambda p: (-providers[p], p)) if providers else None,
                 systems=(system,), hosts=tuple(sorted(app.id for app in apps)),
                 summary=", ".join(f"{f} {k}" for f, k in sorted(families.items(), key=lambda fk: (-fk[1], fk[0]))),
@@ -87,7 +83,7 @@ def landscape(subgraph: Subgraph, names: Mapping[str, str], expanded: Collection
             )
         )  # fmt: skip
     nodes.sort(key=lambda n: (n.depth, n.id))
-    edges = [Edge(a, b, _count(k, "dependency", "dependencies")) for (a, b), k in links.items()]
+    edges = [Edge(a, b, counted(k, "dependency", "dependencies")) for (a, b), k in links.items()]
     edges += [e for e in subgraph.edges if e.source in opened and e.target in opened]
     return Subgraph(
         entries=tuple(sorted({where[e] for e in subgraph.entries if e in where})),

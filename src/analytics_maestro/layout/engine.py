@@ -36,14 +36,14 @@ from analytics_maestro.layout.grid import (
 )  # fmt: skip
 from analytics_maestro.layout.layering import assign_columns
 from analytics_maestro.layout.ordering import order_layers, quick_order, segment_crossings, transposed
-from analytics_maestro.layout.packing import matrix, pack, parts
+from analytics_maestro.layout.packing import extent, footprint, matrix, pack, parts
 from analytics_maestro.layout.quality import measure
 from analytics_maestro.layout.rail import place_rail, shared_nodes
 from analytics_maestro.layout.refine import refine_columns
 from analytics_maestro.layout.routing import Box, Chain, loop_routes, route_chains
 from analytics_maestro.layout.stable import Previous, kept_rows, place
 from analytics_maestro.layout.widths import column_widths, widen
-from analytics_maestro.render.labels import ROW, UNIT, box_units
+from analytics_maestro.render.labels import ROW, UNIT, node_units
 
 # A node grows by a row for every this many edges on its busier side (the original grew a node
 # to its number of children), up to MAX_SPAN rows.
@@ -59,6 +59,9 @@ SMALL_GRAPH = 400
 DRAWN_SEGMENTS = 500
 CANDIDATES = 8
 ASPECT = 16 / 10
+# The matrix of lone nodes is also tried with fewer columns, down to half (in this many steps), so
+# that it fills what the other parts leave.
+RESHAPES = 8
 # The transposition that improves an order started from an earlier layout's (`stable.py`).
 SEEDED_BUDGET = 1_000_000
 
@@ -102,7 +105,7 @@ def layout(
     previous: Grid | None = None,
 ) -> Grid:
     """Place every node of `subgraph` on the grid and route every edge (none is dropped). Each
-    column is as wide as the widest label in it needs (`labels.box_units`, `widths.widen`).
+    column is as wide as the widest label in it needs (`labels.node_units`, `widths.widen`).
 
     With `groups` (node id to group name), the nodes of a group stand together in every column:
     after crossing minimisation each column is sorted by group, groups in the order of their mean
@@ -129,7 +132,7 @@ def layout(
         (e for e in set(subgraph.edges) if e.source in index and e.target in index),
         key=_edge_key,
     )
-    widths = {node.id: box_units(node.name or node.id) for node in subgraph.nodes}
+    widths = {node.id: node_units(node) for node in subgraph.nodes}
     # where reading starts stays off the rail: the entries that nothing else calls
     called = {e.target for e in edges if e.source != e.target}
     starts = {ids[e] for e in entries} - called
@@ -211,18 +214,34 @@ def _packed(
     by_group: dict[str, list[str]] = {}
     for ident in lone:
         by_group.setdefault(groups.get(ident, "") if groups else "", []).append(ident)
+    page = aspect * ROW / UNIT  # the aspect in grid units over rows
     for _, members in sorted(by_group.items()):
         held = [e for e in loops if e.source in set(members)]
         kept.append(stable.reused(members, held, set(members) & set(entries), widths) if stable else None)
-        grids.append(matrix(members, widths, held, aspect * ROW / UNIT) if kept[-1] is None else kept[-1][0])
+        grids.append(matrix(members, widths, held, page) if kept[-1] is None else kept[-1][0])
     if groups:
         grids = [msgspec.structs.replace(g, containers=containers(g.cells, groups)) for g in grids]
-    sizes = [(g.width, g.rows) for g in grids]
+    sizes = [footprint(g) for g in grids]
     if stable is None:
-        corners = pack(sizes, aspect * ROW / UNIT)
+        corners = pack(sizes, page)
+        if len(by_group) == 1 and len(grids) > 1:
+            # the one matrix reshaped to fill what the other parts leave: the smallest whole wins
+            members = next(iter(by_group.values()))
+            held = [e for e in loops if e.source in set(members)]
+            best = (extent(sizes, corners, page), grids[-1], corners)
+            columns = len({c.x for c in grids[-1].cells})
+            fewer = {max(1, round(columns * t / RESHAPES)) for t in range(RESHAPES // 2, RESHAPES)} - {columns}
+            for k in sorted(fewer):
+                reshaped = matrix(members, widths, held, page, k)
+                tried = [*sizes[:-1], footprint(reshaped)]
+                at = pack(tried, page)
+                if extent(tried, at, page) < best[0]:
+                    best = (extent(tried, at, page), reshaped, at)
+            grids[-1], corners = best[1], best[2]
+            sizes[-1] = footprint(grids[-1])
     else:
         anchors = [stable.anchor(g) if found is None else found[1] for g, found in zip(grids, kept, strict=True)]
-        corners = place(sizes, anchors, [found is not None for found in kept], aspect * ROW / UNIT)
+        corners = place(sizes, anchors, [found is not None for found in kept], page)
     cells: list[Cell] = []
     routes: list[Route] = []
     boxes: list[Container] = []

@@ -24,7 +24,9 @@ from analytics_maestro.layout.grid import ENTRY_MARGIN, NODE_WIDTH, ROW_MARGIN, 
 from analytics_maestro.layout.routing import Box, loop_routes
 
 ROW_GAP = 1  # rows between two parts, one above the other
-MATRIX_GAP = 0.5  # grid units between two boxes side by side in the matrix of lone nodes
+# grid units between the rightmost box or route of a part and the entry margin of the next part
+PART_GAP = 0.15
+MATRIX_GAP = 0.3  # grid units between two boxes side by side in the matrix of lone nodes
 SPREAD = 4  # widths tried between the widest part and all parts in a row, besides
 AROUND = 8  # widths tried from 0.6 to 1.6 times the width that the parts' area suggests
 EPS = 1e-9
@@ -53,6 +55,17 @@ def parts(n: int, pairs: Sequence[tuple[int, int]]) -> list[list[int]]:
     for x in range(n):
         groups.setdefault(find(x), []).append(x)
     return list(groups.values())
+
+
+def footprint(grid: Grid) -> tuple[float, int]:
+    """The width and rows a part takes in the packing: from its entry margin to its rightmost box or
+    route, and `PART_GAP` more.
+
+    >>> footprint(matrix(["a", "b"], {}, [], 9.0))
+    (3.2, 1)
+    """
+    right = max([*(c.x + c.w / 2 for c in grid.cells), *(x for r in grid.routes for x, _ in r.points)])
+    return snap(right + PART_GAP), grid.rows
 
 
 def _skyline(sizes: Sequence[tuple[float, int]], order: Sequence[int], width: float) -> list[tuple[float, int]]:
@@ -112,24 +125,36 @@ def pack(sizes: Sequence[tuple[float, int]], aspect: float) -> list[tuple[float,
     guess = math.sqrt(sum(w * (h + ROW_GAP) for w, h in sizes) * aspect)
     widths = {narrowest * (widest / narrowest) ** (t / SPREAD) for t in range(SPREAD + 1)}
     widths |= {guess * (0.6 + t / AROUND) for t in range(AROUND + 1)}
-    best: tuple[float, float, list[tuple[float, int]]] | None = None
+    best: tuple[tuple[float, float], list[tuple[float, int]]] | None = None
     for width in sorted(w for w in widths if narrowest <= w <= widest):
         at = _skyline(sizes, order, width)
-        w = max(x + sizes[k][0] for k, (x, _) in enumerate(at))
-        h = max(y + sizes[k][1] for k, (_, y) in enumerate(at))
-        score = (abs(math.log(w / max(h, 1) / aspect)), w * h)
-        if best is None or score < best[:2]:
-            best = (*score, at)
-    return best[2]  # type: ignore[index]
+        score = extent(sizes, at, aspect)
+        if best is None or score < best[0]:
+            best = (score, at)
+    return best[1]  # type: ignore[index]
 
 
-def matrix(ids: Sequence[str], widths: Mapping[str, float], loops: Sequence[Edge], aspect: float) -> Grid:
+def extent(sizes: Sequence[tuple[float, int]], at: Sequence[tuple[float, int]], aspect: float) -> tuple[float, float]:
+    """How large a placement is: the height of the smallest box of `aspect` that holds it (what a
+    screen fitted to it shows), then its area.
+
+    >>> extent([(4.0, 10), (4.0, 10)], [(0.0, 0), (4.0, 0)], 0.4)
+    (20.0, 80.0)
+    """
+    w = max(x + sizes[k][0] for k, (x, _) in enumerate(at))
+    h = max(y + sizes[k][1] for k, (_, y) in enumerate(at))
+    return max(w / aspect, h), w * h
+
+
+def matrix(
+    ids: Sequence[str], widths: Mapping[str, float], loops: Sequence[Edge], aspect: float, columns: int | None = None
+) -> Grid:
     """Lone nodes (`ids`, in order) as one part: a matrix of boxes all as wide as the widest, with
-    as many columns as bring it nearest `aspect` (width over rows), and their self-loops.
+    `columns` columns or as many as bring it nearest `aspect` (width over rows), and their self-loops.
 
     >>> grid = matrix(["a", "b", "c", "d"], {}, [], 2.0)
     >>> [(c.id, c.row, c.x) for c in grid.cells], grid.rows
-    ([('a', 0, 1.25), ('b', 0, 2.75), ('c', 1, 1.25), ('d', 1, 2.75)], 2)
+    ([('a', 0, 1.25), ('b', 0, 2.55), ('c', 1, 1.25), ('d', 1, 2.55)], 2)
     """
     # rounded up to a hundredth, so that snapping never takes a box below what its label needs
     w = math.ceil(max([NODE_WIDTH, *(widths.get(i, NODE_WIDTH) for i in ids)]) * 100 - 1e-9) / 100
@@ -139,7 +164,8 @@ def matrix(ids: Sequence[str], widths: Mapping[str, float], loops: Sequence[Edge
         rows = math.ceil(len(ids) / columns)
         return abs(math.log((2 * ENTRY_MARGIN + columns * pitch - MATRIX_GAP) / rows / aspect))
 
-    columns = min(range(1, len(ids) + 1), key=lambda k: (shape(k), k))
+    if columns is None:
+        columns = min(range(1, len(ids) + 1), key=lambda k: (shape(k), k))
     cells = []
     for k, ident in enumerate(ids):
         row, place = divmod(k, columns)

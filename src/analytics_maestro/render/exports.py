@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from analytics_maestro.domain import Node, Subgraph
 from analytics_maestro.layout.grid import Cell, Grid
 from analytics_maestro.render.common import Colouring, attr, text
+from analytics_maestro.render.labels import caption_of
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
     from analytics_maestro.model import Server
@@ -91,7 +92,7 @@ def to_dot(graph: Subgraph) -> str:
     """Graphviz DOT, left to right, labels and endpoints kept."""
     lines = ["digraph maestro {", "  rankdir=LR;", "  node [shape=box];"]
     for node in graph.nodes:
-        lines.append(f"  {_dot_id(node.id)} [label={_dot_id(node.name or node.id)}, family={_dot_id(node.family)}];")
+        lines.append(f"  {_dot_id(node.id)} [label={_dot_id(caption_of(node))}, family={_dot_id(node.family)}];")
     for edge in graph.edges:
         label = f" [label={_dot_id(edge.endpoint)}]" if edge.endpoint else ""
         lines.append(f"  {_dot_id(edge.source)} -> {_dot_id(edge.target)}{label};")
@@ -127,7 +128,7 @@ def to_mermaid(graph: Subgraph) -> str:
     ids = {node.id: f"n{k}" for k, node in enumerate(graph.nodes)}
     lines = ["flowchart LR"]
     for node in graph.nodes:
-        label = _CONTROL.sub(" ", node.name or node.id).replace('"', "#quot;")
+        label = _CONTROL.sub(" ", caption_of(node)).replace('"', "#quot;")
         lines.append(f'  {ids[node.id]}["{label}"]')
     for edge in graph.edges:
         endpoint = _MERMAID_UNSAFE.sub(" ", edge.endpoint or "").strip()

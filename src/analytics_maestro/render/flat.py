@@ -26,7 +26,7 @@ from analytics_maestro.render.common import (
     text,
     tooltip,
 )
-from analytics_maestro.render.labels import BOX_PADDING, ROW, UNIT, lines
+from analytics_maestro.render.labels import BOX_PADDING, ROW, UNIT, caption_of, card, lines
 from analytics_maestro.render.symbols import symbol_defs, symbol_id
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
@@ -41,7 +41,9 @@ LEGEND_WIDTH = 360  # pixels the legend's longest line takes
 BADGE_RADIUS = 8
 RAIL_PAD = 0.1  # grid units between the rail's band and its boxes
 FLAT_STYLE = ".app rect.box{fill:#fff;stroke:#455a64}.app text.servers{font-size:9px;fill:#607d8b}"
-# Only in drawings that have containers, so that the others' bytes stay as they were.
+# Only in drawings that have system cards (the landscape) or containers, so that the others' bytes
+# stay as they were.
+CARD_STYLE = ".app text.system{fill:#263238}.app text.count{font-size:10px;fill:#607d8b}"
 CONTAINER_STYLE = (
     ".container rect{fill:#f5f8fa;stroke:#90a4ae;stroke-width:1}"
     ".container text{font-size:12px;font-weight:bold;fill:#37474f}"
@@ -57,6 +59,19 @@ def _label(label: str, x: float, middle: float, room: float) -> str:
         f'<text class="label" x="{x:.1f}" y="{middle - 3:.1f}">{line_text(first)}'
         f'<tspan x="{x:.1f}" dy="13">{line_text(rest[0])}</tspan></text>'
     )
+
+
+def _card(node: Node, x: float, middle: float) -> str:
+    """A system's card (`labels.card`): its name in large type, one line or two, and its count."""
+    drawn = card(node)
+    size = drawn.size
+    first, *rest = drawn.lines
+    top = middle + 2 if not rest else middle - 8  # the first baseline
+    name = f'<text class="system" x="{x:.1f}" y="{top:.1f}" font-size="{size}">{line_text(first)}'
+    if rest:
+        name += f'<tspan x="{x:.1f}" dy="{size + 1}">{line_text(rest[0])}</tspan>'
+    below = middle + 18.5 if not rest else middle + 21
+    return name + f'</text><text class="count" x="{x:.1f}" y="{below:.1f}">{text(drawn.count)}</text>'
 
 
 def _rail(grid: Grid) -> str:
@@ -98,6 +113,7 @@ def render_flat(
     families = sorted({nodes[c.id].family for c in grid.cells}, key=family_rank)
     colours = colouring.legend({colouring.theme(nodes[c.id]) for c in grid.cells})
     served = "flat" if any(servers.get(c.id) for c in grid.cells) else ""
+    cards = any(nodes[c.id].system_box is not None for c in grid.cells)
     _, count, widest = legend(families, grid, 0.0, 0.0, colours, served)
     height_of_legend = 20 * count + 10
     # a container's caption may stand above the first row
@@ -108,7 +124,7 @@ def render_flat(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="graph" class="flat" width="{width:.0f}" height="{height:.0f}"'
         f' viewBox="0 {top:.0f} {width:.0f} {height:.0f}">',
-        f"<style>{STYLE}{FLAT_STYLE}{CONTAINER_STYLE if grid.containers else ''}</style>",
+        f"<style>{STYLE}{FLAT_STYLE}{CARD_STYLE if cards else ''}{CONTAINER_STYLE if grid.containers else ''}</style>",
         f"<defs>{MARKERS}{symbol_defs(families)}</defs>",
         legend(families, grid, 10.0, top + 6, colours, served)[0],
     ]
@@ -132,7 +148,7 @@ def render_flat(
         x0, y0 = FLAT.at(cell.x - cell.w / 2, cell.y - cell.h / 2)
         w, h = cell.w * UNIT_X, cell.h * UNIT_Y
         theme = ALL_THEMES[colouring.theme(node)]
-        label = node.name or node.id
+        label = caption_of(node)
         marker = ""  # inside the application's group, as in the isometric style: dimmed and found with it
         if cell.id in entries and cell.id in called:
             marker = f'<path class="entry" d="M{x0 + 4:.1f},{y0 - 14:.1f}l14,0l-7,12z"/>'
@@ -145,7 +161,11 @@ def render_flat(
             f'<rect x="{x0:.1f}" y="{y0:.1f}" width="5" height="{h:.1f}" fill="{theme.right}"/>'
             f'<use id="{sid}" class="boundaries" href="#{symbol_id(node.family)}" x="{x0 + 9:.1f}"'
             f' y="{y0 + h / 2 - ICON / 2:.1f}" width="{ICON}" height="{ICON}" color="{theme.ink}"/>'
-            + _label(label, x0 + 33, y0 + h / 2, w - BOX_PADDING)
+            + (
+                _card(node, x0 + 33, y0 + h / 2)
+                if node.system_box is not None
+                else _label(label, x0 + 33, y0 + h / 2, w - BOX_PADDING)
+            )
             + (
                 f'<text class="servers" x="{x0 + w - 4:.1f}" y="{y0 + h - 4:.1f}" text-anchor="end">'
                 f"{len(mine)} srv</text>"

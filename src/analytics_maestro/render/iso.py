@@ -42,7 +42,7 @@ from analytics_maestro.render.common import (
     text,
     tooltip,
 )
-from analytics_maestro.render.labels import BOX_PADDING, MAX_BOX, lines
+from analytics_maestro.render.labels import BOX_PADDING, MAX_BOX, caption_of, lines
 from analytics_maestro.render.symbols import symbol_defs, symbol_id
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
@@ -215,7 +215,7 @@ def _captions(
     over it, else beside its left or right corner."""
     texts: dict[Hashable, list[tuple[str, ...]]] = {}
     for c in cells:
-        label = nodes[c.id].name or c.id
+        label = caption_of(nodes[c.id])
         wide, narrow = lines(label, LABEL_WIDTH), lines(label, NARROW_LABEL)
         texts[c.id] = [wide] if narrow == wide or narrow[-1].endswith("…") else [wide, narrow]
     spots = {}
@@ -280,7 +280,7 @@ def _application(
     tile = shapes.tile(theme, cell)
     # the symbol stands towards the front of the tile, clear of the server cubes along its back
     cx, cy = project(x + 0.1, y + h / 6, TILE)
-    label = node.name or node.id
+    label = caption_of(node)
     group = (
         f'<g id="node-{sid}" class="app theme-{theme}" {node_data(node, family)}>'
         f"<title>{text(label)}</title>{tile}{_servers(cell, servers, shapes) if node.family in SERVED else ''}"

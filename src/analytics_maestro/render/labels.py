@@ -6,11 +6,18 @@ too). A box is as wide as its name needs, between `MIN_BOX` and `MAX_BOX` pixels
 than that is set in two lines, broken where the name has a separator, and cut with an ellipsis only
 when two lines do not hold it. Renderers and the layout both ask `lines`, so the width a layout
 gives a box and the lines drawn in it agree.
+
+A system's box in the landscape is a card (`card`): its name in large type (`SYSTEM_FONT`), so that
+a landscape of hundreds of systems fitted to a screen stays legible, and its application count
+below it. A name that one large line does not hold is set in two smaller lines (`SYSTEM_SMALL`).
 """
 
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
+
+from analytics_maestro.domain import Node
 
 FONT = 11  # px, the labels' font size
 # Advance widths of DejaVu Sans, in thousandths of an em, for the characters U+0020 to U+007E.
@@ -29,6 +36,11 @@ MIN_BOX, MAX_BOX = 150, 255
 # Pixels per grid unit across the columns in the flat drawing (a `MIN_BOX` box is one unit wide),
 # and per row down them: the page that box widths and the packing's aspect are measured on.
 UNIT, ROW = 150.0, 80.0
+# px: a system's name on its card, and in two lines when one does not hold it; the card's widest;
+# the room right of the name, clear of a badge on the card's corner
+SYSTEM_FONT, SYSTEM_SMALL = 28, 16
+MAX_CARD = 480
+CARD_MARGIN = 6
 # Characters after which a name may break
 _BREAKS = "-_./: "
 
@@ -47,17 +59,17 @@ def width(label: str, size: float = FONT) -> float:
     return round(total * size / 1000, 3)
 
 
-def _cut(label: str, room: float) -> str:
-    """The longest start of `label` that fits in `room` with an ellipsis after it."""
+def _cut(label: str, room: float, size: float) -> str:
+    """The longest start of `label` that fits in `room` at `size` with an ellipsis after it."""
     end = len(label)
-    while end > 1 and width(label[:end] + "…") > room:
+    while end > 1 and width(label[:end] + "…", size) > room:
         end -= 1
     return label[:end] + "…"
 
 
 @functools.lru_cache(maxsize=65536)
-def lines(label: str, room: float) -> tuple[str, ...]:
-    """`label` set in `room` pixels: one line when it fits, else two, broken after a separator
+def lines(label: str, room: float, size: float = FONT) -> tuple[str, ...]:
+    """`label` set in `room` pixels at `size`: one line when it fits, else two, broken after a separator
     where one leaves both lines fitting (the most even such break), else where the first line is
     full; the second line is cut only when it still does not fit.
 
@@ -66,23 +78,23 @@ def lines(label: str, room: float) -> tuple[str, ...]:
     >>> lines("x" * 60, 120)[1][-1]
     '…'
     """
-    if width(label) <= room:
+    if width(label, size) <= room:
         return (label,)
     best = None
     for k in range(1, len(label)):
         if label[k - 1] in _BREAKS:
             first, second = label[:k], label[k:]
-            if width(first) <= room and width(second) <= room:
-                balance = abs(width(first) - width(second))
+            if width(first, size) <= room and width(second, size) <= room:
+                balance = abs(width(first, size) - width(second, size))
                 if best is None or balance < best[0]:
                     best = (balance, k)
     if best is not None:
         return (label[: best[1]].rstrip(" "), label[best[1] :])
     k = 1
-    while k < len(label) and width(label[: k + 1]) <= room:
+    while k < len(label) and width(label[: k + 1], size) <= room:
         k += 1
     first, second = label[:k], label[k:]
-    return (first, second if width(second) <= room else _cut(second, room))
+    return (first, second if width(second, size) <= room else _cut(second, room, size))
 
 
 def box_width(label: str) -> float:
@@ -107,3 +119,66 @@ def box_units(label: str) -> float:
     1.0
     """
     return box_width(label) / UNIT
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """`n` and the noun for it.
+
+    >>> counted(1, "app", "apps"), counted(3, "app", "apps")
+    ('1 app', '3 apps')
+    """
+    return f"{n} {one if n == 1 else many}"
+
+
+class Card(NamedTuple):
+    """A system's card: its name's lines and their size in px, and the count below them."""
+
+    lines: tuple[str, ...]
+    size: float
+    count: str
+
+
+@functools.lru_cache(maxsize=65536)
+def _card_lines(name: str) -> tuple[tuple[str, ...], float]:
+    room = MAX_CARD - BOX_PADDING - CARD_MARGIN
+    if width(name, SYSTEM_FONT) <= room:
+        return (name,), SYSTEM_FONT
+    return lines(name, room, SYSTEM_SMALL), SYSTEM_SMALL
+
+
+def card(node: Node) -> Card:
+    """The card of a system's box (`node.system_box`): its name, and how many applications it holds.
+
+    >>> card(Node("shop", 0, "Shop", hosts=("web", "db"), system_box="shop"))
+    Card(lines=('Shop',), size=28, count='2 apps')
+    >>> card(Node("s", 0, "Customer identity and access management platform", system_box="s"))[:2]
+    (('Customer identity and access management platform',), 16)
+    >>> card(Node("s", 0, "Customer identity and access management platform of the whole group", system_box="s"))[:2]
+    (('Customer identity and access', 'management platform of the whole group'), 16)
+    """
+    name_lines, size = _card_lines(node.name or node.id)
+    return Card(name_lines, size, counted(len(node.hosts), "app", "apps"))
+
+
+def caption_of(node: Node) -> str:
+    """A node's label in one piece: a system's name and count, else the name or, without one, the id.
+
+    >>> caption_of(Node("shop", 0, "Shop", hosts=("web",), system_box="shop")), caption_of(Node("web", 0))
+    ('Shop · 1 app', 'web')
+    """
+    if node.system_box is None:
+        return node.name or node.id
+    return f"{node.name or node.id} · {card(node).count}"
+
+
+def node_units(node: Node) -> float:
+    """The grid units a node's flat box needs: a card's for a system's box, else its label's.
+
+    >>> node_units(Node("web", 0)), node_units(Node("shop", 0, "Shop", system_box="shop"))
+    (1.0, 1.0)
+    """
+    if node.system_box is None:
+        return box_units(node.name or node.id)
+    drawn = card(node)
+    widest = max([width(drawn.count), *(width(line, drawn.size) for line in drawn.lines)])
+    return max(MIN_BOX, widest + BOX_PADDING + CARD_MARGIN) / UNIT
