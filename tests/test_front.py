@@ -385,6 +385,12 @@ def test_panning_a_five_thousand_application_diagram(browser, server):
     page.wait_for_selector("#levels [data-level=systems][aria-pressed=true]", timeout=180000)
     page.wait_for_selector("#viewer svg.flat g.app")
     assert 2 <= page.locator("#viewer g.app").count() <= len(systems) + 1
+    # fitted, the applications' small text is not drawn, but every system's name on its card is, legibly
+    names = page.evaluate("""() => [...document.querySelectorAll('#viewer text.system')].map((t) =>
+        [getComputedStyle(t).display, t.getBoundingClientRect().height])""")  # fmt: skip
+    assert page.evaluate("document.querySelector('#viewer svg').classList.contains('far')") is True
+    assert len(names) >= 2 and all(display != "none" and height >= 3 for display, height in names), names[:5]
+    assert page.evaluate("getComputedStyle(document.querySelector('#viewer text.count')).display") == "none"
     shot(page, "7a-large-landscape")
     # a drawing that takes more than a moment to come says so (seen as it is said: the page is busy)
     page.evaluate("""() => { const v = document.getElementById('viewer'); window.busySaid = false;

@@ -355,6 +355,9 @@ async function openViewer(container, src, { onSelect, heavy, overview = false } 
   }
 
   const cull = cullOffscreen(items, boxes, zoom);
+  // the smallest size of the systems' names on their cards, if the drawing has any
+  const sizes = [...svg.querySelectorAll("text.system")].map((t) => Number(t.getAttribute("font-size")));
+  const cards = sizes.length ? Math.min(...sizes) : 0;
   // Level of detail: text too small to read is not drawn (nor its halo), nor are family symbols,
   // which is most of what a frame of a large diagram costs; they come back once they would be
   // legible. Further out still, the sketch is shown instead of the drawing.
@@ -368,8 +371,11 @@ async function openViewer(container, src, { onSelect, heavy, overview = false } 
     pending = false;
     if (gone) return; // (a frame asked for before the drawing was replaced)
     const away = zoom.getSizes().realZoom * TEXT < LEGIBLE;
+    // the systems' names on their cards (the landscape) are larger: legible further out
+    const names = away && cards > 0 && zoom.getSizes().realZoom * cards >= LEGIBLE;
     svg.classList.toggle("far", away);
-    if (!far.show(away && items.length >= CULL_FROM)) cull?.(); // (a smaller drawing is quick to paint)
+    svg.classList.toggle("names", names);
+    if (!far.show(away && !names && items.length >= CULL_FROM)) cull?.(); // (a smaller drawing is quick to paint)
     far.settle();
     map.update();
   };
