@@ -26,7 +26,9 @@ NO_WORSE_THAN_DOT = {
     "social-network.yaml", "sock-shop.yaml",
 }  # fmt: skip
 # Those with shared infrastructure, where the rail's drawing crosses at most half as often as dot's
-WITH_A_RAIL = {"eshop-on-containers.yaml", "hotel-reservation.yaml", "opentelemetry-demo.yaml", "piggymetrics.yaml"}
+WITH_A_RAIL = {
+    "eshop-on-containers.yaml", "hotel-reservation.yaml", "onap.yaml", "opentelemetry-demo.yaml", "piggymetrics.yaml",
+}  # fmt: skip
 
 
 def whole(path: Path) -> Subgraph:
