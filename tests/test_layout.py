@@ -544,3 +544,41 @@ def test_each_segment_crosses_the_segments_whose_ends_stand_in_opposite_orders(p
         ends = [(pos[u], pos[v], (u, v)) for u in layer for v in down[u]]
         for a, b, key in ends:
             assert counted[key] == sum(1 for c, d, _ in ends if (a - c) * (b - d) < 0)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.data())
+def test_sifting_the_groups_keeps_them_whole_and_never_crosses_more(data):
+    from analytics_maestro.layout.containers import sifted_groups
+
+    rng = random.Random(data.draw(st.integers(0, 10**6)))
+    sizes = [rng.randint(1, 6) for _ in range(rng.randint(2, 5))]
+    layers, item = [], 0
+    for size in sizes:
+        layers.append(list(range(item, item + size)))
+        item += size
+    down = [[] for _ in range(item)]
+    for k in range(len(layers) - 1):
+        for u in layers[k]:
+            down[u] = sorted(rng.sample(layers[k + 1], rng.randint(0, len(layers[k + 1]))))
+    names = "ABCD"[: rng.randint(2, 4)]
+    of = [rng.choice(names) for _ in range(item)]
+    ranked = sorted(set(of))
+    grouped = [sorted(layer, key=lambda i: (ranked.index(of[i]), i)) for layer in layers]
+
+    def crossings(ls):
+        pos = [0] * item
+        for layer in ls:
+            for i, x in enumerate(layer):
+                pos[x] = i
+        return ordering.total_crossings(ls, down, pos)
+
+    out, order = sifted_groups(grouped, down, of.__getitem__, ranked, [10**6])
+    assert sorted(order) == ranked
+    for before, after in zip(grouped, out, strict=True):
+        assert sorted(after) == sorted(before)
+        # each group stands together, in the order given, its items in their order
+        assert [of[i] for i in after] == sorted((of[i] for i in after), key=order.index)
+        for name in ranked:
+            assert [i for i in after if of[i] == name] == [i for i in before if of[i] == name]
+    assert crossings(out) <= crossings(grouped)

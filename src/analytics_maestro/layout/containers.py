@@ -1,8 +1,14 @@
 """Containers: the nodes of a group (a system's applications, a place's servers) in a box of their
 own, which no other group's node or lane enters.
 
+    sifted_groups(layers, down, group, ranked, work) -> layers, ranked
     banded_rows(layers, up, down, is_lane, spans, group, ranked) -> slots per column
     containers(cells, group) -> (Container, ...)
+
+`sifted_groups` chooses the groups' order, the same in every column: each group in turn moves to
+the place in it where the lines between neighbouring columns cross least (sifting, as the
+ordering sifts single nodes, but of whole groups), for as long as improving and `work` (lines
+counted) last.
 
 `banded_rows` gives each group a band of rows over the columns from its first item to its last:
 the group's rows are placed as `coordinates.assign_rows` places a graph's, from the edges inside the
@@ -20,13 +26,74 @@ from collections.abc import Callable, Mapping, Sequence
 
 from analytics_maestro.layout.coordinates import Slot, assign_rows
 from analytics_maestro.layout.grid import Cell, Container, snap
+from analytics_maestro.layout.ordering import count_crossings
 from analytics_maestro.layout.stable import kept_rows
 
 BAND_GAP = 1  # rows between one group's band and the next in a column
+SIFT_ROUNDS = 2  # passes over the groups, at most
 PAD_LEFT = 0.2  # grid units left of the group's boxes: the entry markers' room
 PAD_RIGHT = 0.1
 PAD_TOP = 0.45  # rows above the boxes: the caption's room
 PAD_BOTTOM = 0.1
+
+
+def sifted_groups(
+    layers: Sequence[Sequence[int]],
+    down: Sequence[Sequence[int]],
+    group: Callable[[int], str],
+    ranked: Sequence[str],
+    work: list[int],
+) -> tuple[list[list[int]], list[str]]:
+    """`layers` (each column's items sorted by group, in `ranked` order) with the groups in the
+    order where the lines between columns cross least that sifting finds within `work` (lines to
+    count, a one-item list that this spends), and that order. Inside a group, items keep their
+    order.
+
+    >>> # columns a b x | c d y, in groups A B C | A B C; lines a->y and b->d cross
+    >>> sifted_groups([[0, 1, 2], [3, 4, 5]], [[5], [4], [], [], [], []], "ABCABC".__getitem__, "ABC", [100])
+    ([[1, 0, 2], [4, 3, 5]], ['B', 'A', 'C'])
+    """
+    n = sum(len(layer) for layer in layers)
+    size = max((item for layer in layers for item in layer), default=-1) + 1
+    runs: list[dict[str, list[int]]] = [{} for _ in layers]
+    for k, layer in enumerate(layers):
+        for item in layer:
+            runs[k].setdefault(group(item), []).append(item)
+    pos = [0] * size
+
+    def column(k: int, order: Sequence[str]) -> list[int]:
+        return [item for name in order for item in runs[k].get(name, ())]
+
+    def crossings(pairs: Sequence[int], order: Sequence[str]) -> int:
+        total = 0
+        for k in pairs:
+            for i, item in enumerate(column(k + 1, order)):
+                pos[item] = i
+            total += count_crossings(column(k, order), down, pos)
+        return total
+
+    lines = [sum(len(down[item]) for item in layer) for layer in layers]
+    order = list(ranked)
+    for _ in range(SIFT_ROUNDS):
+        better = False
+        for name in ranked:
+            # the pairs of neighbouring columns the group has items in: only their crossings change
+            pairs = [k for k in range(len(layers) - 1) if name in runs[k] or name in runs[k + 1]]
+            cost = sum(lines[k] for k in pairs) * len(order)
+            if cost > work[0] or n == 0:
+                return [column(k, order) for k in range(len(layers))], order
+            work[0] -= cost
+            rest = [other for other in order if other != name]
+            best = (crossings(pairs, order), order)
+            for at in range(len(rest) + 1):
+                tried = [*rest[:at], name, *rest[at:]]
+                if tried != order and (found := crossings(pairs, tried)) < best[0]:
+                    best = (found, tried)
+            better |= best[1] != order
+            order = best[1]
+        if not better:
+            break
+    return [column(k, order) for k in range(len(layers))], order
 
 
 def banded_rows(

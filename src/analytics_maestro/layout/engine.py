@@ -19,7 +19,7 @@ import msgspec
 
 from analytics_maestro.domain import Edge, Subgraph
 from analytics_maestro.layout.acyclic import back_edges
-from analytics_maestro.layout.containers import banded_rows, containers
+from analytics_maestro.layout.containers import banded_rows, containers, sifted_groups
 from analytics_maestro.layout.coordinates import assign_rows
 from analytics_maestro.layout.grid import (
     NODE_WIDTH,
@@ -62,6 +62,9 @@ ASPECT = 16 / 10
 # The matrix of lone nodes is also tried with fewer columns, down to half (in this many steps), so
 # that it fills what the other parts leave.
 RESHAPES = 8
+# Lines counted while sifting the groups' order (containers.sifted_groups), at most, for the whole
+# graph: about a fifth of a second of Python.
+GROUP_SIFT_WORK = 400_000
 # The transposition that improves an order started from an earlier layout's (`stable.py`).
 SEEDED_BUDGET = 1_000_000
 
@@ -272,6 +275,9 @@ def _laid_out(layouts: Sequence[_Layout]) -> list[Grid]:
         part.settle(search)
     items = sum(len(part.layer_of) for part in layouts)
     choose = items <= SMALL_GRAPH and sum(part.segments for part in layouts) <= DRAWN_SEGMENTS
+    shared = [GROUP_SIFT_WORK]
+    for part in layouts:
+        part.sift_work = shared
     return [part.grid(choose, items if len(layouts) > 1 else None) for part in layouts]
 
 
@@ -293,6 +299,8 @@ class _Layout:
         """`seed`: the earlier rows of those of `ids` an earlier layout drew: the columns' order
         starts from theirs and the rows keep theirs where they can (`stable.py`)."""
         self.ids, self.entries, self.edges, self.groups, self.seed = ids, entries, edges, groups, seed
+        # the lines the groups' sifting may count, shared by the parts of one graph (`_laid_out`)
+        self.sift_work = [GROUP_SIFT_WORK]
         n = len(ids)
         self.loops = [e for e in edges if e.source == e.target]
         self.links = [e for e in edges if e.source != e.target]
@@ -396,7 +404,8 @@ class _Layout:
 
     def _grouped(self, layers: list[list[int]]) -> tuple[list[list[int]], list[str]]:
         """Each column sorted by group, the groups in the order of their mean position (the order
-        within a group kept), and the groups in that order."""
+        within a group kept) and then sifted (`containers.sifted_groups`), and the groups in that
+        order."""
         spread: dict[str, list[float]] = {}
         for layer in layers:
             for i, item in enumerate(layer):
@@ -407,7 +416,7 @@ class _Layout:
             [item for _, _, item in sorted((rank[self._group(x)], i, x) for i, x in enumerate(layer))]
             for layer in layers
         ]
-        return grouped, ranked
+        return sifted_groups(grouped, self.down, self._group, ranked, self.sift_work)
 
     def _grid(self, layers: list[list[int]], ranked: Sequence[str] = ()) -> Grid:
         """The grid of an order; with `ranked` (the groups, in order), each group in a band of rows
