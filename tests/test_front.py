@@ -118,6 +118,10 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
     assert page.inner_text("#longest-chain") == " → ".join(stats["insights"]["longest_chain"])
     shot(page, "2b-insights")
 
+    # the tooltips' text is kept out of the page (it is read, not drawn), and the links' protocols
+    # are not laid out until hovered
+    assert page.locator("#viewer g.tooltips").count() == 0
+    expect(page.locator("#viewer g.edge text.endpoint").first).to_have_css("display", "none")
     # hover an application: its tooltip, its links highlighted, the rest dimmed
     page.hover("#viewer g.app[data-app-id=checkoutservice]")
     tip = page.locator("#app-tip")
@@ -141,6 +145,7 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
     label = edge.locator("text.endpoint")
     assert label.text_content() == "grpc"
     expect(label).to_have_css("visibility", "visible")  # hover styles follow within a frame or two
+    expect(label).not_to_have_css("display", "none")
 
     # zoom with the buttons and the wheel
     def scale() -> float:

@@ -92,7 +92,10 @@ const MOST = 160; // pixels across a tile, at most, when a few applications are 
 const LABELS = { dc: "datacenter", env: "environment", Language: "language", Cluster: "cluster" };
 const ORDER = ["name", "family", "env", "provider", "Language", "Cluster", "dc", "servers"];
 export function tooltipRows(svg, node) {
-  const group = svg.getElementById("tool-" + node.id.slice("node-".length));
+  const id = "tool-" + node.id.slice("node-".length);
+  // (the viewer keeps them out of the page: `openViewer`)
+  svg.tips ??= new Map([...(svg.tooltips?.children || [])].map((group) => [group.id, group]));
+  const group = svg.tips.get(id) || svg.getElementById(id);
   const rank = (row) => (ORDER.includes(row.key) ? ORDER.indexOf(row.key) : ORDER.length);
   return [...(group?.querySelectorAll("tspan") || [])].map((t) => {
     const key = t.getAttribute("class") || "";
@@ -154,6 +157,10 @@ async function openViewer(container, src, { onSelect, heavy, overview = false } 
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", "Architecture diagram");
   legendOutside(svg, container);
+  // the tooltips' hidden text, a third of a large drawing's elements, is read, never shown: kept
+  // out of the page, it is not laid out (`tooltipRows` reads it there)
+  svg.tooltips = svg.querySelector("g.tooltips");
+  svg.tooltips?.remove();
   const { x, y, width, height } = svg.viewBox.baseVal; // the whole drawing, in its own units
   const bounds = { x, y, width, height };
   svg.removeAttribute("width");
