@@ -10,6 +10,7 @@ import random
 import subprocess
 import sys
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -582,3 +583,75 @@ def test_sifting_the_groups_keeps_them_whole_and_never_crosses_more(data):
         for name in ranked:
             assert [i for i in after if of[i] == name] == [i for i in before if of[i] == name]
     assert crossings(out) <= crossings(grouped)
+
+
+def clients_of_one_gateway(clients: int, order: int = 0) -> Subgraph:
+    """`clients` applications that nothing calls, each calling the gateway (with a protocol of
+    its own), which calls two services that share a database; shuffled by `order`."""
+    nodes = [Node(f"client-{i:03d}", 0) for i in range(clients)]
+    nodes += [Node("api", 1), Node("orders", 2), Node("users", 2), Node("db", 3, family="Database")]
+    edges = [Edge(f"client-{i:03d}", "api", f"http/{i}") for i in range(clients)]
+    edges += [Edge("api", "orders", None), Edge("api", "users", None), Edge("orders", "db", None),
+              Edge("users", "db", None)]  # fmt: skip
+    entries = [f"client-{i:03d}" for i in range(clients)]
+    random.Random(order).shuffle(nodes)
+    random.Random(order).shuffle(edges)
+    return Subgraph(entries=tuple(entries), nodes=tuple(nodes), edges=tuple(edges))
+
+
+def test_a_hundred_and_twenty_callers_of_one_gateway_are_one_block_with_one_trunk():
+    graph = clients_of_one_gateway(120)
+    grid = layout(graph, shared=())
+    quality = measure(*grid.measurable())
+    assert quality.overlaps == 0 and quality.through_nodes == 0 and quality.crossings == 0
+    # a block, not a column of 120 boxes: the drawing is about as wide as high
+    width, height = grid.width * 150, grid.rows * 80
+    assert 1 / 3 <= width / height <= 3, (width, height)
+    cells = {c.id: c for c in grid.cells}
+    assert set(cells) == {n.id for n in graph.nodes} and set(grid.entries) == set(graph.entries)
+    assert cells["api"].span <= 2  # its 120 callers come in as one trunk
+    # every dependency keeps its own route, protocol included, from its caller's box to the gateway
+    routes = {(r.source, r.target, r.endpoint): r for r in grid.routes}
+    assert set(routes) == {(e.source, e.target, e.endpoint) for e in graph.edges}
+    api = cells["api"]
+    for i in range(120):
+        route, client = routes[(f"client-{i:03d}", "api", f"http/{i}")], cells[f"client-{i:03d}"]
+        (x0, y0), (x1, y1) = route.points[0], route.points[-1]
+        assert client.x - client.w / 2 <= x0 <= client.x + client.w / 2 and y0 == pytest.approx(client.y + client.h / 2)
+        assert x1 == pytest.approx(api.x - api.w / 2) and api.y - api.h / 2 <= y1 <= api.y + api.h / 2
+    # whatever the order the inventory came in
+    assert layout(clients_of_one_gateway(120, order=7), shared=()).to_json() == grid.to_json()
+
+
+def test_fewer_callers_than_a_block_stand_in_their_column():
+    grid = layout(clients_of_one_gateway(5), shared=())
+    assert {c.col for c in grid.cells if c.id.startswith("client-")} == {0}
+    assert len({c.x for c in grid.cells if c.id.startswith("client-")}) == 1
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(st.data())
+def test_blocks_of_callers_lay_out_cleanly_in_any_graph_and_group(data):
+    rng = random.Random(data.draw(st.integers(0, 10**6)))
+    core = [f"s{i}" for i in range(rng.randint(2, 8))]
+    edges = [Edge(a, b, None) for a in core for b in core if a < b and rng.random() < 0.3]
+    nodes = [Node(i, 0) for i in core]
+    entries = []
+    for k in range(rng.randint(1, 3)):  # classes of callers, each of the same targets
+        targets = rng.sample(core, rng.randint(1, min(3, len(core))))
+        for i in range(rng.randint(6, 30)):
+            ident = f"c{k}-{i:02d}"
+            nodes.append(Node(ident, 0))
+            entries.append(ident)
+            edges += [Edge(ident, t, rng.choice([None, "http", "grpc"])) for t in targets]
+    groups = {n.id: rng.choice("AB") for n in nodes} if rng.random() < 0.5 else None
+    graph = Subgraph(entries=tuple(entries), nodes=tuple(nodes), edges=tuple(edges))
+    grid = layout(graph, groups, shared=())
+    quality = measure(*grid.measurable())
+    assert quality.overlaps == 0 and quality.through_nodes == 0
+    assert {c.id for c in grid.cells} == {n.id for n in nodes}
+    assert sorted((r.source, r.target, r.endpoint or "") for r in grid.routes) == sorted(
+        (e.source, e.target, e.endpoint or "") for e in set(edges)
+    )
+    if groups:
+        held(grid, groups)

@@ -19,6 +19,7 @@ import msgspec
 
 from analytics_maestro.domain import Edge, Subgraph
 from analytics_maestro.layout.acyclic import back_edges
+from analytics_maestro.layout.bundles import blocks, contracted, expanded
 from analytics_maestro.layout.containers import banded_rows, containers, sifted_groups
 from analytics_maestro.layout.coordinates import assign_rows
 from analytics_maestro.layout.grid import (
@@ -148,9 +149,15 @@ def layout(
     if groups is not None and len({groups.get(i, "") for i in main_ids}) < 2:
         groups = None
     stable = Previous(previous) if previous is not None else None
-    main = _packed(
-        main_ids, [ids[e] for e in entries if ids[e] not in rail], main_edges, groups, widths, aspect, stable
-    )
+    main_entries = [ids[e] for e in entries if ids[e] not in rail]
+    found = blocks(main_ids, main_edges, groups)
+    if found:
+        # many callers of the same applications laid out as one block (`bundles.py`)
+        small = contracted(main_ids, main_edges, main_entries, widths, groups, found, aspect * ROW / UNIT)
+        main = _packed(small.ids, small.entries, small.edges, small.groups, small.widths, aspect, stable, small.spans)
+        main = expanded(main, small)
+    else:
+        main = _packed(main_ids, main_entries, main_edges, groups, widths, aspect, stable)
     if not rail:
         return main
     rail_edges = [e for e in edges if (e.source in rail or e.target in rail) and e.source != e.target]
@@ -174,14 +181,17 @@ def _packed(
     widths: Mapping[str, float],
     aspect: float,
     stable: Previous | None = None,
+    spans: Mapping[str, int] | None = None,
 ) -> Grid:
     """Each part of the graph (`packing.parts`) laid out alone, widened, and the parts packed to
     `aspect` (of the flat page: width over height); with `stable`, an earlier layout, what did not
-    change kept where it was (`stable.py`)."""
+    change kept where it was (`stable.py`). `spans` gives the rows of nodes that take a set
+    number (blocks, `bundles.py`)."""
     index = {ident: i for i, ident in enumerate(ids)}
     split = parts(len(ids), [(index[e.source], index[e.target]) for e in edges])
     if len(split) <= 1 and (stable is None or not split):
-        grid = _widened(_laid_out([_Layout(ids, index, [index[e] for e in entries], edges, groups)])[0], widths)
+        grid = _widened(_laid_out([_Layout(ids, index, [index[e] for e in entries], edges, groups, spans=spans)])[0],
+                        widths)  # fmt: skip
         return msgspec.structs.replace(grid, containers=containers(grid.cells, groups)) if groups else grid
     part_of = [0] * len(ids)
     for k, members in enumerate(split):
@@ -209,7 +219,7 @@ def _packed(
             part_index = {ident: i for i, ident in enumerate(part_ids)}
             seed = stable.seed(part_ids) if stable else None
             layouts.append(
-                _Layout(part_ids, part_index, [part_index[e] for e in part_entries], part_edges, groups, seed)
+                _Layout(part_ids, part_index, [part_index[e] for e in part_entries], part_edges, groups, seed, spans)
             )
     laid_out = iter(_widened(grid, widths) for grid in _laid_out(layouts))
     grids = [next(laid_out) if found is None else found[0] for found in kept]
@@ -295,10 +305,13 @@ class _Layout:
         edges: list[Edge],
         groups: Mapping[str, str] | None = None,
         seed: Mapping[str, int] | None = None,
+        spans: Mapping[str, int] | None = None,
     ):
         """`seed`: the earlier rows of those of `ids` an earlier layout drew: the columns' order
-        starts from theirs and the rows keep theirs where they can (`stable.py`)."""
+        starts from theirs and the rows keep theirs where they can (`stable.py`). `spans`: the rows
+        of nodes that take a set number."""
         self.ids, self.entries, self.edges, self.groups, self.seed = ids, entries, edges, groups, seed
+        self.fixed_spans = spans or {}
         # the lines the groups' sifting may count, shared by the parts of one graph (`_laid_out`)
         self.sift_work = [GROUP_SIFT_WORK]
         n = len(ids)
@@ -350,7 +363,8 @@ class _Layout:
         for chain in self.chains:
             right[chain.tail] += 1
             left[chain.head] += 1
-        return [min(MAX_SPAN, max(1, math.ceil(max(right[i], left[i]) / PORTS_PER_ROW))) for i in range(n)]
+        grown = [min(MAX_SPAN, max(1, math.ceil(max(right[i], left[i]) / PORTS_PER_ROW))) for i in range(n)]
+        return [self.fixed_spans.get(self.ids[i]) or grown[i] for i in range(n)]
 
     def grid(self, choose: bool, whole: int | None = None) -> Grid:
         """The grid of the best order. The orders' crossing counts are those of straight lines
