@@ -655,3 +655,13 @@ def test_blocks_of_callers_lay_out_cleanly_in_any_graph_and_group(data):
     )
     if groups:
         held(grid, groups)
+
+
+def test_lone_nodes_of_one_group_beside_other_parts_stand_in_their_box():
+    # the matrix of 30 lone nodes is reshaped to fill what a part of 11 leaves: in its box still
+    nodes = [Node(f"l{i:02d}", 0) for i in range(30)] + [Node("a", 0)] + [Node(f"t{i:02d}", 1) for i in range(10)]
+    groups = {**{f"l{i:02d}": "A" for i in range(30)}, "a": "A", **{f"t{i:02d}": "B" for i in range(10)}}
+    edges = tuple(Edge("a", f"t{i:02d}", None) for i in range(10))
+    grid = layout(Subgraph(entries=("a",), nodes=tuple(nodes), edges=edges), groups)
+    assert len({c.x for c in grid.cells if c.id.startswith("l")}) == 3  # (4 columns on its own)
+    held(grid, groups)

@@ -246,6 +246,8 @@ def _packed(
             fewer = {max(1, round(columns * t / RESHAPES)) for t in range(RESHAPES // 2, RESHAPES)} - {columns}
             for k in sorted(fewer):
                 reshaped = matrix(members, widths, held, page, k)
+                if groups:
+                    reshaped = msgspec.structs.replace(reshaped, containers=containers(reshaped.cells, groups))
                 tried = [*sizes[:-1], footprint(reshaped)]
                 at = pack(tried, page)
                 if extent(tried, at, page) < best[0]:
