@@ -9,7 +9,7 @@ gives a box and the lines drawn in it agree.
 
 A system's box in the landscape is a card (`card`): its name in large type (`SYSTEM_FONT`), so that
 a landscape of hundreds of systems fitted to a screen stays legible, and its application count
-below it. A name that one large line does not hold is set in two smaller lines (`SYSTEM_SMALL`).
+below it. A name that one large line does not hold is set smaller (`SYSTEM_SMALL`), in one line or two.
 """
 
 from __future__ import annotations
