@@ -42,14 +42,14 @@ def blocks(ids: Sequence[str], edges: Sequence[Edge], groups: Mapping[str, str] 
     >>> [(k.replace(PREFIX, "+"), v[:2]) for k, v in blocks([f"c{i}" for i in range(8)] + ["api"], edges, None).items()]
     [('+c0', ['c0', 'c1'])]
     """
-    called = {e.target for e in edges}
+    known, called = set(ids), {e.target for e in edges}
     looped = {e.source for e in edges if e.source == e.target}
     calls: dict[str, set[str]] = {}
     for e in edges:
         calls.setdefault(e.source, set()).add(e.target)
     classes: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for ident in sorted(calls):
-        if ident in called or ident in looped or ident not in set(ids):
+        if ident in called or ident in looped or ident not in known:
             continue
         key = ((groups or {}).get(ident, ""), tuple(sorted(calls[ident])))
         classes.setdefault(key, []).append(ident)
