@@ -665,3 +665,14 @@ def test_lone_nodes_of_one_group_beside_other_parts_stand_in_their_box():
     grid = layout(Subgraph(entries=("a",), nodes=tuple(nodes), edges=edges), groups)
     assert len({c.x for c in grid.cells if c.id.startswith("l")}) == 3  # (4 columns on its own)
     held(grid, groups)
+
+
+def test_lone_nodes_stand_in_the_order_a_reader_looks_their_names_up_in():
+    names = ["system-10", "System-2", "system-1", "alpha", "system-100", "beta", "system-20", "gamma"]
+    nodes = tuple(Node(f"id{k}", 0, name=name) for k, name in enumerate(names))
+    grid = layout(Subgraph(entries=(), nodes=nodes, edges=()))
+    cells = sorted(grid.cells, key=lambda c: (c.row, c.x))
+    by_id = {n.id: n.name for n in nodes}
+    assert [by_id[c.id] for c in cells] == [
+        "alpha", "beta", "gamma", "system-1", "System-2", "system-10", "system-20", "system-100",
+    ]  # fmt: skip

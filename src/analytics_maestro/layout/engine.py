@@ -37,7 +37,7 @@ from analytics_maestro.layout.grid import (
 )  # fmt: skip
 from analytics_maestro.layout.layering import assign_columns
 from analytics_maestro.layout.ordering import order_layers, quick_order, segment_crossings, transposed
-from analytics_maestro.layout.packing import extent, footprint, matrix, pack, parts
+from analytics_maestro.layout.packing import extent, footprint, matrix, pack, parts, reading_order
 from analytics_maestro.layout.quality import measure
 from analytics_maestro.layout.rail import place_rail, shared_nodes
 from analytics_maestro.layout.refine import refine_columns
@@ -150,14 +150,17 @@ def layout(
         groups = None
     stable = Previous(previous) if previous is not None else None
     main_entries = [ids[e] for e in entries if ids[e] not in rail]
-    found = blocks(main_ids, main_edges, groups)
+    names = {node.id: node.name or node.id for node in subgraph.nodes}
+    found = {block: reading_order(members, names) for block, members in blocks(main_ids, main_edges, groups).items()}
     if found:
         # many callers of the same applications laid out as one block (`bundles.py`)
         small = contracted(main_ids, main_edges, main_entries, widths, groups, found, aspect * ROW / UNIT)
-        main = _packed(small.ids, small.entries, small.edges, small.groups, small.widths, aspect, stable, small.spans)
+        main = _packed(
+            small.ids, small.entries, small.edges, small.groups, small.widths, aspect, stable, small.spans, names
+        )
         main = expanded(main, small)
     else:
-        main = _packed(main_ids, main_entries, main_edges, groups, widths, aspect, stable)
+        main = _packed(main_ids, main_entries, main_edges, groups, widths, aspect, stable, names=names)
     if not rail:
         return main
     rail_edges = [e for e in edges if (e.source in rail or e.target in rail) and e.source != e.target]
@@ -182,11 +185,12 @@ def _packed(
     aspect: float,
     stable: Previous | None = None,
     spans: Mapping[str, int] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Grid:
     """Each part of the graph (`packing.parts`) laid out alone, widened, and the parts packed to
     `aspect` (of the flat page: width over height); with `stable`, an earlier layout, what did not
     change kept where it was (`stable.py`). `spans` gives the rows of nodes that take a set
-    number (blocks, `bundles.py`)."""
+    number (blocks, `bundles.py`); `names` the names lone nodes are ordered by in their matrix."""
     index = {ident: i for i, ident in enumerate(ids)}
     split = parts(len(ids), [(index[e.source], index[e.target]) for e in edges])
     if len(split) <= 1 and (stable is None or not split):
@@ -228,6 +232,7 @@ def _packed(
     for ident in lone:
         by_group.setdefault(groups.get(ident, "") if groups else "", []).append(ident)
     page = aspect * ROW / UNIT  # the aspect in grid units over rows
+    by_group = {group: reading_order(members, names or {}) for group, members in by_group.items()}
     for _, members in sorted(by_group.items()):
         held = [e for e in loops if e.source in set(members)]
         kept.append(stable.reused(members, held, set(members) & set(entries), widths) if stable else None)

@@ -11,12 +11,13 @@ box is nearest the aspect (width over height, in the same units), the smaller ar
 most of the widths tried lie around the width that the parts' area suggests.
 Rows stay whole: every part moves down by a whole number of rows. Nodes without a line to another
 (`matrix`) are not parts of their own each: they stand together in one matrix, row by row, as
-close as their entry markers allow.
+close as their entry markers allow, in the order a reader looks names up in (`reading_order`).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 from analytics_maestro.domain import Edge
@@ -144,6 +145,21 @@ def extent(sizes: Sequence[tuple[float, int]], at: Sequence[tuple[float, int]], 
     w = max(x + sizes[k][0] for k, (x, _) in enumerate(at))
     h = max(y + sizes[k][1] for k, (_, y) in enumerate(at))
     return max(w / aspect, h), w * h
+
+
+def reading_order(ids: Sequence[str], names: Mapping[str, str]) -> list[str]:
+    """`ids` in the order a reader looks a name up in: by name (`names`, else the id), letters
+    without regard to case and numbers by value, ties by id.
+
+    >>> reading_order(["s10", "s2", "b", "A"], {"s10": "system-10", "s2": "system-2", "b": "beta"})
+    ['A', 'b', 's2', 's10']
+    """
+
+    def key(ident: str) -> tuple:
+        parts = re.split(r"(\d+)", (names.get(ident) or ident).casefold())
+        return (tuple(int(p) if k % 2 else p for k, p in enumerate(parts)), ident)
+
+    return sorted(ids, key=key)
 
 
 def matrix(
