@@ -676,3 +676,26 @@ def test_lone_nodes_stand_in_the_order_a_reader_looks_their_names_up_in():
     assert [by_id[c.id] for c in cells] == [
         "alpha", "beta", "gamma", "system-1", "System-2", "system-10", "system-20", "system-100",
     ]  # fmt: skip
+
+
+def test_a_block_beside_other_boxes_in_its_column_does_not_widen_them():
+    from analytics_maestro.render.labels import box_units
+
+    graph = clients_of_one_gateway(20)
+    admins = [Node(f"admin-console-{k}", 0) for k in range(3)]
+    graph = Subgraph(
+        entries=(*graph.entries, *(n.id for n in admins)),
+        nodes=(*graph.nodes, *admins, Node("admin-api", 1)),
+        edges=(*graph.edges, *(Edge(n.id, "admin-api", None) for n in admins), Edge("admin-api", "db", None)),
+    )
+    grid = layout(graph, shared=())
+    cells = {c.id: c for c in grid.cells}
+    first = cells["admin-console-0"]
+    beside = [c for c in grid.cells if abs(c.x - c.w / 2 - (first.x - first.w / 2)) < 0.3]
+    assert {c.id for c in beside} >= {f"client-{i:03d}" for i in range(20)}
+    # every box in the column is at most as wide as the widest name in it asks
+    widest = max(box_units(c.id) for c in beside)
+    assert all(c.w <= widest + 0.01 for c in beside)
+    quality = measure(*grid.measurable())
+    assert quality.overlaps == 0 and quality.through_nodes == 0
+    assert cells["api"].span <= 2

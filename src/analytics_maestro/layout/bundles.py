@@ -2,6 +2,7 @@
 
     blocks(ids, edges, groups) -> {block id: [member, ...]}
     contracted(ids, edges, entries, widths, groups, blocks, aspect) -> Contraction
+    narrowed(grid, contraction, widths) -> {block id: columns}
     expanded(grid, contraction) -> Grid
 
 Nodes that nothing calls and that call exactly the same applications (a hundred clients of one
@@ -14,6 +15,8 @@ block's matrix and draws each member's line as the block's route to that target:
 member's box, along the gap under its row to the right of the block, up or down a collector
 beside the block, and from there as the block's line, so that the lines of a block leave it as one
 trunk per target. Every edge keeps its own route, endpoint and tooltip; the statistics do not change.
+A block that shares its column with other boxes is laid out again with no more columns than the
+widest of them holds (`narrowed`), so that it does not widen them.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import msgspec
 
 from analytics_maestro.domain import Edge
 from analytics_maestro.layout.grid import ENTRY_MARGIN, Cell, Grid, Route, route_key, snap
-from analytics_maestro.layout.packing import matrix
+from analytics_maestro.layout.packing import MATRIX_GAP, matrix
 
 BLOCK_MIN = 8  # callers of the same applications, at least, to make a block
 COLLECTOR = 0.1  # grid units right of the block where its members' lines meet, per target further
@@ -79,11 +82,15 @@ def contracted(
     groups: Mapping[str, str] | None,
     found: Mapping[str, list[str]],
     aspect: float,
+    columns: Mapping[str, int] | None = None,
 ) -> Contraction:
     """The graph with each of `found` (`blocks`) laid out as one node: as wide as its matrix at
-    `aspect` (grid units over rows) and as many rows high, with one edge to each node its members call."""
+    `aspect` (grid units over rows), or of `columns` columns, and as many rows high, with one edge
+    to each node its members call."""
     member_of = {m: block for block, members in found.items() for m in members}
-    shapes = {block: matrix(members, widths, [], aspect) for block, members in found.items()}
+    shapes = {
+        block: matrix(members, widths, [], aspect, (columns or {}).get(block)) for block, members in found.items()
+    }
     new_widths = dict(widths)
     spans = {}
     for block, shape in shapes.items():
@@ -109,6 +116,27 @@ def contracted(
         original=[e for e in edges if e.source in member_of],
         entries_before=list(entries),
     )
+
+
+def narrowed(grid: Grid, contraction: Contraction, widths: Mapping[str, float]) -> dict[str, int]:
+    """The blocks of `grid` (laid out from `contraction`) that share their column with other
+    boxes and would widen them, each with the columns of a matrix no wider than the widest of
+    those boxes (one at least): a block adapts to its column, the column not to the block."""
+    out = {}
+    for block, shape in contraction.shapes.items():
+        box = next(c for c in grid.cells if c.id == block)
+        left, right = box.x - box.w / 2, box.x + box.w / 2
+        beside = [
+            widths.get(c.id, 0.0) for c in grid.cells
+            if c.id != block and c.x - c.w / 2 < right and left < c.x + c.w / 2
+        ]  # fmt: skip
+        if not beside:
+            continue
+        member = shape.cells[0].w
+        fits = max(1, int((max(beside) + MATRIX_GAP + 1e-9) // (member + MATRIX_GAP)))
+        if fits < len({c.x for c in shape.cells}):
+            out[block] = fits
+    return out
 
 
 def expanded(grid: Grid, contraction: Contraction) -> Grid:

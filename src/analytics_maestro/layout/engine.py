@@ -19,7 +19,7 @@ import msgspec
 
 from analytics_maestro.domain import Edge, Subgraph
 from analytics_maestro.layout.acyclic import back_edges
-from analytics_maestro.layout.bundles import blocks, contracted, expanded
+from analytics_maestro.layout.bundles import blocks, contracted, expanded, narrowed
 from analytics_maestro.layout.containers import banded_rows, containers, sifted_groups
 from analytics_maestro.layout.coordinates import assign_rows
 from analytics_maestro.layout.grid import (
@@ -158,6 +158,11 @@ def layout(
         main = _packed(
             small.ids, small.entries, small.edges, small.groups, small.widths, aspect, stable, small.spans, names
         )
+        if fitted := narrowed(main, small, widths):
+            small = contracted(main_ids, main_edges, main_entries, widths, groups, found, aspect * ROW / UNIT, fitted)
+            main = _packed(
+                small.ids, small.entries, small.edges, small.groups, small.widths, aspect, stable, small.spans, names
+            )
         main = expanded(main, small)
     else:
         main = _packed(main_ids, main_entries, main_edges, groups, widths, aspect, stable, names=names)
