@@ -3,7 +3,8 @@ the same graph (our DOT export: label-sized boxes, the protocol on each edge), a
 
     .venv/bin/python devtools/gallery.py        # needs Graphviz's `dot` on the PATH
 
-Writes docs/gallery/<example>-{flat,iso,dot}.png and docs/gallery.md.
+Writes docs/gallery/<example>-{flat,iso,dot}.png (and -landscape.png for an example of two systems
+or more) and docs/gallery.md.
 """
 
 from __future__ import annotations
@@ -32,11 +33,19 @@ def main() -> None:
                     check=True, capture_output=True,
                 )  # fmt: skip
             layout = json.loads(Path(f"{tmp}/{name}.json").read_text())
+            # with two systems or more, the landscape too: one card per system
+            landscape = len(layout.get("containers", ())) > 0
+            if landscape:
+                subprocess.run(
+                    [COMMAND, "draw", str(path), "--all", "--level", "systems", "--style", "flat",
+                     "-o", f"{tmp}/{name}-landscape.svg", "--png", str(out / f"{name}-landscape.png")],
+                    check=True, capture_output=True,
+                )  # fmt: skip
             dot = f"{tmp}/{name}.dot"
             subprocess.run([COMMAND, "draw", str(path), "--all", "--format", "dot", "-o", dot], check=True)
             subprocess.run(["dot", "-Tpng", "-Gdpi=96", dot, "-o", str(out / f"{name}-dot.png")], check=True)
             title = path.read_text().splitlines()[0].lstrip("# ").split(" (")[0]
-            rows.append((name, title, len(layout["nodes"]), len(layout["edges"]), layout.get("rail", [])))
+            rows.append((name, title, len(layout["nodes"]), len(layout["edges"]), layout.get("rail", []), landscape))
     lines = [
         "# Gallery",
         "",
@@ -46,7 +55,7 @@ def main() -> None:
         "after](before-after.md) shows three of them as they were drawn before whole names, the rail and packing.",
         "",
     ]
-    for name, title, nodes, edges, rail in rows:
+    for name, title, nodes, edges, rail, landscape in rows:
         shared = f"; on the rail: {', '.join(rail)}" if rail else ""
         lines += [
             f"## {title}",
@@ -59,6 +68,8 @@ def main() -> None:
             f"Ours, iso: ![ours, iso](gallery/{name}-iso.png)",
             "",
         ]
+        if landscape:
+            lines += [f"Its landscape (`--level systems`): ![landscape](gallery/{name}-landscape.png)", ""]
     (ROOT / "docs" / "gallery.md").write_text("\n".join(lines))
 
 

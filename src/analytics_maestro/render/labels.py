@@ -39,7 +39,7 @@ UNIT, ROW = 150.0, 80.0
 # px: a system's name on its card, and in two lines when one does not hold it; the card's widest;
 # the room right of the name, clear of a badge on the card's corner
 SYSTEM_FONT, SYSTEM_SMALL = 28, 16
-MAX_CARD = 480
+MAX_CARD = 640
 CARD_MARGIN = 6
 # Characters after which a name may break
 _BREAKS = "-_./: "
@@ -153,8 +153,9 @@ def card(node: Node) -> Card:
     Card(lines=('Shop',), size=28, count='2 apps')
     >>> card(Node("s", 0, "Customer identity and access management platform", system_box="s"))[:2]
     (('Customer identity and access management platform',), 16)
-    >>> card(Node("s", 0, "Customer identity and access management platform of the whole group", system_box="s"))[:2]
-    (('Customer identity and access', 'management platform of the whole group'), 16)
+    >>> card(Node("s", 0, "Customer identity and access management platform of the whole group and its partners",
+    ...           system_box="s"))[:2]
+    (('Customer identity and access management', 'platform of the whole group and its partners'), 16)
     """
     name_lines, size = _card_lines(node.name or node.id)
     return Card(name_lines, size, counted(len(node.hosts), "app", "apps"))
