@@ -27,7 +27,7 @@ import msgspec
 
 from analytics_maestro.domain import Edge
 from analytics_maestro.layout.grid import ENTRY_MARGIN, Cell, Grid, Route, route_key, snap
-from analytics_maestro.layout.packing import MATRIX_GAP, matrix
+from analytics_maestro.layout.packing import MATRIX_GAP, matrix, parts
 
 BLOCK_MIN = 8  # callers of the same applications, at least, to make a block
 COLLECTOR = 0.1  # grid units right of the block where its members' lines meet, per target further
@@ -122,13 +122,19 @@ def narrowed(grid: Grid, contraction: Contraction, widths: Mapping[str, float]) 
     """The blocks of `grid` (laid out from `contraction`) that share their column with other
     boxes and would widen them, each with the columns of a matrix no wider than the widest of
     those boxes (one at least): a block adapts to its column, the column not to the block."""
+    # the boxes of a block's own part (parts packed beside it are widened apart from it)
+    index = {ident: k for k, ident in enumerate(contraction.ids)}
+    part_of = {}
+    for members in parts(len(index), [(index[e.source], index[e.target]) for e in contraction.edges]):
+        for k in members:
+            part_of[contraction.ids[k]] = members[0]
     out = {}
     for block, shape in contraction.shapes.items():
         box = next(c for c in grid.cells if c.id == block)
         left, right = box.x - box.w / 2, box.x + box.w / 2
         beside = [
             widths.get(c.id, 0.0) for c in grid.cells
-            if c.id != block and c.x - c.w / 2 < right and left < c.x + c.w / 2
+            if c.id != block and part_of[c.id] == part_of[block] and c.x - c.w / 2 < right and left < c.x + c.w / 2
         ]  # fmt: skip
         if not beside:
             continue
