@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import xml.etree.ElementTree as ET
 
 import jwt
 import pytest
@@ -592,6 +593,28 @@ def test_systems_in_containers_unless_asked_not_to(world):
     assert "containers" not in alice.get(f"/graphs/{plain['id']}/layout.json").get_json()
     assert 'class="container"' not in alice.get(f"/graphs/{plain['id']}.svg").data.decode()
     error_of(alice.post("/graphs", json={"systems": systems, "containers": "sometimes"}), 400)
+
+
+def test_the_landscape_on_request_is_packed_to_the_aspect_asked(world):
+    from analytics_maestro.inventory.generate import generate
+
+    bob = world.client("bob")
+    assert bob.post("/inventory", json=generate(300, 4)).status_code == 200
+    graph = bob.post("/graphs", json={"all_systems": True}).get_json()
+    world.wait("bob", graph["id"])
+
+    def ratio(aspect):
+        query = {"level": "systems", "style": "flat", **({"aspect": aspect} if aspect else {})}
+        asked = bob.get(f"/graphs/{graph['id']}.svg", query_string=query)
+        assert asked.status_code == 200
+        _, _, width, height = (float(v) for v in ET.fromstring(asked.data).get("viewBox").split())
+        return width / height
+
+    wide, tall, default = ratio(3.0), ratio(0.5), ratio(None)
+    assert tall < default < wide and wide > 3 * tall
+    assert ratio(2.96) == wide  # to a tenth: one drawing kept per tenth
+    for bad in (10, 0.1, "wide"):
+        error_of(bob.get(f"/graphs/{graph['id']}.svg", query_string={"level": "systems", "aspect": bad}), 400)
 
 
 def test_a_graph_of_the_systems_landscape_packed_to_an_aspect(world):

@@ -396,6 +396,14 @@ def test_panning_a_five_thousand_application_diagram(browser, server):
     assert page.evaluate("document.querySelector('#viewer svg').classList.contains('far')") is True
     assert len(names) >= 2 and all(display != "none" and height >= 3 for display, height in names), names[:5]
     assert page.evaluate("getComputedStyle(document.querySelector('#viewer text.count')).display") == "none"
+    # asked packed to the viewer's shape, so that it fills the viewer
+    shown = page.evaluate(
+        "(() => { const c = document.getElementById('viewer'); return c.clientWidth / c.clientHeight; })()"
+    )
+    asked = page.evaluate(
+        "performance.getEntriesByType('resource').map((e) => e.name).filter((u) => u.includes('.svg?'))"
+    )
+    assert any("level=systems" in url and f"aspect={shown:.1f}" in url for url in asked), (shown, asked)
     shot(page, "7a-large-landscape")
     # a drawing that takes more than a moment to come says so (seen as it is said: the page is busy)
     page.evaluate("""() => { const v = document.getElementById('viewer'); window.busySaid = false;

@@ -123,22 +123,28 @@ def changes_of(artifacts: Artifacts, graph_id: str, old: int | None, new: int) -
 # The diagram in each style: isometric (Maestro's look, drawn by the run) and flat (for very large
 # diagrams and print), with and without the rail, and the landscape of the applications' systems:
 # all but the run's own drawn from the same artefacts when first asked for
-def diagram_file(style: str, rail: bool, landscape: bool = False, colour: str = "provider") -> str:
-    if (style, rail, landscape, colour) == ("iso", True, False, "provider"):
+def diagram_file(
+    style: str, rail: bool, landscape: bool = False, colour: str = "provider", aspect: float | None = None
+) -> str:
+    if (style, rail, landscape, colour, aspect) == ("iso", True, False, "provider", None):
         return PRODUCTS["svg"].file
     return "".join(("landscape" if landscape else "diagram", "-flat" if style == "flat" else "",
-                    "" if rail else "-lines", "" if colour == "provider" else f"-by-{colour}", ".svg"))  # fmt: skip
+                    "" if rail else "-lines", "" if colour == "provider" else f"-by-{colour}",
+                    f"-aspect-{aspect:.1f}" if landscape and aspect is not None else "", ".svg"))  # fmt: skip
 
 
 def diagram_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso", rail: bool = True,
-               landscape: bool = False, expand: Sequence[str] = (), colour: str = "provider") -> bytes:  # fmt: skip
+               landscape: bool = False, expand: Sequence[str] = (), colour: str = "provider",
+               aspect: float | None = None) -> bytes:  # fmt: skip
     """A published run's diagram in `style`, with its rail of shared infrastructure or (`rail`
     false) every edge a line, laid out again for it; with `landscape`, the systems of its
     applications (`diagram.landscape_of`), those in `expand` opened in place (NoSuchSystem for one
-    that is not there); its tiles coloured by `colour` (`render.common.Colouring`). Any but the
-    run's own is drawn on first request and kept, but for an opened landscape, drawn each time. A
-    diagram without a rail is the same either way."""
-    path = artifacts.path(graph_id, run, diagram_file(style, rail, landscape, colour))
+    that is not there), packed to `aspect` (width over height, to a tenth; 16:10 if None); its
+    tiles coloured by `colour` (`render.common.Colouring`). Any but the run's own is drawn on
+    first request and kept, but for an opened landscape, drawn each time. A diagram without a rail
+    is the same either way."""
+    aspect = round(aspect, 1) if landscape and aspect is not None else None
+    path = artifacts.path(graph_id, run, diagram_file(style, rail, landscape, colour, aspect))
     if expand or not path.exists():
         if landscape:
             applications = read_product(artifacts, graph_id, run, "applications")
@@ -146,7 +152,9 @@ def diagram_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso"
             if unknown:
                 raise NoSuchSystem(unknown[0])
             names = system_names(artifacts, graph_id, run)
-            view, grid = diagram.landscape_of(applications, names, expanded=frozenset(expand))
+            view, grid = diagram.landscape_of(
+                applications, names, aspect=aspect or diagram.ASPECT, expanded=frozenset(expand)
+            )
             servers = {}
         else:
             view, grid, servers = (read_product(artifacts, graph_id, run, p) for p in ("view", "layout", "servers"))
@@ -197,14 +205,16 @@ def publish(run: Run) -> None:
 
 
 def png_of(artifacts: Artifacts, graph_id: str, run: int, style: str = "iso", rail: bool = True,
-           landscape: bool = False, expand: Sequence[str] = (), colour: str = "provider") -> bytes:  # fmt: skip
+           landscape: bool = False, expand: Sequence[str] = (), colour: str = "provider",
+           aspect: float | None = None) -> bytes:  # fmt: skip
     """The published diagram as PNG, made on first request and kept."""
     from analytics_maestro.render import exports
 
-    asked = (artifacts, graph_id, run, style, rail, landscape, expand, colour)
+    aspect = round(aspect, 1) if landscape and aspect is not None else None
+    asked = (artifacts, graph_id, run, style, rail, landscape, expand, colour, aspect)
     if expand:  # an opened landscape, drawn each time
         return exports.png(diagram_of(*asked).decode())
-    path = artifacts.path(graph_id, run, diagram_file(style, rail, landscape, colour).replace(".svg", ".png"))
+    path = artifacts.path(graph_id, run, diagram_file(style, rail, landscape, colour, aspect).replace(".svg", ".png"))
     if not path.exists():
         svg = diagram_of(*asked).decode()
         artifacts.write(graph_id, run, path.name, exports.png(svg))

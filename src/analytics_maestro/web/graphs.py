@@ -157,6 +157,10 @@ class DiagramQuery(BaseModel):
     colour: Literal[COLOURINGS] = Field(  # type: ignore[valid-type]
         "provider", description="what the tiles' colours tell: the provider (Maestro's), the system or the environment"
     )  # fmt: skip
+    aspect: float | None = Field(
+        None, ge=1 / 3, le=3, description="for the landscape of a graph of applications: the width over the height "
+        "to pack it to, to a tenth (the viewer's); absent: 16:10"
+    )  # fmt: skip
     download: bool = Field(False, description="ask the browser to save it under the graph's name")
 
 
@@ -180,7 +184,7 @@ def _drawn(make: Callable, graph: records.GraphRecord, query: DiagramQuery) -> t
     landscape = landscape_asked(graph, query)
     try:
         data = make(_artifacts(), graph.id, _published(graph), query.style, query.rail, landscape, query.expand,
-                    query.colour)  # fmt: skip
+                    query.colour, query.aspect)  # fmt: skip
     except NoSuchSystem as exc:
         raise ApiError(400, "invalid", f"expand: {exc.args[0]!r} is not a system of this diagram") from None
     return data, landscape
@@ -360,7 +364,7 @@ def _file(data: bytes, mimetype: str, graph: records.GraphRecord, suffix: str, d
 
 def _diagram(graph_id: str, query: DiagramQuery, make: Callable, mimetype: str, extension: str) -> Response:
     """The published diagram in the asked style, made by `make(artifacts, graph id, run, style, rail,
-    graph type, landscape, expand, colour)`."""
+    landscape, expand, colour, aspect)`."""
     graph = visible(graph_id)
     data, landscape = _drawn(make, graph, query)
     suffix = "".join(("-systems" if landscape else "", "-flat" if query.style == "flat" else "",

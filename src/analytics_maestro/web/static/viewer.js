@@ -38,6 +38,11 @@ export function viewerIn(container, { onSelect, onLoad } = {}) {
       if (level) params.set("level", level);
       if (level === "systems") for (const system of expand) params.append("expand", system);
       if (colour !== "provider") params.set("colour", colour);
+      // the landscape packed to the viewer's shape, so that fitted its names are as large as they can be
+      if (level === "systems" && container.clientHeight > 0) {
+        const shape = Math.min(3, Math.max(1 / 3, container.clientWidth / container.clientHeight));
+        params.set("aspect", shape.toFixed(1));
+      }
       const src = container.dataset.src + (params.size ? `?${params}` : "");
       current?.destroy();
       // what takes longer than a moment says so: a wait for the server past BUSY_AFTER, or a drawing
