@@ -123,7 +123,8 @@ def layout(
     on the rail.
 
     Parts that share no edge are laid out one by one and packed (`packing.py`) to `aspect`, the
-    width over the height of the flat drawing.
+    width over the height of the flat drawing. Eight or more uncalled nodes that call the same
+    nodes are laid out as one block whose lines leave as one trunk (`bundles.py`).
 
     With `previous`, an earlier layout of the same diagram, what did not change stays where it was
     (`stable.py`): an unchanged part as it was drawn, a changed one started from its earlier order
