@@ -53,6 +53,8 @@ def sifted_groups(
     >>> sifted_groups([[0, 1, 2], [3, 4, 5]], [[5], [4], [], [], [], []], "ABCABC".__getitem__, "ABC", [100])
     ([[1, 0, 2], [4, 3, 5]], ['B', 'A', 'C'])
     """
+    if len(ranked) < 2:
+        return [list(layer) for layer in layers], list(ranked)
     n = sum(len(layer) for layer in layers)
     size = max((item for layer in layers for item in layer), default=-1) + 1
     runs: list[dict[str, list[int]]] = [{} for _ in layers]
