@@ -9,6 +9,7 @@ import os
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +21,7 @@ from analytics_maestro.inventory.generate import generate
 from analytics_maestro.inventory.memory import MemoryInventory
 from analytics_maestro.inventory.validate import validate
 from analytics_maestro.layout import engine, layout, ordering, refine
-from analytics_maestro.layout.grid import ENTRY_MARGIN, NODE_WIDTH
+from analytics_maestro.layout.grid import ENTRY_MARGIN, NODE_WIDTH, grid_from_json
 from analytics_maestro.layout.layering import assign_columns
 from analytics_maestro.layout.quality import from_layout_json, measure
 from analytics_maestro.layout.simplex import network_simplex
@@ -623,6 +624,17 @@ def test_a_hundred_and_twenty_callers_of_one_gateway_are_one_block_with_one_trun
     assert layout(clients_of_one_gateway(120, order=7), shared=()).to_json() == grid.to_json()
 
 
+def test_onap_drawn_again_from_its_layout_is_drawn_as_before_with_its_block():
+    from analytics_maestro.inventory.files import load_inventory
+
+    report = load_inventory(Path(__file__).parent.parent / "examples" / "onap.yaml")
+    graph = lookup(MemoryInventory(report.inventory, "t"), GraphRequest(owner="t", all_systems=True), 40)[1]
+    grid = layout(graph, shared=())  # every edge a line: the DCAE collectors that call the router are a block
+    assert len(grid.blocks) == 1 and len(grid.blocks[0].members) >= 8
+    assert grid_from_json(grid.to_json()) == grid
+    assert layout(graph, shared=(), previous=grid_from_json(grid.to_json())).to_json() == grid.to_json()
+
+
 def test_fewer_callers_than_a_block_stand_in_their_column():
     grid = layout(clients_of_one_gateway(5), shared=())
     assert {c.col for c in grid.cells if c.id.startswith("client-")} == {0}
@@ -655,6 +667,9 @@ def test_blocks_of_callers_lay_out_cleanly_in_any_graph_and_group(data):
     )
     if groups:
         held(grid, groups)
+    # drawn again from its own layout JSON (a graph's next run), it is drawn exactly as before
+    again = layout(graph, groups, shared=(), previous=grid_from_json(grid.to_json()))
+    assert again.to_json() == grid.to_json()
 
 
 def test_lone_nodes_of_one_group_beside_other_parts_stand_in_their_box():

@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 import msgspec
 
 from analytics_maestro.domain import Edge
-from analytics_maestro.layout.grid import ENTRY_MARGIN, Cell, Grid, Route, route_key, snap
+from analytics_maestro.layout.grid import ENTRY_MARGIN, Block, Cell, Grid, Route, route_key, snap
 from analytics_maestro.layout.packing import MATRIX_GAP, matrix, parts
 
 BLOCK_MIN = 8  # callers of the same applications, at least, to make a block
@@ -147,7 +147,8 @@ def narrowed(grid: Grid, contraction: Contraction, widths: Mapping[str, float]) 
 
 def expanded(grid: Grid, contraction: Contraction) -> Grid:
     """`grid`, laid out from `contraction`, with each block's members in its matrix and each
-    member's edge routed through the block's trunk to its target."""
+    member's edge routed through the block's trunk to its target; the blocks as they were laid out
+    are kept in `Grid.blocks`, so that a later layout finds them (`stable.Previous`)."""
     cells = {c.id: c for c in grid.cells}
     trunks = {(r.source, r.target): r for r in grid.routes if r.source in contraction.members}
     out_cells = [c for c in grid.cells if c.id not in contraction.members]
@@ -180,11 +181,20 @@ def expanded(grid: Grid, contraction: Contraction) -> Grid:
         out_routes.append(Route(e.source, e.target, e.endpoint, trunk.kind, points))
     out_cells.sort(key=lambda c: c.id)
     out_routes.sort(key=route_key)
+    kept = tuple(
+        Block(
+            tuple(members),
+            cells[block],
+            tuple(sorted((r for r in trunks.values() if r.source == block), key=route_key)),
+        )
+        for block, members in sorted(contraction.members.items())
+    )
     return msgspec.structs.replace(
         grid,
         cells=tuple(out_cells),
         routes=tuple(out_routes),
         entries=tuple(sorted(set(contraction.entries_before))),
+        blocks=kept,
     )
 
 

@@ -32,6 +32,7 @@ from analytics_maestro.layout.grid import (
     column_x,
     route_key,
     shifted,
+    shifted_blocks,
     shifted_containers,
     snap,
 )  # fmt: skip
@@ -179,7 +180,8 @@ def layout(
     cells.sort(key=lambda c: c.id)
     routes.sort(key=route_key)
     boxes = shifted_containers(main.containers, 0.0, rows - main.rows)
-    return Grid(tuple(cells), tuple(routes), main.columns, rows, main.entries, tuple(sorted(rail)), boxes)
+    kept = shifted_blocks(main.blocks, 0.0, rows - main.rows)
+    return Grid(tuple(cells), tuple(routes), main.columns, rows, main.entries, tuple(sorted(rail)), boxes, kept)
 
 
 def _packed(

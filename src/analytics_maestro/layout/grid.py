@@ -61,9 +61,20 @@ class Container(msgspec.Struct, frozen=True, gc=False):
     h: float
 
 
+class Block(msgspec.Struct, frozen=True, gc=False):
+    """A block of callers (`bundles.py`) as the layout placed it before its members were put in:
+    its members, its cell and its routes (one per target), kept so that a later layout can find it
+    unchanged (`stable.Previous`)."""
+
+    members: tuple[str, ...]
+    cell: Cell
+    trunks: tuple[Route, ...]
+
+
 class Grid(msgspec.Struct, frozen=True):
     """Every node's cell, every edge's route, the grid's size, the entries, the nodes on the
-    rail (shared infrastructure, in the rows above the rest) and the containers of groups."""
+    rail (shared infrastructure, in the rows above the rest), the containers of groups and the
+    blocks of callers."""
 
     cells: tuple[Cell, ...]
     routes: tuple[Route, ...]
@@ -72,6 +83,7 @@ class Grid(msgspec.Struct, frozen=True):
     entries: tuple[str, ...]
     rail: tuple[str, ...] = ()
     containers: tuple[Container, ...] = ()
+    blocks: tuple[Block, ...] = ()
 
     @property
     def width(self) -> float:
@@ -109,6 +121,7 @@ class Grid(msgspec.Struct, frozen=True):
                 "entries": list(self.entries),
                 **({"rail": list(self.rail)} if self.rail else {}),
                 **({"containers": [msgspec.structs.asdict(b) for b in self.containers]} if self.containers else {}),
+                **({"blocks": [msgspec.to_builtins(b) for b in self.blocks]} if self.blocks else {}),
             },
             separators=(",", ":"),
             ensure_ascii=False,
@@ -125,6 +138,7 @@ class _Document(msgspec.Struct):
     entries: tuple[str, ...]
     rail: tuple[str, ...] = ()
     containers: tuple[Container, ...] = ()
+    blocks: tuple[Block, ...] = ()
 
 
 def grid_from_json(text: str | bytes) -> Grid:
@@ -137,7 +151,7 @@ def grid_from_json(text: str | bytes) -> Grid:
     msgspec.ValidationError: Expected `float`, got `str` - at `$.nodes[0].x`
     """
     doc = msgspec.json.decode(text, type=_Document)
-    return Grid(doc.nodes, doc.edges, doc.columns, doc.rows, doc.entries, doc.rail, doc.containers)
+    return Grid(doc.nodes, doc.edges, doc.columns, doc.rows, doc.entries, doc.rail, doc.containers, doc.blocks)
 
 
 def shifted(cells: Iterable[Cell], routes: Iterable[Route], dx: float, dy: int) -> tuple[list[Cell], list[Route]]:
@@ -151,6 +165,15 @@ def shifted(cells: Iterable[Cell], routes: Iterable[Route], dx: float, dy: int) 
 def shifted_containers(containers: Iterable[Container], dx: float, dy: int) -> tuple[Container, ...]:
     """Containers moved as `shifted` moves cells."""
     return tuple(msgspec.structs.replace(b, x=snap(b.x + dx), y=snap(b.y + dy)) for b in containers)
+
+
+def shifted_blocks(blocks: Iterable[Block], dx: float, dy: int) -> tuple[Block, ...]:
+    """Blocks moved as `shifted` moves cells and routes."""
+    out = []
+    for b in blocks:
+        (cell,), trunks = shifted([b.cell], b.trunks, dx, dy)
+        out.append(Block(b.members, cell, tuple(trunks)))
+    return tuple(out)
 
 
 def route_key(route: Route) -> tuple[str, str, str, str]:

@@ -46,10 +46,15 @@ class Previous:
 
     def __init__(self, grid: Grid):
         rail = set(grid.rail)
-        cells = [c for c in grid.cells if c.id not in rail]
+        # a block of callers as it was laid out, before its members were put in (`bundles.py`)
+        members = {m for b in grid.blocks for m in b.members}
+        cells = [c for c in grid.cells if c.id not in rail and c.id not in members] + [b.cell for b in grid.blocks]
         # the rows of the rail, and the one between it and containers
         shift = min((c.row for c in cells), default=0) if rail else 0
-        routes = [r for r in grid.routes if r.kind != "shared" and r.source not in rail and r.target not in rail]
+        routes = [
+            r for r in grid.routes
+            if r.kind != "shared" and r.source not in rail and r.target not in rail and r.source not in members
+        ] + [t for b in grid.blocks for t in b.trunks]  # fmt: skip
         cells, routes = shifted(cells, routes, 0.0, -shift)
         self.cells = {c.id: c for c in cells}
         self.routes: dict[str, list[Route]] = {}
@@ -57,7 +62,8 @@ class Previous:
             self.routes.setdefault(route.source, []).append(route)
             if route.target != route.source:
                 self.routes.setdefault(route.target, []).append(route)
-        self.entries = set(grid.entries)
+        self.entries = set(grid.entries) - members
+        self.entries |= {b.cell.id for b in grid.blocks if set(b.members) & set(grid.entries)}
 
     def seed(self, ids: Sequence[str]) -> dict[str, int]:
         """The earlier first row of each of `ids` that was drawn."""
