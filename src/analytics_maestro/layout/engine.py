@@ -156,15 +156,15 @@ def layout(
     found = {block: reading_order(members, names) for block, members in blocks(main_ids, main_edges, groups).items()}
     if found:
         # many callers of the same applications laid out as one block (`bundles.py`)
-        small = contracted(main_ids, main_edges, main_entries, widths, groups, found, aspect * ROW / UNIT)
-        main = _packed(
-            small.ids, small.entries, small.edges, small.groups, small.widths, aspect, stable, small.spans, names
-        )
-        if fitted := narrowed(main, small, widths):
-            small = contracted(main_ids, main_edges, main_entries, widths, groups, found, aspect * ROW / UNIT, fitted)
+        # (then once more, with the blocks that would widen their column narrowed to it)
+        columns: dict[str, int] | None = None
+        while True:
+            small = contracted(main_ids, main_edges, main_entries, widths, groups, found, aspect * ROW / UNIT, columns)
             main = _packed(
                 small.ids, small.entries, small.edges, small.groups, small.widths, aspect, stable, small.spans, names
             )
+            if columns is not None or not (columns := narrowed(main, small, widths)):
+                break
         main = expanded(main, small)
     else:
         main = _packed(main_ids, main_entries, main_edges, groups, widths, aspect, stable, names=names)
@@ -263,8 +263,8 @@ def _packed(
                     reshaped = msgspec.structs.replace(reshaped, containers=containers(reshaped.cells, groups))
                 tried = [*sizes[:-1], footprint(reshaped)]
                 at = pack(tried, page)
-                if extent(tried, at, page) < best[0]:
-                    best = (extent(tried, at, page), reshaped, at)
+                if (size := extent(tried, at, page)) < best[0]:
+                    best = (size, reshaped, at)
             grids[-1], corners = best[1], best[2]
             sizes[-1] = footprint(grids[-1])
     else:
