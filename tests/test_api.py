@@ -376,6 +376,7 @@ def test_a_graph_from_creation_to_artefacts(world):
     assert stats == done["stats"] and sum(stats["histogram"]) == 19 and stats["maestro"]["info"]["conections"] > 0
     svg = alice.get(f"/graphs/{graph['id']}.svg")
     assert svg.mimetype == "image/svg+xml" and b'id="graph"' in svg.data and b"tool-frontend" in svg.data
+    assert svg.headers["Content-Disposition"] == 'inline; filename="Shop.svg"'  # shown, and named
     download = alice.get(f"/graphs/{graph['id']}.svg?download=1")
     assert download.headers["Content-Disposition"] == 'attachment; filename="Shop.svg"'
     flat = alice.get(f"/graphs/{graph['id']}.svg?style=flat&download=1")

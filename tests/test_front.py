@@ -11,10 +11,12 @@ import statistics
 import subprocess
 import time
 import urllib.request
+import zlib
 from pathlib import Path
 
 import pytest
 from bench.api import COMMAND, call, start_server
+from bench.viewer import drag_frames
 from playwright.sync_api import expect
 
 from tests.conftest import unavailable
@@ -28,6 +30,24 @@ DEMO = Path(__file__).resolve().parent.parent / "src/analytics_maestro/demo/inve
 
 
 VENDOR = Path(__file__).resolve().parent.parent / "src/analytics_maestro/web/static/vendor/svg-pan-zoom.min.js"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's header."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", data[:16]
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def png_drawn(data: bytes) -> bool:
+    """Whether a PNG holds a drawing, not a blank: its pixel rows, filtered, take many byte values
+    (a plain white image filters to a handful)."""
+    chunks, at = [], 8
+    while at < len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        if data[at + 4 : at + 8] == b"IDAT":
+            chunks.append(data[at + 8 : at + 8 + length])
+        at += 12 + length
+    return len(set(zlib.decompress(b"".join(chunks)))) > 32
 
 
 @pytest.fixture(scope="module")
@@ -197,9 +217,14 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
     expect(page.locator("#impact-summary")).to_contain_text("Entries that reach it: shop-cdn")
     shot(page, "4-details-and-impact")
 
-    # exports: what the browser saves is what the API serves
+    # exports: what the browser saves is what the API serves; the PNG, made in the page, of the
+    # same size as the API's, and a drawing
+    token = {"Authorization": f"Bearer {server.token}"}
+    served = urllib.request.Request(f"{server.base}/graphs/{graph_id}.png", headers=token)
+    with urllib.request.urlopen(served) as response:
+        size = png_size(response.read())
     for button, check in (("#export-svg", lambda data: b'id="graph"' in data[:400]),
-                          ("#export-png", lambda data: data[:8] == b"\x89PNG\r\n\x1a\n"),
+                          ("#export-png", lambda data: png_size(data) == size and png_drawn(data)),
                           ("#export-layout", lambda data: len(json.loads(data)["nodes"]) == 19)):  # fmt: skip
         with page.expect_download() as download:
             page.click(button)
@@ -218,6 +243,16 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
     assert b'class="flat"' in Path(download.value.path()).read_bytes()[:300]
     page.hover("#viewer g.app[data-app-id=frontend]")
     expect(page.locator("#app-tip")).to_contain_text("frontend")
+    focused = "document.querySelector('#viewer svg').classList.contains('focus')"
+    assert page.evaluate(focused) is True  # its neighbours marked
+    page.mouse.move(5, 5)
+    assert page.evaluate(focused) is False
+    # crossed while the drawing is dragged (a button held), an application is not marked, nor shown
+    page.eval_on_selector(
+        "#viewer g.app[data-app-id=cartservice]",
+        "(node) => node.dispatchEvent(new MouseEvent('mouseenter', { buttons: 1 }))",
+    )
+    assert page.evaluate(focused) is False and page.locator("#app-tip").is_hidden()
     page.click("[data-style=iso]")
     page.wait_for_selector("#viewer svg.iso g.app")
     with urllib.request.urlopen(urllib.request.Request(
@@ -500,22 +535,6 @@ def test_panning_a_five_thousand_application_diagram(browser, server):
     context.close()
 
 
-def drag_frames(page) -> list[float]:
-    """Frame-to-frame times (ms) in the page while the mouse drags the diagram around."""
-    page.evaluate("""() => { window.frames_ = []; let last = performance.now();
-        const tick = (now) => {
-            window.frames_.push(now - last); last = now;
-            if (window.frames_.length < 400 && !window.stopFrames_) requestAnimationFrame(tick);
-        };
-        window.stopFrames_ = false; requestAnimationFrame(tick); }""")  # fmt: skip
-    page.mouse.move(700, 500)
-    page.mouse.down()
-    for step in range(120):
-        page.mouse.move(700 + (step % 40) * 6, 500 + (step % 30) * 4)
-    page.mouse.up()
-    return page.evaluate("() => { window.stopFrames_ = true; return window.frames_.slice(2); }")
-
-
 def ended(server, graph_id: str, run: int) -> dict:
     """The graph once its run `run` has ended."""
     for _ in range(600):
@@ -639,7 +658,18 @@ def test_keys_the_favicon_and_a_long_selection_summarised(browser, server):
     page.keyboard.press("Escape")
     expect(page.locator("#details")).to_be_hidden()
     shot(page, "11-keys-after-escape")
-    # an export that fails says why, beside the graph's name; the link is as it was
+    # the PNG is made in the page: the server is not asked for it
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if ".png" in request.url else None)
+    with page.expect_download() as download:
+        page.click("#export-png")
+    assert download.value.suggested_filename == "keys.png" and png_drawn(Path(download.value.path()).read_bytes())
+    assert asked == []
+    # where the browser cannot make it (a canvas refused), it is the server's; an export that fails
+    # says why, beside the graph's name; the link is as it was
+    page.evaluate("() => { HTMLCanvasElement.prototype.toBlob = function (done) { done(null); }; }")
+    page.click("[data-style=flat]")  # (a drawing whose PNG is not made yet)
+    page.wait_for_selector("#viewer svg.flat g.app")
     page.route("**/*.png?*", lambda route: route.fulfill(status=503, content_type="application/json",
                                                          body='{"error": "busy", "message": "try again"}'))  # fmt: skip
     page.click("#export-png")
@@ -648,7 +678,7 @@ def test_keys_the_favicon_and_a_long_selection_summarised(browser, server):
     page.unroute("**/*.png?*")
     with page.expect_download() as download:
         page.click("#export-png")
-    assert download.value.suggested_filename == "keys.png"
+    assert download.value.suggested_filename == "keys-flat.png" and len(asked) == 2
     expect(page.locator("#graph-error")).to_have_text("")
     context.close()
 
@@ -821,6 +851,9 @@ def test_the_landscape_a_system_opened_filters_and_focus_kept_in_the_address(bro
     page.select_option("#colour-by", "system")
     page.wait_for_selector("#viewer g.app.theme-c1")
     expect(page.locator(".legend-panel")).to_contain_text("colour: the system")
+    # the legend's toggle is in the bar above the drawing, covering none of it until opened
+    toggle, drawing = page.locator(".legend-panel summary").bounding_box(), page.locator("#viewer").bounding_box()
+    assert toggle["y"] + toggle["height"] <= drawing["y"], (toggle, drawing)
     assert "colour=system" in page.url and "colour=system" in page.get_attribute("#export-png", "href")
     themes = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#viewer g.app')]
         .map((g) => [g.dataset.appId, [...g.classList].find((c) => c.startsWith('theme-'))]))""")  # fmt: skip

@@ -357,8 +357,9 @@ def _file(data: bytes, mimetype: str, graph: records.GraphRecord, suffix: str, d
     response.headers["X-Content-Type-Options"] = "nosniff"
     if mimetype == "image/svg+xml":  # opened on its own, a diagram runs nothing and loads nothing
         response.headers["Content-Security-Policy"] = SVG_POLICY
-    if download:
-        response.headers["Content-Disposition"] = f'attachment; filename="{_filename(graph, suffix)}"'
+    # shown in place unless asked to be saved; named either way (the viewer saves what it shows by that name)
+    how = "attachment" if download else "inline"
+    response.headers["Content-Disposition"] = f'{how}; filename="{_filename(graph, suffix)}"'
     return response
 
 

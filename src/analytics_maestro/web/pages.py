@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from analytics_maestro.domain import COLOURINGS
 from analytics_maestro.pipeline import records
+from analytics_maestro.render.exports import MAX_PNG_SIDE
 from analytics_maestro.web import auth
 from analytics_maestro.web.api import ApiError
 from analytics_maestro.web.graphs import graph_json, shared_graph
@@ -97,6 +98,7 @@ def graph(graph_id: str):
         servers=_servers(found),
         opens_on=_opens_on(found),
         colourings=COLOURINGS,
+        max_png_side=MAX_PNG_SIDE,
     )
 
 

@@ -65,8 +65,21 @@ document.getElementById("delete").addEventListener("click", async () => {
   }
 });
 
-// Exports are fetched, then saved: a large diagram's first PNG takes seconds to make, and the link
-// says so meanwhile (past a moment), and says what went wrong if it did
+// Exports are saved as what is shown: the PNG made in the page from the drawing it has (the
+// browser's renderer is several times quicker than the server's), else, like the others, fetched.
+// A large diagram's export takes seconds: the link says so meanwhile (past a moment), and says what
+// went wrong if it did.
+let handle = null;
+async function exported(link, label) {
+  const drawn = link.id === "export-png" && handle?.current;
+  const made = drawn && await drawn.png(Number(link.dataset.maxSide));
+  if (made) return { blob: made, name: (drawn.filename || "diagram.svg").replace(/\.svg$/, ".png") };
+  const response = await fetch(link.href, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`${label}: ${(await response.json().catch(() => ({}))).message || `HTTP ${response.status}`}`);
+  const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || label;
+  return { blob: await response.blob(), name };
+}
+
 for (const link of document.querySelectorAll("#export-svg, #export-png, #export-layout")) {
   link.addEventListener("click", async (event) => {
     event.preventDefault();
@@ -75,10 +88,8 @@ for (const link of document.querySelectorAll("#export-svg, #export-png, #export-
     const busy = setTimeout(() => { link.setAttribute("aria-busy", "true"); link.textContent = `${label}…`; }, 300);
     graphError.textContent = "";
     try {
-      const response = await fetch(link.href, { credentials: "same-origin" });
-      if (!response.ok) throw new Error(`${label}: ${(await response.json().catch(() => ({}))).message || `HTTP ${response.status}`}`);
-      const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || label;
-      const url = URL.createObjectURL(await response.blob());
+      const { blob, name } = await exported(link, label);
+      const url = URL.createObjectURL(blob);
       const save = Object.assign(document.createElement("a"), { href: url, download: name });
       document.body.append(save);
       save.click();
@@ -98,7 +109,7 @@ const viewerBox = document.getElementById("viewer");
 if (viewerBox) {
   const details = document.getElementById("details");
   let selected = null;
-  const handle = viewerIn(viewerBox, {
+  handle = viewerIn(viewerBox, {
     onLoad: async (_viewer, { style, rail, level }, params) => {
       details.hidden = true;
       resetImpact();

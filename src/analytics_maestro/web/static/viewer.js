@@ -149,6 +149,8 @@ async function openViewer(container, src, { onSelect, heavy, overview = false } 
   const response = await fetch(src, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`the diagram did not load (HTTP ${response.status})`);
   const markup = await response.text();
+  // the name the server gives the drawing, for what the page saves of it (its PNG)
+  const filename = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1];
   if (markup.length > HEAVY) await heavy?.();
   hideTip(); // its node is gone with the drawing it was in
   // Made ready out of the document (an inert template), then put in once: laying out the text of a
@@ -208,11 +210,16 @@ async function openViewer(container, src, { onSelect, heavy, overview = false } 
 
   let pinned = null; // a shown impact stays until cleared
   let marked = () => {}; // (once the sketch is there: it is painted again)
+  // (not while a button is held: the drawing is being dragged, and marking its neighbours would
+  // restyle the whole drawing at each application the pointer crosses)
+  let hovered = false;
   for (const [id, node] of apps) {
-    node.addEventListener("mousemove", (event) => showTip(tooltipRows(svg, node), event));
+    node.addEventListener("mousemove", (event) => { if (!event.buttons) showTip(tooltipRows(svg, node), event); });
     node.addEventListener("mouseenter", (event) => {
+      if (event.buttons) return;
       showTip(tooltipRows(svg, node), event);
       if (pinned) return;
+      hovered = true;
       const near = new Set([id]);
       for (const edge of edges) {
         if (edge.dataset.source === id) near.add(edge.dataset.target);
@@ -222,16 +229,28 @@ async function openViewer(container, src, { onSelect, heavy, overview = false } 
     });
     node.addEventListener("mouseleave", () => {
       hideTip();
-      if (!pinned) mark(null);
+      if (!pinned && hovered) mark(null);
+      hovered = false;
     });
     node.addEventListener("click", () => onSelect?.(id, node));
     node.style.cursor = "pointer";
   }
 
+  let picture = null; // its PNG, once made
   const controls = {
     zoom,
     svg,
     apps,
+    filename,
+    // The drawing as shown (its level, style, colours and opened systems), whole, as PNG: made here
+    // from the SVG the page has, by the browser's own renderer, at most `maxSide` pixels on its
+    // longer side; null if the browser cannot (a canvas refused)
+    async png(maxSide) {
+      picture ||= pngOf(markup, bounds, maxSide).catch(() => null);
+      const made = await picture;
+      if (!made) picture = null;
+      return made;
+    },
     impact(id) {
       // everything that depends on `id`, directly or not: walk the links backwards
       const reached = new Set([id]);
@@ -404,6 +423,25 @@ async function openViewer(container, src, { onSelect, heavy, overview = false } 
   return controls;
 }
 
+async function pngOf(markup, { width, height }, maxSide) {
+  const scale = Math.min(1, maxSide / Math.max(width, height, 1));
+  const url = URL.createObjectURL(new Blob([markup], { type: "image/svg+xml" }));
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = Object.assign(document.createElement("canvas"),
+      { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) });
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#fff"; // on white, as the server's
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    return await new Promise((done) => canvas.toBlob(done, "image/png"));
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
 // Far out, the drawing is replaced by its sketch (`sketch.js`), painted in a canvas under the
 // drawing's own element (which keeps the pointer: dragging and zooming work as before; a hover or a
 // click finds the application under the pointer from its box). The sketch is made when the page is
@@ -548,7 +586,7 @@ function minimap(container, zoom, bounds, far) {
 // corner (unfolded with a click): it explains the drawing at every zoom. Its symbols are the
 // drawing's own, and so are its styles (an inline SVG's styles are the page's).
 function legendOutside(svg, container) {
-  container.parentElement.querySelector(".legend-panel")?.remove();
+  document.querySelector(".legend-panel")?.remove();
   const drawn = svg.querySelector("g.legend");
   if (!drawn) return;
   const panel = document.createElement("details");
@@ -559,7 +597,10 @@ function legendOutside(svg, container) {
   const mini = document.createElementNS(SVG, "svg");
   mini.append(drawn);
   panel.append(title, mini);
-  container.after(panel);
+  // in the bar above the drawing where there is one (nothing covers the drawing until asked), else over its corner
+  const bar = document.getElementById("explore");
+  if (bar) bar.append(panel);
+  else container.after(panel);
   // measured in the panel, apart from the drawing, whose symbols it uses: those by their place
   const boxes = [...drawn.children].map((shape) => (shape.localName === "use"
     ? ["x", "y", "width", "height"].reduce((box, name) => ({ ...box, [name]: parseFloat(shape.getAttribute(name)) || 0 }), {})
