@@ -39,3 +39,8 @@ export function problems(error) {
   const lines = error.details.map((d) => `${d.field ? d.field + ": " : ""}${d.message}`);
   return [error.message, ...lines].join("\n");
 }
+
+// The name the server gives what it sends (its Content-Disposition), or undefined
+export function filenameOf(response) {
+  return /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1];
+}

@@ -1,5 +1,5 @@
 // One graph: live progress while it runs, then the viewer, its details panel, exports and sharing.
-import { api, el, problems, when } from "./api.js";
+import { api, el, filenameOf, problems, when } from "./api.js";
 import { explorer } from "./explore.js";
 import { tooltipRows, viewerIn } from "./viewer.js";
 
@@ -76,7 +76,7 @@ async function exported(link, label) {
   if (made) return { blob: made, name: (drawn.filename || "diagram.svg").replace(/\.svg$/, ".png") };
   const response = await fetch(link.href, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`${label}: ${(await response.json().catch(() => ({}))).message || `HTTP ${response.status}`}`);
-  const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || label;
+  const name = filenameOf(response) || label;
   return { blob: await response.blob(), name };
 }
 

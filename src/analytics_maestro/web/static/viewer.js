@@ -1,6 +1,7 @@
 // The diagram viewer: pan and zoom (svg-pan-zoom), fit, reset, fullscreen, isometric or flat; hover an
 // application for its tooltip and its links; hover a link for its protocol; click for details;
 // impact; find and centre; what changed since an earlier run; far out, a sketch of cheap shapes; a minimap.
+import { filenameOf } from "./api.js";
 import { sketchOf } from "./sketch.js";
 
 // One viewer in `container`, its toolbar bound once; `load({ style, rail, level, expand, colour })`
@@ -150,7 +151,7 @@ async function openViewer(container, src, { onSelect, heavy, overview = false } 
   if (!response.ok) throw new Error(`the diagram did not load (HTTP ${response.status})`);
   const markup = await response.text();
   // the name the server gives the drawing, for what the page saves of it (its PNG)
-  const filename = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1];
+  const filename = filenameOf(response);
   if (markup.length > HEAVY) await heavy?.();
   hideTip(); // its node is gone with the drawing it was in
   // Made ready out of the document (an inert template), then put in once: laying out the text of a
