@@ -11,8 +11,9 @@ system's entries and all they reach) and writes it as DOT too. It prints:
   (`analytics_maestro.layout.quality`), ours with the rail of shared infrastructure (the default)
   and with every edge a line (`--shared none`); also the crossings of `dot` held to our rule that
   the entries open the first column (`rank=source`), the like-for-like comparison;
-- readability: the names cut in our flat and iso drawings (0 is the aim), and the aspect of the
-  flat drawing (width over height; 1:3 to 3:1 is the aim);
+- readability: the names cut in our flat and iso drawings, and the iso drawing's captions that
+  touch a tile or another caption (`iso.caption_collisions`, with and without a box per system;
+  0 is the aim for both), and the aspect of the flat drawing (width over height; 1:3 to 3:1 is the aim);
 - draw: the whole `analytics-maestro draw` process (start-up, reading the file, lookup, layout,
   SVG) against `dot -Tsvg` on the same graph and on the whole inventory graph (orphan
   applications that no entry reaches included, as `generate --dot` writes it), with ratios and our
@@ -52,6 +53,7 @@ from analytics_maestro.layout import layout
 from analytics_maestro.layout.grid import Grid
 from analytics_maestro.layout.quality import from_layout_json, from_plain, measure
 from analytics_maestro.render import exports
+from analytics_maestro.render.iso import caption_collisions
 from analytics_maestro.render.labels import ROW, UNIT
 
 COMMAND = str(Path(sys.executable).with_name("analytics-maestro"))
@@ -169,6 +171,8 @@ def bench(n: int, seed: int, tmp: Path, dot_timeout: float) -> dict:
     row["none_crossings"] = measure(*layout(graph, shared=()).measurable()).crossings
     row["rail"], row["aspect"] = len(grid.rail), aspect(grid)
     row["cut"] = cut_labels(svg_text) + cut_labels(exports.svg(grid, nodes, servers, "flat"))
+    systems = {node.id: node.systems[0] for node in graph.nodes if node.systems}
+    row["iso"] = caption_collisions(grid, nodes) + caption_collisions(layout(graph, systems), nodes)
 
     (tmp / "same.dot").write_text(subgraph_dot(graph))
     (tmp / "whole.dot").write_text(to_dot(doc))
@@ -217,6 +221,7 @@ def architectures(tmp: Path) -> list[dict]:
             "none": measure(*layout(graph, shared=()).measurable()).crossings, "dot": theirs, "dot1": theirs_first,
             "boxes": measure(*layout(graph, systems).measurable()).crossings,
             "cut": sum(cut_labels(exports.svg(grid, nodes, servers, style)) for style in ("iso", "flat")),
+            "iso": caption_collisions(grid, nodes) + caption_collisions(layout(graph, systems), nodes),
             "aspect": aspect(grid),
         })  # fmt: skip
     return rows
@@ -251,7 +256,8 @@ def shown(value: object) -> str:
 def print_table(rows: list[dict]) -> None:
     print(
         f"{'N':>6} {'seed':>4} {'nodes':>6} | {'layout s':>8} {'dot s':>7} {'ratio':>7} | {'crossings':>9} {'none':>7}"
-        f" {'dot':>7} {'dot[1]':>7} {'overlaps':>8} {'through':>7} {'rail':>4} {'cut':>3} {'aspect':>6} | {'iso s':>5}"
+        f" {'dot':>7} {'dot[1]':>7} {'overlaps':>8} {'through':>7} {'rail':>4} {'cut':>3} {'iso':>3} {'aspect':>6}"
+        f" | {'iso s':>5}"
         f" {'SVG MB':>6} | {'draw s':>6} {'dot svg':>7} {'ratio':>7} {'whole':>7} {'ratio':>7} {'peak MB':>7}"
     )
     for r in rows:
@@ -260,14 +266,15 @@ def print_table(rows: list[dict]) -> None:
             f"{r['n']:>6} {r['seed']:>4} {r['nodes']:>6} | {r['layout_s']:8.2f} {seconds(r['dot_plain_s'])}"
             f" {ratio(r['dot_plain_s'], r['layout_s'])} | {r['ours']['crossings']:>9} {r['none_crossings']:>7}"
             f" {shown(dot.get('crossings')):>7} {shown(r['dot_first_crossings']):>7} {r['ours']['overlaps']:>8}"
-            f" {r['ours']['through_nodes']:>7} {r['rail']:>4} {r['cut']:>3} {r['aspect']:6.2f}"
+            f" {r['ours']['through_nodes']:>7} {r['rail']:>4} {r['cut']:>3} {r['iso']:>3} {r['aspect']:6.2f}"
             f" | {r['render_s']:5.2f} {r['svg_mb']:6.1f} | {r['draw_s']:6.2f}"
             f" {seconds(r['dot_svg_same_s'])} {ratio(r['dot_svg_same_s'], r['draw_s'])}"
             f" {seconds(r['dot_svg_whole_s'])} {ratio(r['dot_svg_whole_s'], r['draw_s'])} {r['draw_mb']:>7}"
         )
     print("crossings: ours with the rail of shared infrastructure; none: ours with every edge a line (--shared none).")
     print("dot[1]: dot with our column-0 entries held in its first rank (rank=source), the same rule as ours.")
-    print("rail: nodes on the rail; cut: names cut in the iso and flat drawings; aspect: the flat drawing's w/h.")
+    print("rail: nodes on the rail; cut: names cut in the iso and flat drawings; iso: iso captions on a tile or")
+    print("another caption (without, then with a box per system, summed); aspect: the flat drawing's w/h.")
 
 
 def main() -> None:
@@ -285,13 +292,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         print(
             f"{'architecture':<28} {'nodes':>5} {'rail':>4} {'crossings':>9} {'boxes':>5} {'none':>5} {'dot':>5}"
-            f" {'dot[1]':>6} {'rail/dot':>8} {'cut':>3} {'aspect':>6}"
+            f" {'dot[1]':>6} {'rail/dot':>8} {'cut':>3} {'iso':>3} {'aspect':>6}"
         )
         for a in architectures(Path(tmp)):
             half = f"{a['crossings'] / a['dot']:8.2f}" if a["dot"] else f"{'-':>8}"
             print(
                 f"{a['name']:<28} {a['nodes']:>5} {a['rail']:>4} {a['crossings']:>9} {a['boxes']:>5} {a['none']:>5}"
-                f" {shown(a['dot']):>5} {shown(a['dot1']):>6} {half} {a['cut']:>3} {a['aspect']:6.2f}"
+                f" {shown(a['dot']):>5} {shown(a['dot1']):>6} {half} {a['cut']:>3} {a['iso']:>3} {a['aspect']:6.2f}"
             )
         print("crossings: with the rail; boxes: with the rail and a box per system (what `draw` gives where there")
         print("are two systems or more); none: every edge a line (--shared none).\n")

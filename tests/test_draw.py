@@ -98,7 +98,12 @@ def test_draw_puts_each_system_in_a_container_named_after_it(tmp_path):
         root = ET.parse(out).getroot()  # the name with markup in it is escaped: the SVG parses
         boxes = {g.get("data-group"): g for g in root.iter(f"{SVG}g") if g.get("class") == "container"}
         assert set(boxes) == {"shop", "data"}
-        captions = {group: "".join(g.find(f"{SVG}text").itertext()) for group, g in boxes.items()}
+        if style == "flat":
+            captions = {group: "".join(g.find(f"{SVG}text").itertext()) for group, g in boxes.items()}
+        else:  # over everything, in the layer of the tiles' own captions
+            labels = root.find(f".//{SVG}g[@class='labels']")
+            captions = {t.get("data-group"): "".join(t.itertext()) for t in labels if t.get("class") == "group"}
+            assert not [t for g in boxes.values() for t in g.iter(f"{SVG}text")]
         assert captions == {"shop": "Shop <front> & co", "data": "Data"}
         assert boxes["data"].find(f"{SVG}title").text == "Data · also: web (drawn in Shop <front> & co)"
         laid = json.loads(layout_json.read_text())

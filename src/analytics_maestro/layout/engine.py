@@ -45,7 +45,7 @@ from analytics_maestro.layout.refine import refine_columns
 from analytics_maestro.layout.routing import Box, Chain, loop_routes, route_chains
 from analytics_maestro.layout.stable import Previous, kept_rows, place
 from analytics_maestro.layout.widths import column_widths, widen
-from analytics_maestro.render.labels import ROW, UNIT, node_units
+from analytics_maestro.render.labels import ROW, UNIT, caption_width, node_units
 
 # A node grows by a row for every this many edges on its busier side (the original grew a node
 # to its number of children), up to MAX_SPAN rows.
@@ -139,6 +139,8 @@ def layout(
         key=_edge_key,
     )
     widths = {node.id: node_units(node) for node in subgraph.nodes}
+    # (a system's card in the landscape is a tile large enough to hold its own caption)
+    captions = {node.id: caption_width(node) for node in subgraph.nodes if node.system_box is None}
     # where reading starts stays off the rail: the entries that nothing else calls
     called = {e.target for e in edges if e.source != e.target}
     starts = {ids[e] for e in entries} - called
@@ -161,13 +163,22 @@ def layout(
         while True:
             small = contracted(main_ids, main_edges, main_entries, widths, groups, found, aspect * ROW / UNIT, columns)
             main = _packed(
-                small.ids, small.entries, small.edges, small.groups, small.widths, aspect, stable, small.spans, names
+                small.ids,
+                small.entries,
+                small.edges,
+                small.groups,
+                small.widths,
+                aspect,
+                stable,
+                small.spans,
+                names,
+                captions,
             )
             if columns is not None or not (columns := narrowed(main, small, widths)):
                 break
         main = expanded(main, small)
     else:
-        main = _packed(main_ids, main_entries, main_edges, groups, widths, aspect, stable, names=names)
+        main = _packed(main_ids, main_entries, main_edges, groups, widths, aspect, stable, None, names, captions)
     if not rail:
         return main
     rail_edges = [e for e in edges if (e.source in rail or e.target in rail) and e.source != e.target]
@@ -194,11 +205,13 @@ def _packed(
     stable: Previous | None = None,
     spans: Mapping[str, int] | None = None,
     names: Mapping[str, str] | None = None,
+    captions: Mapping[str, float] | None = None,
 ) -> Grid:
     """Each part of the graph (`packing.parts`) laid out alone, widened, and the parts packed to
     `aspect` (of the flat page: width over height); with `stable`, an earlier layout, what did not
     change kept where it was (`stable.py`). `spans` gives the rows of nodes that take a set
-    number (blocks, `bundles.py`); `names` the names lone nodes are ordered by in their matrix."""
+    number (blocks, `bundles.py`); `names` the names lone nodes are ordered by in their matrix, and
+    `captions` the pixels across their isometric captions, which their matrix leaves room for."""
     index = {ident: i for i, ident in enumerate(ids)}
     split = parts(len(ids), [(index[e.source], index[e.target]) for e in edges])
     if len(split) <= 1 and (stable is None or not split):
@@ -244,7 +257,7 @@ def _packed(
     for _, members in sorted(by_group.items()):
         held = [e for e in loops if e.source in set(members)]
         kept.append(stable.reused(members, held, set(members) & set(entries), widths) if stable else None)
-        grids.append(matrix(members, widths, held, page) if kept[-1] is None else kept[-1][0])
+        grids.append(matrix(members, widths, held, page, None, captions) if kept[-1] is None else kept[-1][0])
     if groups:
         grids = [msgspec.structs.replace(g, containers=containers(g.cells, groups)) for g in grids]
     sizes = [footprint(g) for g in grids]
@@ -258,7 +271,7 @@ def _packed(
             columns = len({c.x for c in grids[-1].cells})
             fewer = {max(1, round(columns * t / RESHAPES)) for t in range(RESHAPES // 2, RESHAPES)} - {columns}
             for k in sorted(fewer):
-                reshaped = matrix(members, widths, held, page, k)
+                reshaped = matrix(members, widths, held, page, k, captions)
                 if groups:
                     reshaped = msgspec.structs.replace(reshaped, containers=containers(reshaped.cells, groups))
                 tried = [*sizes[:-1], footprint(reshaped)]

@@ -11,7 +11,8 @@ box is nearest the aspect (width over height, in the same units), the smaller ar
 most of the widths tried lie around the width that the parts' area suggests.
 Rows stay whole: every part moves down by a whole number of rows. Nodes without a line to another
 (`matrix`) are not parts of their own each: they stand together in one matrix, row by row, as
-close as their entry markers allow, in the order a reader looks names up in (`reading_order`).
+close as their entry markers and the isometric captions under their tiles allow
+(`captions.room_under`), in the order a reader looks names up in (`reading_order`).
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from collections.abc import Mapping, Sequence
 from analytics_maestro.domain import Edge
 from analytics_maestro.layout.grid import ENTRY_MARGIN, NODE_WIDTH, ROW_MARGIN, Cell, Grid, snap
 from analytics_maestro.layout.routing import Box, loop_routes
+from analytics_maestro.render.captions import room_under
 
 ROW_GAP = 1  # rows between two parts, one above the other
 # grid units between the rightmost box or route of a part and the entry margin of the next part
 PART_GAP = 0.15
-MATRIX_GAP = 0.3  # grid units between two boxes side by side in the matrix of lone nodes
+MATRIX_GAP = 0.3  # grid units at least between two boxes side by side in the matrix of lone nodes
 SPREAD = 4  # widths tried between the widest part and all parts in a row, besides
 AROUND = 8  # widths tried from 0.6 to 1.6 times the width that the parts' area suggests
 EPS = 1e-9
@@ -163,32 +165,48 @@ def reading_order(ids: Sequence[str], names: Mapping[str, str]) -> list[str]:
 
 
 def matrix(
-    ids: Sequence[str], widths: Mapping[str, float], loops: Sequence[Edge], aspect: float, columns: int | None = None
+    ids: Sequence[str],
+    widths: Mapping[str, float],
+    loops: Sequence[Edge],
+    aspect: float,
+    columns: int | None = None,
+    captions: Mapping[str, float] | None = None,
 ) -> Grid:
     """Lone nodes (`ids`, in order) as one part: a matrix of boxes all as wide as the widest, with
     `columns` columns or as many as bring it nearest `aspect` (width over rows), and their self-loops.
+    `captions` gives the pixels across each node's isometric caption: the boxes stand apart by what
+    the widest needs under its tile (`room_under`), rows skipped between them if need be.
 
     >>> grid = matrix(["a", "b", "c", "d"], {}, [], 2.0)
     >>> [(c.id, c.row, c.x) for c in grid.cells], grid.rows
     ([('a', 0, 1.25), ('b', 0, 2.55), ('c', 1, 1.25), ('d', 1, 2.55)], 2)
+    >>> grid = matrix(["a", "b", "c", "d"], {}, [], 2.0, captions={"a": 140.0})
+    >>> [(c.id, c.row, c.x) for c in grid.cells], grid.rows
+    ([('a', 0, 1.25), ('b', 0, 4.01), ('c', 2, 1.25), ('d', 2, 4.01)], 3)
     """
     # rounded up to a hundredth, so that snapping never takes a box below what its label needs
     w = math.ceil(max([NODE_WIDTH, *(widths.get(i, NODE_WIDTH) for i in ids)]) * 100 - 1e-9) / 100
-    pitch = w + MATRIX_GAP
+    widest = max((captions or {}).get(i, 0.0) for i in ids)
+    gap, stride = (MATRIX_GAP, 1) if widest == 0 else room_under(widest, 1 - 2 * ROW_MARGIN)
+    gap = max(gap, MATRIX_GAP)
+    pitch = w + gap
+
+    def height(columns: int) -> int:
+        return (math.ceil(len(ids) / columns) - 1) * stride + 1
 
     def shape(columns: int) -> float:
-        rows = math.ceil(len(ids) / columns)
-        return abs(math.log((2 * ENTRY_MARGIN + columns * pitch - MATRIX_GAP) / rows / aspect))
+        return abs(math.log((2 * ENTRY_MARGIN + columns * pitch - gap) / height(columns) / aspect))
 
     if columns is None:
         columns = min(range(1, len(ids) + 1), key=lambda k: (shape(k), k))
     cells = []
     for k, ident in enumerate(ids):
-        row, place = divmod(k, columns)
+        line, place = divmod(k, columns)
+        row = line * stride
         cells.append(
             Cell(ident, 0, row, 1, snap(ENTRY_MARGIN + place * pitch + w / 2), snap(row + 0.5), snap(w),
                  snap(1 - 2 * ROW_MARGIN))
         )  # fmt: skip
     by_id = {c.id: c for c in cells}
     routes = loop_routes(loops, lambda ident: Box(by_id[ident].x, by_id[ident].y, by_id[ident].w, by_id[ident].h))
-    return Grid(tuple(cells), tuple(routes), 1, math.ceil(len(ids) / columns), ())
+    return Grid(tuple(cells), tuple(routes), 1, height(columns), ())

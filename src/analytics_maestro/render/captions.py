@@ -9,15 +9,21 @@ right and left of its front corner, and lower under it, first in its widest sett
 narrower one; it takes the first that touches no tile (its own included) and no caption placed
 before it, else the one that touches fewest. A caption that touches something
 still is counted (`Caption.clear` false): the drawing's quality measure reports them.
+
+    room_under(widest, depth) -> (across, down)
+
+Tiles packed close together (a matrix of lone applications) leave no such place: `room_under` is
+the spacing the layout gives them so that each caption fits under its own tile.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping, Sequence
 
 import msgspec
 
-from analytics_maestro.render.labels import width
+from analytics_maestro.render.labels import ISO_STRETCH, ISO_UNIT, width
 
 Point = tuple[float, float]
 LINE = 13.0  # px between a caption's lines
@@ -91,6 +97,22 @@ class _Index:
             for j in range(int(box[1] // BUCKET), int(box[3] // BUCKET) + 1):
                 out.update(cells.get((i, j), ()))
         return out
+
+
+def room_under(widest: float, depth: float) -> tuple[float, int]:
+    """Grid units between tiles side by side, and the rows from one tile's row to the next one's, so
+    that a caption `widest` pixels across, centred under a tile's front corner (its first place),
+    touches neither the next tile along the row nor the next one down the column; `depth` is a
+    tile's depth in rows. Those two tiles' near sides lie on the lines through that corner at 30°
+    each side of the horizontal (the iso page's axes): a caption under the corner clears the one
+    whose corner is further out, across, than half the caption.
+
+    >>> room_under(40.0, 0.6), room_under(140.0, 0.6)
+    ((0.56, 1), (1.76, 2))
+    """
+    half = widest / 2 + PAD + 1  # (and a pixel to spare)
+    along = ISO_UNIT * math.cos(math.pi / 6)  # pixels across the page per grid unit, along a row
+    return math.ceil(half / along * 100) / 100, math.ceil(depth + half / (along * ISO_STRETCH) - 1e-9)
 
 
 def _places(outline: Sequence[Point], lines: Sequence[str]) -> list[tuple[float, float, str]]:

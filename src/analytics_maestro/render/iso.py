@@ -42,18 +42,15 @@ from analytics_maestro.render.common import (
     text,
     tooltip,
 )
-from analytics_maestro.render.labels import BOX_PADDING, MAX_BOX, caption_of, lines
+from analytics_maestro.render.labels import ISO_STRETCH, ISO_UNIT, caption_of, caption_settings
 from analytics_maestro.render.symbols import symbol_defs, symbol_id
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
     from analytics_maestro.model import Server
 
-SCALE = 48.0  # pixels per grid unit
-ROW_STRETCH = 1.8
+SCALE, ROW_STRETCH = ISO_UNIT, ISO_STRETCH  # pixels per grid unit; rows stretched
 ISO = Projection(True, SCALE, SCALE, ROW_STRETCH)
 TILE = 0.18  # tile thickness, in grid units
-LABEL_WIDTH = MAX_BOX - BOX_PADDING  # pixels a label's line may take (two lines, then cut), as in flat
-NARROW_LABEL = 100  # pixels a line may take where the wide setting finds no free place
 MAX_SERVERS = 9
 BADGE_RADIUS = 7
 LEGEND_WIDTH = 370  # pixels the legend's longest line takes, from its left
@@ -64,7 +61,7 @@ SERVED = ("Application", "Cache")
 CONTAINER_CAPTION = 300  # pixels a container's caption may take
 ISO_CONTAINER_STYLE = (
     ".container path{fill:#eef2f5;stroke:#90a4ae;stroke-width:1}"
-    ".container text{font-size:12px;font-weight:bold;fill:#37474f;paint-order:stroke;stroke:#fff;stroke-width:3px}"
+    ".labels text.group{font-size:12px;font-weight:bold;fill:#37474f}"
 )
 
 project = ISO.at
@@ -212,19 +209,21 @@ def _captions(
 ) -> dict[Hashable, Caption]:  # fmt: skip
     """Each tile's caption, then each container's (keyed by the container), placed clear of tiles
     and other captions where they can be (`captions`): a container's inside its far corner, else
-    over it, else beside its left or right corner."""
+    over it, else beside its left or right corner, beside the middle of a far side, or under its
+    front corner."""
     texts: dict[Hashable, list[tuple[str, ...]]] = {}
     for c in cells:
-        label = caption_of(nodes[c.id])
-        wide, narrow = lines(label, LABEL_WIDTH), lines(label, NARROW_LABEL)
-        texts[c.id] = [wide] if narrow == wide or narrow[-1].endswith("…") else [wide, narrow]
+        texts[c.id] = caption_settings(nodes[c.id])
     spots = {}
     for box in containers:
-        far, right, _, left = _ground(box)
+        far, right, front, left = _ground(box)
         texts[box] = [(fit((names or {}).get(box.group) or box.group, CONTAINER_CAPTION),)]
+        # (then beside the middle of its far sides, and under its front corner)
         spots[box] = [
             (far[0], far[1] + 22, "middle"), (far[0], far[1] - 6, "middle"),
             (left[0] - 6, left[1] + 4, "end"), (right[0] + 6, right[1] + 4, "start"),
+            ((far[0] + left[0]) / 2 - 6, (far[1] + left[1]) / 2, "end"),
+            ((far[0] + right[0]) / 2 + 6, (far[1] + right[1]) / 2, "start"), (front[0], front[1] + 16, "middle"),
         ]  # fmt: skip
     return place({c.id: outline(c) for c in cells}, texts, spots)
 
@@ -238,20 +237,25 @@ def caption_collisions(grid: Grid, nodes: Mapping[str, Node]) -> int:
 def _containers(
     grid: Grid, nodes: Mapping[str, Node], captions: Mapping[Hashable, Caption], names: Mapping[str, str]
 ) -> str:
-    """Each container's ground under its tiles, and its caption."""
+    """Each container's ground under its tiles (its caption is drawn with the others, over everything)."""
     out = ['<g class="containers">']
     titles = container_titles({box.group for box in grid.containers}, nodes, names)
     for box in grid.containers:
-        caption = captions[box]
-        anchor = f' text-anchor="{caption.anchor}"' if caption.anchor != "start" else ""
         out.append(
             f'<g class="container" data-group={attr(box.group)}>'
             f"<title>{text(titles[box.group])}</title>"
-            f'<path d="{path_data(_ground(box))}Z"/>'
-            f'<text x="{num(caption.x)}" y="{num(caption.y)}"{anchor}>{line_text(caption.lines[0])}</text></g>'
+            f'<path d="{path_data(_ground(box))}Z"/></g>'
         )
     out.append("</g>")
     return "".join(out)
+
+
+def _container_caption(caption: Caption, box: Container) -> str:
+    anchor = f' text-anchor="{caption.anchor}"' if caption.anchor != "start" else ""
+    return (
+        f'<text class="group" x="{num(caption.x)}" y="{num(caption.y)}"{anchor} data-group={attr(box.group)}>'
+        f"{line_text(caption.lines[0])}</text>"
+    )
 
 
 def _drawing_order(grid: Grid) -> list[Cell]:
@@ -388,6 +392,7 @@ def render_iso(
     body.extend(_badges(grid, nodes))
     body.append('</g><g class="labels">')
     body.extend(_caption(captions[cell.id], cell.id) for cell in order)
+    body.extend(_container_caption(captions[box], box) for box in grid.containers)
     body.append('</g><g class="tooltips">')
     body.extend(tooltips)
     body.append("</g>")

@@ -36,6 +36,13 @@ MIN_BOX, MAX_BOX = 150, 255
 # Pixels per grid unit across the columns in the flat drawing (a `MIN_BOX` box is one unit wide),
 # and per row down them: the page that box widths and the packing's aspect are measured on.
 UNIT, ROW = 150.0, 80.0
+# The isometric page: pixels per grid unit, and how much further apart rows are than columns there
+# (so that tiles are about square and captions have room); `render/iso.py` draws with them, and the
+# layout leaves room for the captions under its tiles with them
+ISO_UNIT, ISO_STRETCH = 48.0, 1.8
+# Pixels a line of an isometric caption may take (two lines, then cut, as in flat), and a line of
+# its narrower setting, tried where the wide one finds no free place
+CAPTION_WIDTH, NARROW_CAPTION = MAX_BOX - BOX_PADDING, 100
 # px: a system's name on its card, and in two lines when one does not hold it; the card's widest;
 # the room right of the name, clear of a badge on the card's corner
 SYSTEM_FONT, SYSTEM_SMALL = 28, 16
@@ -170,6 +177,23 @@ def caption_of(node: Node) -> str:
     if node.system_box is None:
         return node.name or node.id
     return f"{node.name or node.id} · {card(node).count}"
+
+
+def caption_settings(node: Node) -> list[tuple[str, ...]]:
+    """The lines of a node's isometric caption (`caption_of`), in the settings tried in turn: wide,
+    then narrow where that holds the whole name.
+
+    >>> caption_settings(Node("web", 0)), caption_settings(Node("ts-preserve-other-service", 0))
+    ([('web',)], [('ts-preserve-other-service',), ('ts-preserve-', 'other-service')])
+    """
+    label = caption_of(node)
+    wide, narrow = lines(label, CAPTION_WIDTH), lines(label, NARROW_CAPTION)
+    return [wide] if narrow == wide or narrow[-1].endswith("…") else [wide, narrow]
+
+
+def caption_width(node: Node) -> float:
+    """Pixels across a node's isometric caption in its narrowest setting (`caption_settings`)."""
+    return min(max(width(line) for line in setting) for setting in caption_settings(node))
 
 
 def node_units(node: Node) -> float:
