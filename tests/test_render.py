@@ -576,3 +576,15 @@ def test_the_landscape_of_3000_applications_fitted_to_a_screen_shows_every_syste
     assert len(names) == len(drawn.layout.cells) > 200
     assert all(not "".join(t.itertext()).endswith("…") for t in names)
     assert min(float(t.get("font-size")) for t in names) * min(1440 / width, 900 / height) >= 10
+    # in iso, each card's name and count stand on its own tile, touching no other tile or caption
+    from analytics_maestro.render import iso
+
+    nodes = {n.id: n for n in drawn.view.nodes}
+    assert iso.caption_collisions(drawn.layout, nodes) == 0
+    captions = iso._captions(iso._drawing_order(drawn.layout), nodes)
+    on_tile = [c for c in drawn.layout.cells if captions[c.id].lines[-1] == labels.card(nodes[c.id]).count]
+    assert len(on_tile) > 0.9 * len(drawn.layout.cells)
+    for cell in on_tile:
+        left, top, right, bottom = captions[cell.id].box
+        x, y = iso.project(cell.x, cell.y, iso.TILE)
+        assert left < x < right and top < y < bottom

@@ -135,11 +135,14 @@ def place(
     outlines: Mapping[Hashable, Sequence[Point]],
     texts: Mapping[Hashable, Sequence[Sequence[str]]],
     spots: Mapping[Hashable, Sequence[tuple[float, float, str]]] | None = None,
+    inside: Mapping[Hashable, Sequence[tuple[float, float, str]]] | None = None,
 ) -> dict[Hashable, Caption]:
     """Each tile's caption, tiles taken in the order of `outlines`; `texts` gives each caption's
     settings (its lines), in the order they are tried: every place with the first, then every
     place with the next. `spots` are captions of no tile (a container's), each with its own places
-    (x, y, anchor), placed after the tiles' in the same way.
+    (x, y, anchor), placed after the tiles' in the same way. A tile in `inside` (a system's card)
+    has its first setting tried first at those places, on its own top face, where the tile itself
+    does not count; then its other settings around it.
 
     >>> tile = ((0.0, 0.0), (40.0, 20.0), (40.0, 28.0), (0.0, 48.0), (-40.0, 28.0), (-40.0, 20.0))
     >>> other = tuple((x, y + 62.0) for x, y in tile)  # a tile right under the first one's caption
@@ -156,17 +159,19 @@ def place(
     placed = _Index()
     boxes: list[tuple[float, float, float, float]] = []
     out = {}
-    spots = spots or {}
-    for ident in (*ids, *spots):
+    spots, inside = spots or {}, inside or {}
+    for key, ident in enumerate((*ids, *spots)):
         best = None
-        tries = (
-            (tuple(lines), place)
-            for lines in texts[ident]
+        settings = [tuple(lines) for lines in texts[ident]]
+        tries = [(settings[0], place, key) for place in inside.get(ident, ())]
+        tries += [
+            (lines, place, -1)
+            for lines in (settings[1:] if ident in inside else settings)
             for place in (spots[ident] if ident in spots else _places(outlines[ident], lines))
-        )
-        for k, (lines, (x, y, anchor)) in enumerate(tries):
+        ]
+        for k, (lines, (x, y, anchor), own) in enumerate(tries):
             box = _box(x, y, anchor, lines)
-            hits = sum(not _separated(box, polygons[t], bounds[t]) for t in tiles.near(box))
+            hits = sum(not _separated(box, polygons[t], bounds[t]) for t in tiles.near(box) if t != own)
             hits += sum(not _apart(box, boxes[c]) for c in placed.near(box))
             if best is None or (hits, k) < best[:2]:
                 best = (hits, k, Caption(x, y, anchor, lines, box, hits == 0))

@@ -7,7 +7,8 @@ and scaled, an affine map, so routes that avoid boxes in the plan avoid tiles he
 Tile tops and edges float at the tile height, so an arrow into a tile's far side stays visible.
 Edges are drawn first, then tiles from back to front so that nearer tiles hide what is behind
 them, then the labels over everything, with a halo, each where it covers no tile and no other
-label (`captions.py`) where there is such a place; entry markers point into their tile's side.
+label (`captions.py`) where there is such a place (a system's card in the landscape: on its own
+tile, its name and count in place of a symbol); entry markers point into their tile's side.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from analytics_maestro.domain import SIZES, Node, family_rank
 from analytics_maestro.layout.grid import Cell, Container, Grid
-from analytics_maestro.render.captions import LINE, Caption, Point, place
+from analytics_maestro.render.captions import ASCENT, DESCENT, LINE, Caption, Point, place
 from analytics_maestro.render.common import (
     ALL_THEMES,
     MARKERS,
@@ -42,7 +43,15 @@ from analytics_maestro.render.common import (
     text,
     tooltip,
 )
-from analytics_maestro.render.labels import ISO_STRETCH, ISO_UNIT, caption_of, caption_settings
+from analytics_maestro.render.labels import (
+    CAPTION_WIDTH,
+    ISO_STRETCH,
+    ISO_UNIT,
+    caption_of,
+    caption_settings,
+    card,
+    lines,
+)
 from analytics_maestro.render.symbols import symbol_defs, symbol_id
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
@@ -212,8 +221,17 @@ def _captions(
     over it, else beside its left or right corner, beside the middle of a far side, or under its
     front corner."""
     texts: dict[Hashable, list[tuple[str, ...]]] = {}
+    inside = {}
     for c in cells:
-        texts[c.id] = caption_settings(nodes[c.id])
+        node = nodes[c.id]
+        texts[c.id] = caption_settings(node)
+        if node.system_box is not None:
+            # a system's card: its name and count on the tile, as on the flat card, else beside it
+            drawn = card(node)
+            name = lines(node.name or node.id, CAPTION_WIDTH)
+            texts[c.id] = [(*name, drawn.count), *texts[c.id]]
+            x, y = project(c.x, c.y, TILE)
+            inside[c.id] = [(x, y - (LINE * len(name) + DESCENT - ASCENT) / 2, "middle")]  # (centred)
     spots = {}
     for box in containers:
         far, right, front, left = _ground(box)
@@ -225,7 +243,7 @@ def _captions(
             ((far[0] + left[0]) / 2 - 6, (far[1] + left[1]) / 2, "end"),
             ((far[0] + right[0]) / 2 + 6, (far[1] + right[1]) / 2, "start"), (front[0], front[1] + 16, "middle"),
         ]  # fmt: skip
-    return place({c.id: outline(c) for c in cells}, texts, spots)
+    return place({c.id: outline(c) for c in cells}, texts, spots, inside)
 
 
 def caption_collisions(grid: Grid, nodes: Mapping[str, Node]) -> int:
@@ -285,11 +303,15 @@ def _application(
     # the symbol stands towards the front of the tile, clear of the server cubes along its back
     cx, cy = project(x + 0.1, y + h / 6, TILE)
     label = caption_of(node)
+    # (a system's card carries its name and count on the tile instead)
+    symbol = "" if node.system_box is not None else (
+        f'<use id="{sid}" class="boundaries" href="{href}" x="{num(cx - size / 2)}" y="{num(cy - size * 0.8)}"'
+        f' width="{size_text}" height="{size_text}" color="{ink}"/>'
+    )  # fmt: skip
     group = (
         f'<g id="node-{sid}" class="app theme-{theme}" {node_data(node, family)}>'
         f"<title>{text(label)}</title>{tile}{_servers(cell, servers, shapes) if node.family in SERVED else ''}"
-        f'<use id="{sid}" class="boundaries" href="{href}" x="{num(cx - size / 2)}" y="{num(cy - size * 0.8)}"'
-        f' width="{size_text}" height="{size_text}" color="{ink}"/>'
+        f"{symbol}"
     )
     if is_entry:
         # an arrow whose tip touches the middle of the tile's entry side, pointing along the column
