@@ -55,6 +55,7 @@ def _frames_while(page, act) -> list[float]:
         };
         window.stopFrames_ = false; requestAnimationFrame(tick); }""")  # fmt: skip
     act()
+    page.wait_for_timeout(400)  # (and the frame that draws the view once the gesture rests)
     return page.evaluate("() => { window.stopFrames_ = true; return window.frames_.slice(2); }")
 
 

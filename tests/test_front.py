@@ -462,6 +462,29 @@ def test_panning_a_five_thousand_application_diagram(browser, server):
     entry_width = page.locator("#viewer g.app:has(path.entry)").first.bounding_box()["width"]
     assert entry_width >= 24
     shot(page, "7-large-diagram-opened")
+    # the wheel zooms a large drawing as a picture first (no repaint of it, whatever its size), about
+    # the point under the pointer, and draws it again at that view once the wheel rests
+    wheeled = page.evaluate("""() => new Promise((done) => {
+        const svg = document.querySelector('#viewer svg'), drawing = svg.querySelector('.svg-pan-zoom_viewport');
+        const tile = document.querySelector('#viewer g.app:has(path.entry)'), r = tile.getBoundingClientRect();
+        const x = r.left + r.width / 2, y = r.top + r.height / 2, drawn = drawing.getAttribute('transform');
+        for (let k = 0; k < 3; k++) {
+            svg.dispatchEvent(new WheelEvent('wheel', { clientX: x, clientY: y, deltaY: -100, bubbles: true }));
+        }
+        const seen = () => {
+            const b = tile.getBoundingClientRect();
+            return [b.left + b.width / 2 - x, b.top + b.height / 2 - y, b.width / r.width];
+        };
+        requestAnimationFrame(() => requestAnimationFrame(() => {
+            const moving = { css: svg.style.transform, same: drawing.getAttribute('transform') === drawn, at: seen() };
+            setTimeout(() => done({ moving, css: svg.style.transform, at: seen(),
+                                    changed: drawing.getAttribute('transform') !== drawn }), 400);
+        }));
+    })""")  # fmt: skip
+    assert wheeled["moving"]["css"].startswith("matrix(") and wheeled["moving"]["same"], wheeled
+    assert wheeled["css"] == "" and wheeled["changed"], wheeled
+    for dx, dy, grown in (wheeled["moving"]["at"], wheeled["at"]):  # still under the pointer, and larger
+        assert abs(dx) < 3 and abs(dy) < 3 and grown > 1.1, wheeled
     report = [f"{nodes} applications, from the landscape to the applications in {opened:.1f} s; panning by dragging:"]
     for view in ("opened", "fitted"):
         if view == "fitted":

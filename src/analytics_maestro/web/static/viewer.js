@@ -175,19 +175,24 @@ async function openViewer(container, src, { onSelect, heavy, overview = false } 
   svg.removeAttribute("height");
   svg.style.width = "100%";
   svg.style.height = "100%";
-  // what pans and zooms: all but the definitions (svg-pan-zoom would otherwise move it all in the page)
+  // what pans and zooms: all but the definitions (svg-pan-zoom would otherwise move it all in the page);
+  // it follows the pan-zoom's own state, kept on an empty group (`gestures`)
   const viewport = document.createElementNS(SVG, "g");
   viewport.setAttribute("class", "svg-pan-zoom_viewport");
   viewport.append(...[...svg.childNodes].filter((node) => node.localName !== "defs"));
-  svg.append(viewport);
+  const state = document.createElementNS(SVG, "g");
+  state.setAttribute("class", "pan-zoom-state");
+  svg.append(viewport, state);
   container.append(svg);
   // Where each link, application and caption is, in drawing units, read once while all are drawn:
   // later, off-screen ones are culled and far out the drawing gives way to its sketch
   const items = [...svg.querySelectorAll("g.edges > g, g.apps > g, g.labels > *")];
   const boxes = new Map([...items, ...svg.querySelectorAll("g.app[data-app-id]")].map((item) => [item, item.getBBox()]));
+  const motion = gestures(svg, viewport);
   const zoom = window.svgPanZoom(svg, {
     zoomEnabled: true, panEnabled: true, controlIconsEnabled: false, dblClickZoomEnabled: false,
     fit: true, center: true, minZoom: 0.02, maxZoom: 50, zoomScaleSensitivity: 0.25,
+    viewportSelector: ".pan-zoom-state", onUpdatedCTM: motion.follow,
   });
 
   const apps = new Map();
@@ -398,6 +403,7 @@ async function openViewer(container, src, { onSelect, heavy, overview = false } 
     hovering: () => pinned === null && svg.classList.contains("focus"), rest: () => mark(null),
   });
   const map = minimap(container, zoom, bounds, far);
+  motion.moved = () => map.update(); // (the minimap's rectangle follows the picture)
   let pending = false, gone = false;
   const detail = () => {
     pending = false;
@@ -414,13 +420,15 @@ async function openViewer(container, src, { onSelect, heavy, overview = false } 
   const redraw = () => {
     if (!pending) { pending = true; requestAnimationFrame(detail); }
   };
-  zoom.setOnUpdatedCTM(redraw);
+  motion.settled = redraw;
+  motion.atOnce = () => svg.classList.contains("sketched"); // (the sketch is painted at every frame)
+  zoom.setOnUpdatedCTM(motion.follow);
   detail();
   // what marks applications (impact, filters, changes) is seen in the sketch once painted again
   marked = () => { far.stale(); redraw(); };
   // (the viewer's size, as the page now has it: the pan-zoom's, then the sketch's canvas)
-  controls.resize = () => { zoom.resize(); far.resize(); redraw(); };
-  controls.destroy = () => { gone = true; far.stop(); map.remove(); zoom.destroy(); };
+  controls.resize = () => { motion.settle(); zoom.resize(); far.resize(); redraw(); };
+  controls.destroy = () => { gone = true; motion.stop(); far.stop(); map.remove(); zoom.destroy(); };
   return controls;
 }
 
@@ -615,6 +623,58 @@ function legendOutside(svg, container) {
   mini.setAttribute("height", String(Math.ceil(box.height + 8)));
   mini.setAttribute("role", "img");
   mini.setAttribute("aria-label", drawn.textContent.trim());
+}
+
+// A view moved by the pointer or the wheel is first moved as a picture: the drawing as last painted,
+// transformed as a whole by the compositor (the `svg` element's CSS transform), which costs a frame
+// nothing however large the drawing; once the gesture rests (REST), the drawing itself takes the
+// view's transform and is painted again, its level of detail and culling brought up to date
+// (`settled`). A view moved otherwise (Fit, Find, the buttons), or while far out the sketch stands
+// for the drawing, is drawn at once. Meanwhile the
+// pan-zoom measures the wheel's point from the page as it was, not from the moved picture.
+const REST = 150; // ms
+
+function gestures(svg, drawing) {
+  let drawn = null, asked = null, moving = false, rest = null, base = null;
+  const screenCTM = svg.getScreenCTM.bind(svg);
+  svg.getScreenCTM = () => base ?? screenCTM();
+  const settle = () => {
+    clearTimeout(rest);
+    rest = null;
+    moving = false;
+    base = null;
+    svg.style.transform = "";
+    if (asked && asked !== drawn) {
+      drawing.setAttribute("transform", `matrix(${asked.a},${asked.b},${asked.c},${asked.d},${asked.e},${asked.f})`);
+      drawn = asked;
+    }
+    handle.settled?.();
+  };
+  const start = () => {
+    if (!moving) { base = screenCTM(); moving = true; }
+    clearTimeout(rest);
+    rest = setTimeout(settle, REST);
+  };
+  const started = (event) => { if (event.type === "wheel" || event.buttons) start(); };
+  svg.addEventListener("wheel", started, { capture: true, passive: true });
+  svg.addEventListener("pointerdown", started, { capture: true });
+  svg.addEventListener("pointermove", started, { capture: true, passive: true });
+  const handle = {
+    settled: null, // what runs once the drawing has its view
+    atOnce: null, // whether to draw the view at once all the same (what is shown is cheap to paint)
+    moved: null, // what follows the picture as it moves
+    settle,
+    // the pan-zoom's new transform: shown at once as a picture while a gesture goes on, else drawn
+    follow(ctm) {
+      asked = ctm;
+      if (!moving || drawn === null || handle.atOnce?.()) { settle(); return; }
+      const s = ctm.a / drawn.a;
+      svg.style.transform = `matrix(${s},0,0,${s},${ctm.e - s * drawn.e},${ctm.f - s * drawn.f})`;
+      handle.moved?.();
+    },
+    stop() { clearTimeout(rest); },
+  };
+  return handle;
 }
 
 // Pan so that `box` (drawing units) is at `where` (a fraction of the width and height) of the view,
