@@ -182,13 +182,21 @@ async function openViewer(container, src, { onSelect, heavy, overview = false } 
   viewport.append(...[...svg.childNodes].filter((node) => node.localName !== "defs"));
   const state = document.createElementNS(SVG, "g");
   state.setAttribute("class", "pan-zoom-state");
+  // Its transform is never written: a change to any element of the drawing, even one not drawn,
+  // lays the whole drawing out again (8 ms a frame for 10,000 applications). The pan-zoom keeps its
+  // state in itself; `gestures` gives it to the drawing.
+  state.setAttributeNS = () => {};
+  Object.defineProperty(state, "style", { value: {} });
   svg.append(viewport, state);
-  container.append(svg);
+  const sheet = document.createElement("div"); // what a gesture moves as a whole
+  sheet.className = "sheet";
+  sheet.append(svg);
+  container.append(sheet);
   // Where each link, application and caption is, in drawing units, read once while all are drawn:
   // later, off-screen ones are culled and far out the drawing gives way to its sketch
   const items = [...svg.querySelectorAll("g.edges > g, g.apps > g, g.labels > *")];
   const boxes = new Map([...items, ...svg.querySelectorAll("g.app[data-app-id]")].map((item) => [item, item.getBBox()]));
-  const motion = gestures(svg, viewport);
+  const motion = gestures(svg, viewport, sheet);
   const zoom = window.svgPanZoom(svg, {
     zoomEnabled: true, panEnabled: true, controlIconsEnabled: false, dblClickZoomEnabled: false,
     fit: true, center: true, minZoom: 0.02, maxZoom: 50, zoomScaleSensitivity: 0.25,
@@ -513,7 +521,7 @@ function farOut(svg, container, zoom, bounds, { apps, boxes, onSelect, onReady, 
     else hideTip();
   });
   svg.addEventListener("click", (event) => {
-    const still = down && Math.hypot(event.clientX - down.x, event.clientY - down.y) < 4;
+    const still = down && Math.hypot(event.clientX - down.x, event.clientY - down.y) < STILL;
     const id = shown && still ? under(event) : null;
     if (id) onSelect?.(id, apps.get(id));
   });
@@ -626,15 +634,17 @@ function legendOutside(svg, container) {
 }
 
 // A view moved by the pointer or the wheel is first moved as a picture: the drawing as last painted,
-// transformed as a whole by the compositor (the `svg` element's CSS transform), which costs a frame
+// transformed as a whole by the compositor (the CSS transform of `sheet`, the element around the
+// SVG: on the SVG's own, a change would lay the drawing out again), which costs a frame
 // nothing however large the drawing; once the gesture rests (REST), the drawing itself takes the
 // view's transform and is painted again, its level of detail and culling brought up to date
 // (`settled`). A view moved otherwise (Fit, Find, the buttons), or while far out the sketch stands
 // for the drawing, is drawn at once. Meanwhile the
 // pan-zoom measures the wheel's point from the page as it was, not from the moved picture.
 const REST = 150; // ms
+const STILL = 4; // pixels a click may move
 
-function gestures(svg, drawing) {
+function gestures(svg, drawing, sheet) {
   let drawn = null, asked = null, moving = false, rest = null, base = null;
   const screenCTM = svg.getScreenCTM.bind(svg);
   svg.getScreenCTM = () => base ?? screenCTM();
@@ -643,7 +653,7 @@ function gestures(svg, drawing) {
     rest = null;
     moving = false;
     base = null;
-    svg.style.transform = "";
+    sheet.style.transform = "";
     if (asked && asked !== drawn) {
       drawing.setAttribute("transform", `matrix(${asked.a},${asked.b},${asked.c},${asked.d},${asked.e},${asked.f})`);
       drawn = asked;
@@ -657,8 +667,17 @@ function gestures(svg, drawing) {
   };
   const started = (event) => { if (event.type === "wheel" || event.buttons) start(); };
   svg.addEventListener("wheel", started, { capture: true, passive: true });
-  svg.addEventListener("pointerdown", started, { capture: true });
-  svg.addEventListener("pointermove", started, { capture: true, passive: true });
+  let down = null;
+  svg.addEventListener("pointerdown", (event) => { down = { x: event.clientX, y: event.clientY }; started(event); },
+    { capture: true });
+  // (a drag holds the pointer once it has moved a few pixels: what it passes over is then neither
+  // hit-tested nor hovered; a click, which hardly moves, still reaches what it is on)
+  svg.addEventListener("pointermove", (event) => {
+    if (!event.buttons) return;
+    const far = down && Math.hypot(event.clientX - down.x, event.clientY - down.y) >= STILL;
+    if (far && event.isPrimary && !svg.hasPointerCapture?.(event.pointerId)) svg.setPointerCapture?.(event.pointerId);
+    start();
+  }, { capture: true, passive: true });
   const handle = {
     settled: null, // what runs once the drawing has its view
     atOnce: null, // whether to draw the view at once all the same (what is shown is cheap to paint)
@@ -669,7 +688,7 @@ function gestures(svg, drawing) {
       asked = ctm;
       if (!moving || drawn === null || handle.atOnce?.()) { settle(); return; }
       const s = ctm.a / drawn.a;
-      svg.style.transform = `matrix(${s},0,0,${s},${ctm.e - s * drawn.e},${ctm.f - s * drawn.f})`;
+      sheet.style.transform = `matrix(${s},0,0,${s},${ctm.e - s * drawn.e},${ctm.f - s * drawn.f})`;
       handle.moved?.();
     },
     stop() { clearTimeout(rest); },
