@@ -256,7 +256,8 @@ def test_a_graph_from_the_ui_to_a_revoked_public_link(browser, server, tmp_path)
     # crossed while the drawing is dragged (a button held), an application is not marked, nor shown
     page.eval_on_selector(
         "#viewer g.app[data-app-id=cartservice]",
-        "(node) => node.dispatchEvent(new MouseEvent('mouseenter', { buttons: 1 }))",
+        "(node) => node.querySelector('rect, use')"
+        ".dispatchEvent(new MouseEvent('mouseover', { buttons: 1, bubbles: true }))",
     )
     assert page.evaluate(focused) is False and page.locator("#app-tip").is_hidden()
     page.click("[data-style=iso]")
