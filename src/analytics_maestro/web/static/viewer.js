@@ -176,7 +176,7 @@ async function openViewer(container, src, { onSelect, heavy, overview = false } 
   svg.style.width = "100%";
   svg.style.height = "100%";
   // what pans and zooms: all but the definitions (svg-pan-zoom would otherwise move it all in the page);
-  // it follows the pan-zoom's own state, kept on an empty group (`gestures`)
+  // it takes the view the pan-zoom keeps (`gestures`), whose own group stays empty
   const viewport = document.createElementNS(SVG, "g");
   viewport.setAttribute("class", "svg-pan-zoom_viewport");
   viewport.append(...[...svg.childNodes].filter((node) => node.localName !== "defs"));
@@ -668,8 +668,8 @@ function legendOutside(svg, container) {
 // nothing however large the drawing; once the gesture rests (REST), the drawing itself takes the
 // view's transform and is painted again, its level of detail and culling brought up to date
 // (`settled`). A view moved otherwise (Fit, Find, the buttons), or while far out the sketch stands
-// for the drawing, is drawn at once. Meanwhile the
-// pan-zoom measures the wheel's point from the page as it was, not from the moved picture.
+// for the drawing, is drawn at once. Meanwhile the pan-zoom measures the wheel's point from the
+// page as it was, not from the moved picture.
 const REST = 150; // ms
 const STILL = 4; // pixels a click may move
 
@@ -703,8 +703,8 @@ function gestures(svg, drawing, sheet) {
   // hit-tested nor hovered; a click, which hardly moves, still reaches what it is on)
   svg.addEventListener("pointermove", (event) => {
     if (!event.buttons) return;
-    const far = down && Math.hypot(event.clientX - down.x, event.clientY - down.y) >= STILL;
-    if (far && event.isPrimary && !svg.hasPointerCapture?.(event.pointerId)) svg.setPointerCapture?.(event.pointerId);
+    const dragged = down && Math.hypot(event.clientX - down.x, event.clientY - down.y) >= STILL;
+    if (dragged && event.isPrimary && !svg.hasPointerCapture?.(event.pointerId)) svg.setPointerCapture?.(event.pointerId);
     start();
   }, { capture: true, passive: true });
   const handle = {
