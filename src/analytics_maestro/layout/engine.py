@@ -12,7 +12,7 @@ or hash seeds.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from itertools import pairwise
 
 import msgspec
@@ -139,8 +139,13 @@ def layout(
         key=_edge_key,
     )
     widths = {node.id: node_units(node) for node in subgraph.nodes}
-    # (a system's card in the landscape is a tile large enough to hold its own caption)
-    captions = {node.id: caption_width(node) for node in subgraph.nodes if node.system_box is None}
+    by_id = {node.id: node for node in subgraph.nodes}
+
+    def captions(ident: str) -> float:  # (asked of lone nodes only, in their matrix)
+        # (a system's card in the landscape holds its own caption on its tile)
+        node = by_id[ident]
+        return caption_width(node) if node.system_box is None else 0.0
+
     # where reading starts stays off the rail: the entries that nothing else calls
     called = {e.target for e in edges if e.source != e.target}
     starts = {ids[e] for e in entries} - called
@@ -205,13 +210,13 @@ def _packed(
     stable: Previous | None = None,
     spans: Mapping[str, int] | None = None,
     names: Mapping[str, str] | None = None,
-    captions: Mapping[str, float] | None = None,
+    captions: Callable[[str], float] | None = None,
 ) -> Grid:
     """Each part of the graph (`packing.parts`) laid out alone, widened, and the parts packed to
     `aspect` (of the flat page: width over height); with `stable`, an earlier layout, what did not
     change kept where it was (`stable.py`). `spans` gives the rows of nodes that take a set
     number (blocks, `bundles.py`); `names` the names lone nodes are ordered by in their matrix, and
-    `captions` the pixels across their isometric captions, which their matrix leaves room for."""
+    `captions` the pixels across one's isometric caption, which their matrix leaves room for."""
     index = {ident: i for i, ident in enumerate(ids)}
     split = parts(len(ids), [(index[e.source], index[e.target]) for e in edges])
     if len(split) <= 1 and (stable is None or not split):

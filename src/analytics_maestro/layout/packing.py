@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from analytics_maestro.domain import Edge
 from analytics_maestro.layout.grid import ENTRY_MARGIN, NODE_WIDTH, ROW_MARGIN, Cell, Grid, snap
@@ -170,23 +170,23 @@ def matrix(
     loops: Sequence[Edge],
     aspect: float,
     columns: int | None = None,
-    captions: Mapping[str, float] | None = None,
+    captions: Callable[[str], float] | None = None,
 ) -> Grid:
     """Lone nodes (`ids`, in order) as one part: a matrix of boxes all as wide as the widest, with
     `columns` columns or as many as bring it nearest `aspect` (width over rows), and their self-loops.
-    `captions` gives the pixels across each node's isometric caption: the boxes stand apart by what
+    `captions` gives the pixels across a node's isometric caption: the boxes stand apart by what
     the widest needs under its tile (`room_under`), rows skipped between them if need be.
 
     >>> grid = matrix(["a", "b", "c", "d"], {}, [], 2.0)
     >>> [(c.id, c.row, c.x) for c in grid.cells], grid.rows
     ([('a', 0, 1.25), ('b', 0, 2.55), ('c', 1, 1.25), ('d', 1, 2.55)], 2)
-    >>> grid = matrix(["a", "b", "c", "d"], {}, [], 2.0, captions={"a": 140.0})
+    >>> grid = matrix(["a", "b", "c", "d"], {}, [], 2.0, captions=lambda i: 140.0 if i == "a" else 20.0)
     >>> [(c.id, c.row, c.x) for c in grid.cells], grid.rows
     ([('a', 0, 1.25), ('b', 0, 4.01), ('c', 2, 1.25), ('d', 2, 4.01)], 3)
     """
     # rounded up to a hundredth, so that snapping never takes a box below what its label needs
     w = math.ceil(max([NODE_WIDTH, *(widths.get(i, NODE_WIDTH) for i in ids)]) * 100 - 1e-9) / 100
-    widest = max((captions or {}).get(i, 0.0) for i in ids)
+    widest = max(map(captions, ids)) if captions else 0.0
     gap, stride = (MATRIX_GAP, 1) if widest == 0 else room_under(widest, 1 - 2 * ROW_MARGIN)
     gap = max(gap, MATRIX_GAP)
     pitch = w + gap

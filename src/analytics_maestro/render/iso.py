@@ -43,15 +43,7 @@ from analytics_maestro.render.common import (
     text,
     tooltip,
 )
-from analytics_maestro.render.labels import (
-    CAPTION_WIDTH,
-    ISO_STRETCH,
-    ISO_UNIT,
-    caption_of,
-    caption_settings,
-    card,
-    lines,
-)
+from analytics_maestro.render.labels import ISO_STRETCH, ISO_UNIT, caption_of, caption_settings
 from analytics_maestro.render.symbols import symbol_defs, symbol_id
 
 if TYPE_CHECKING:  # the records as validated; on the drawing path, their msgspec twins
@@ -225,13 +217,10 @@ def _captions(
     for c in cells:
         node = nodes[c.id]
         texts[c.id] = caption_settings(node)
-        if node.system_box is not None:
-            # a system's card: its name and count on the tile, as on the flat card, else beside it
-            drawn = card(node)
-            name = lines(node.name or node.id, CAPTION_WIDTH)
-            texts[c.id] = [(*name, drawn.count), *texts[c.id]]
+        if node.system_box is not None:  # a system's card: its first setting centred on its tile
             x, y = project(c.x, c.y, TILE)
-            inside[c.id] = [(x, y - (LINE * len(name) + DESCENT - ASCENT) / 2, "middle")]  # (centred)
+            extra = LINE * (len(texts[c.id][0]) - 1)
+            inside[c.id] = [(x, y - (extra + DESCENT - ASCENT) / 2, "middle")]
     spots = {}
     for box in containers:
         far, right, front, left = _ground(box)

@@ -181,14 +181,20 @@ def caption_of(node: Node) -> str:
 
 def caption_settings(node: Node) -> list[tuple[str, ...]]:
     """The lines of a node's isometric caption (`caption_of`), in the settings tried in turn: wide,
-    then narrow where that holds the whole name.
+    then narrow where that holds the whole name. A system's card first tries its name and count
+    in lines of their own (on its tile, as on the flat card).
 
     >>> caption_settings(Node("web", 0)), caption_settings(Node("ts-preserve-other-service", 0))
     ([('web',)], [('ts-preserve-other-service',), ('ts-preserve-', 'other-service')])
+    >>> caption_settings(Node("shop", 0, "Shop", hosts=("web",), system_box="shop"))
+    [('Shop', '1 app'), ('Shop · 1 app',)]
     """
     label = caption_of(node)
     wide, narrow = lines(label, CAPTION_WIDTH), lines(label, NARROW_CAPTION)
-    return [wide] if narrow == wide or narrow[-1].endswith("…") else [wide, narrow]
+    settings = [wide] if narrow == wide or narrow[-1].endswith("…") else [wide, narrow]
+    if node.system_box is not None:
+        settings.insert(0, (*lines(node.name or node.id, CAPTION_WIDTH), card(node).count))
+    return settings
 
 
 def caption_width(node: Node) -> float:
